@@ -1,0 +1,543 @@
+"""Field definitions: read YAML nodes as their field says, report problems, describe themselves as JSON Schema.
+
+One definition serves both the validator and `build.py schema`, so the editors' plugin and
+`check` never disagree. A field's `read` returns the value or `INVALID` after reporting why.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Mark, Problem
+from .persian import latin_digits, normalise_text, parse_jalali
+from .yamlio import MappingNode, Node, ScalarNode, SequenceNode, Source
+
+INVALID: Any = type("Invalid", (), {"__repr__": lambda self: "INVALID"})()
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_YAML11_BOOLEANS = frozenset("yes Yes YES no No NO on On ON off Off OFF y Y n N".split())
+_INTEGER = re.compile(r"[+-]?(?:\d{1,3}(?:([,_٬])\d{3})(?:\1\d{3})*|\d+)")
+_DECIMAL = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_TIME = re.compile(r"(\d{1,2}):(\d{2})")
+_URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}")
+_PHONE = re.compile(r"0\d{2,3}-?\d{7,8}|09\d{9}")
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """Return ` did you mean 'x'?` for the closest choice, or nothing."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" did you mean {close[0]!r}?" if close else ""
+
+
+def kind_of(node: Node) -> str:
+    """Name a node's shape in the editor's words."""
+    if isinstance(node, MappingNode):
+        return "a mapping of keys"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    return "a single value"
+
+
+def is_null(node: Node) -> bool:
+    """Tell whether a node is YAML's empty value (`key:` with nothing after it, or `~`)."""
+    return isinstance(node, ScalarNode) and not node.style and node.value in _NULLS
+
+
+@dataclass(slots=True)
+class Reader:
+    """Collects the problems of one file while its nodes are read."""
+
+    source: Source
+    problems: list[Problem] = field(default_factory=list)
+
+    def mark(self, node: Node) -> Mark:
+        """Return the editor's place of a node."""
+        return self.source.at(node)
+
+    def error(self, node: Node, message: str) -> Any:
+        """Report an error at a node and return INVALID."""
+        self.problems.append(Problem(self.mark(node), "error", message))
+        return INVALID
+
+    def warn(self, node: Node, message: str) -> None:
+        """Report a warning at a node."""
+        self.problems.append(Problem(self.mark(node), "warning", message))
+
+    def mapping_items(self, node: MappingNode, label: str) -> list[tuple[str, Node, Node]]:
+        """Return (key, key node, value node) of a mapping; duplicate keys are errors naming both places."""
+        seen: dict[str, Node] = {}
+        items = []
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.error(key_node, f"{label}: a key must be a single word, not {kind_of(key_node)}")
+                continue
+            key = key_node.value
+            if key in seen:
+                first = self.mark(seen[key])
+                self.error(key_node, f"duplicate key {key!r}{_in(label)}: it is already given at line {first.line}, column {first.col}; keep one")
+                continue
+            seen[key] = key_node
+            items.append((key, key_node, value_node))
+        return items
+
+
+def _in(label: str) -> str:
+    return f" in {label}" if label else ""
+
+
+def _prefix(label: str) -> str:
+    return f"{label}: " if label else ""
+
+
+class Field:
+    """A value an editor writes: how to read it and how to describe it as JSON Schema."""
+
+    description = ""
+
+    def read(self, node: Node, reader: Reader, label: str) -> Any:
+        raise NotImplementedError
+
+    def json_schema(self) -> dict:
+        raise NotImplementedError
+
+    def _described(self, schema: dict) -> dict:
+        if self.description:
+            schema["description"] = self.description
+        return schema
+
+
+class ScalarField(Field):
+    """A single value; lists and mappings are refused."""
+
+    def read(self, node: Node, reader: Reader, label: str) -> Any:
+        if not isinstance(node, ScalarNode):
+            return reader.error(node, f"{_prefix(label)}expected {self.expected}, found {kind_of(node)}")
+        if is_null(node):
+            return reader.error(node, f"{_prefix(label)}is empty: write {self.expected}")
+        return self.read_text(node.value, node, reader, label)
+
+    expected = "a value"
+
+    def read_text(self, text: str, node: ScalarNode, reader: Reader, label: str) -> Any:
+        raise NotImplementedError
+
+
+@dataclass
+class Text(ScalarField):
+    """Free text in Persian or English, normalised (ی/ک, single spaces) with a warning."""
+
+    description: str = ""
+    expected = "text"
+
+    def read_text(self, text, node, reader, label):
+        tidy, changes = normalise_text(text)
+        if changes:
+            reader.warn(node, f"{_prefix(label)}{' and '.join(changes)}")
+        if not tidy:
+            return reader.error(node, f"{_prefix(label)}is empty: write some text")
+        return tidy
+
+    def json_schema(self):
+        return self._described({"type": "string", "minLength": 1})
+
+
+@dataclass
+class Digits(ScalarField):
+    """A code made of digits (Persian digits accepted), kept as text so leading zeros stay."""
+
+    description: str = ""
+    length: int | None = None
+    min_length: int = 1
+    max_length: int = 20
+    expected = "a code made of digits"
+
+    def read_text(self, text, node, reader, label):
+        value = latin_digits(text.strip())
+        if not value.isascii() or not value.isdigit():
+            return reader.error(node, f"{_prefix(label)}{text!r} must contain digits only")
+        if self.length and len(value) != self.length:
+            return reader.error(node, f"{_prefix(label)}{text!r} has {len(value)} digits; it must have {self.length}")
+        if not self.min_length <= len(value) <= self.max_length:
+            return reader.error(node, f"{_prefix(label)}{text!r} must have {self.min_length} to {self.max_length} digits")
+        return value
+
+    def json_schema(self):
+        size = f"{{{self.length}}}" if self.length else f"{{{self.min_length},{self.max_length}}}"
+        return self._described({"type": ["string", "integer"], "pattern": f"^[0-9۰-۹]{size}$"})
+
+
+@dataclass
+class Phone(ScalarField):
+    """An Iranian phone number such as 013-33123456 or 09121234567 (Persian digits accepted)."""
+
+    description: str = ""
+    expected = "a phone number such as \"013-33123456\""
+
+    def read_text(self, text, node, reader, label):
+        value = latin_digits(text.strip()).replace(" ", "")
+        if value.startswith("+98"):
+            value = "0" + value[3:]
+        if not _PHONE.fullmatch(value):
+            return reader.error(node, f"{_prefix(label)}{text!r} is not a phone number: write it with its area code, such as \"013-33123456\", or a mobile number such as \"09121234567\"")
+        return value
+
+    def json_schema(self):
+        return self._described({"type": "string", "pattern": r"^(\+98|0)[0-9۰-۹ -]{9,12}$"})
+
+
+@dataclass
+class Integer(ScalarField):
+    """A whole number; thousands separators (1,250,000 or 1_250_000) and Persian digits accepted."""
+
+    description: str = ""
+    minimum: int | None = 0
+    maximum: int | None = None
+    unit: str = ""
+    expected = "a whole number"
+
+    def read_text(self, text, node, reader, label):
+        value = latin_digits(text.strip())
+        if not _INTEGER.fullmatch(value):
+            if _DECIMAL.fullmatch(value):
+                return reader.error(node, f"{_prefix(label)}{text} must be a whole number{self.unit}")
+            return reader.error(node, f"{_prefix(label)}{text!r} is not a number")
+        number = int(re.sub(r"[,_٬]", "", value))
+        if self.minimum is not None and number < self.minimum:
+            if self.minimum == 0:
+                return reader.error(node, f"{_prefix(label)}{text} must not be negative")
+            return reader.error(node, f"{_prefix(label)}{text} must be at least {self.minimum}")
+        if self.maximum is not None and number > self.maximum:
+            return reader.error(node, f"{_prefix(label)}{text} must be at most {self.maximum}")
+        return number
+
+    def json_schema(self):
+        schema = {"type": ["integer", "string"], "pattern": r"^[0-9۰-۹]{1,3}([,_٬]?[0-9۰-۹]{3})*$"}
+        if self.minimum is not None:
+            schema["minimum"] = self.minimum
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
+        return self._described(schema)
+
+
+@dataclass
+class Decimal(ScalarField):
+    """A decimal number within bounds, such as a latitude."""
+
+    description: str = ""
+    minimum: float = float("-inf")
+    maximum: float = float("inf")
+    expected = "a number"
+
+    def read_text(self, text, node, reader, label):
+        value = latin_digits(text.strip())
+        if not _DECIMAL.fullmatch(value):
+            return reader.error(node, f"{_prefix(label)}{text!r} is not a number")
+        number = float(value)
+        if not self.minimum <= number <= self.maximum:
+            return reader.error(node, f"{_prefix(label)}{text} is outside {self.minimum:g}–{self.maximum:g}")
+        return number
+
+    def json_schema(self):
+        return self._described({"type": "number", "minimum": self.minimum, "maximum": self.maximum})
+
+
+@dataclass
+class Boolean(ScalarField):
+    """true or false; YAML 1.1's yes/no/on/off are refused rather than guessed."""
+
+    description: str = ""
+    expected = "true or false"
+
+    def read_text(self, text, node, reader, label):
+        if text in ("true", "True", "TRUE"):
+            return True
+        if text in ("false", "False", "FALSE"):
+            return False
+        if text in _YAML11_BOOLEANS:
+            return reader.error(node, f"{_prefix(label)}write true or false, not {text!r}")
+        return reader.error(node, f"{_prefix(label)}{text!r} is not true or false")
+
+    def json_schema(self):
+        return self._described({"type": "boolean"})
+
+
+@dataclass
+class Choice(ScalarField):
+    """One of a fixed set of words."""
+
+    choices: tuple[str, ...] = ()
+    description: str = ""
+    noun: str = "value"
+
+    @property
+    def expected(self):
+        return f"one of {', '.join(self.choices)}"
+
+    def read_text(self, text, node, reader, label):
+        if text in self.choices:
+            return text
+        hint = did_you_mean(text, self.choices)
+        return reader.error(node, f"{_prefix(label)}{text!r} is not a {self.noun};{hint} write one of {', '.join(self.choices)}")
+
+    def json_schema(self):
+        return self._described({"enum": list(self.choices)})
+
+
+@dataclass
+class Slug(ScalarField):
+    """An id: lower-case ASCII letters and digits joined by hyphens, safe in a URL and a path."""
+
+    description: str = ""
+    expected = "an id such as 'north-khorasan'"
+
+    def read_text(self, text, node, reader, label):
+        if _SLUG.fullmatch(text):
+            return text
+        suggestion = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+        hint = f" such as {suggestion!r}" if suggestion and suggestion.isascii() else ""
+        return reader.error(node, f"{_prefix(label)}{text!r} is not a valid id: use lower-case English letters, digits and hyphens{hint}")
+
+    def json_schema(self):
+        return self._described({"type": "string", "pattern": f"^{_SLUG.pattern}$"})
+
+
+@dataclass
+class JalaliDateField(ScalarField):
+    """A Solar Hijri date written 1405/01/15, 1405-01-15 or with Persian digits."""
+
+    description: str = ""
+    expected = "a Solar Hijri date such as 1405/01/15"
+
+    def read_text(self, text, node, reader, label):
+        try:
+            return parse_jalali(text)
+        except ValueError as exc:
+            return reader.error(node, f"{_prefix(label)}{exc}")
+
+    def json_schema(self):
+        return self._described({"type": "string", "pattern": r"^1[34][0-9۰-۹]{2}[/-][0-9۰-۹]{1,2}[/-][0-9۰-۹]{1,2}$|^[۱][۳۴][۰-۹]{2}[/-][۰-۹]{1,2}[/-][۰-۹]{1,2}$"})
+
+
+@dataclass
+class Time(ScalarField):
+    """A time of day on the 24-hour clock, kept as HH:MM."""
+
+    description: str = ""
+    expected = "a time such as \"07:30\""
+
+    def read_text(self, text, node, reader, label):
+        match = _TIME.fullmatch(latin_digits(text.strip()))
+        if not match or int(match[2]) > 59 or int(match[1]) * 60 + int(match[2]) > 24 * 60:
+            return reader.error(node, f"{_prefix(label)}{text!r} is not a time: write HH:MM on the 24-hour clock, such as \"07:30\"")
+        return f"{int(match[1]):02d}:{match[2]}"
+
+    def json_schema(self):
+        return self._described({"type": "string", "pattern": r"^[0-9]{1,2}:[0-9]{2}$"})
+
+
+@dataclass
+class Url(ScalarField):
+    """An absolute http(s) address."""
+
+    description: str = ""
+    expected = "an address starting with https://"
+
+    def read_text(self, text, node, reader, label):
+        if _URL.fullmatch(text.strip()):
+            return text.strip()
+        return reader.error(node, f"{_prefix(label)}{text!r} is not a web address: write it in full, starting with https://")
+
+    def json_schema(self):
+        return self._described({"type": "string", "format": "uri", "pattern": "^https?://"})
+
+
+@dataclass
+class Email(ScalarField):
+    """An e-mail address."""
+
+    description: str = ""
+    expected = "an e-mail address"
+
+    def read_text(self, text, node, reader, label):
+        if _EMAIL.fullmatch(text.strip()):
+            return text.strip()
+        return reader.error(node, f"{_prefix(label)}{text!r} is not an e-mail address")
+
+    def json_schema(self):
+        return self._described({"type": "string", "format": "email"})
+
+
+@dataclass
+class ListOf(Field):
+    """A list of values of one field; duplicates can be refused."""
+
+    item: Field = None
+    description: str = ""
+    min_items: int = 0
+    unique: bool = False
+
+    def read(self, node, reader, label):
+        if is_null(node):
+            items_nodes = []
+        elif not isinstance(node, SequenceNode):
+            return reader.error(node, f"{_prefix(label)}expected a list, found {kind_of(node)}")
+        else:
+            items_nodes = node.value
+        if len(items_nodes) < self.min_items:
+            return reader.error(node, f"{_prefix(label)}needs at least {self.min_items} item{'s' if self.min_items > 1 else ''}")
+        values, seen = [], {}
+        for child in items_nodes:
+            value = self.item.read(child, reader, label)
+            if value is INVALID:
+                continue
+            if self.unique and isinstance(value, str | int):
+                if value in seen:
+                    first = reader.mark(seen[value])
+                    reader.error(child, f"{_prefix(label)}{value!r} is listed twice (first at line {first.line}); keep one")
+                    continue
+                seen[value] = child
+            values.append(Item(value, reader.mark(child)) if isinstance(self.item, ScalarField) else value)
+        return values
+
+    def json_schema(self):
+        schema = {"type": "array", "items": self.item.json_schema()}
+        if self.min_items:
+            schema["minItems"] = self.min_items
+        if self.unique:
+            schema["uniqueItems"] = True
+        return self._described(schema)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A value read from a list, with its place so that cross-file rules can point at it."""
+
+    value: Any
+    mark: Mark
+
+
+@dataclass(slots=True)
+class Rec:
+    """A mapping read by a Record: its values, where each was written, and whether all were valid."""
+
+    values: dict[str, Any]
+    marks: dict[str, Mark]
+    mark: Mark
+    valid: bool
+    keys: frozenset[str] = frozenset()  # every key written, valid or not
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+
+def is_valid(value: Any) -> bool:
+    """Tell whether a read value holds no invalid record, however deep."""
+    if isinstance(value, Rec):
+        return value.valid
+    if isinstance(value, list):
+        return all(is_valid(item) for item in value)
+    return True
+
+
+@dataclass
+class Record(Field):
+    """A mapping with known keys: unknown keys and missing required ones are errors."""
+
+    fields: dict[str, Field] = field(default_factory=dict)
+    required: tuple[str, ...] = ()
+    description: str = ""
+    noun: str = ""
+
+    def read(self, node, reader, label):
+        what = label or self.noun
+        if not isinstance(node, MappingNode):
+            if is_null(node):
+                return reader.error(node, f"{_prefix(label)}is empty: write its keys ({', '.join(self.fields)})")
+            return reader.error(node, f"{_prefix(what)}expected a mapping of keys ({', '.join(self.fields)}), found {kind_of(node)}")
+        values, marks, valid, present = {}, {}, True, set()
+        for key, key_node, value_node in reader.mapping_items(node, label):
+            present.add(key)
+            spec = self.fields.get(key)
+            if spec is None:
+                hint = did_you_mean(key, tuple(self.fields)) or f" the keys are {', '.join(self.fields)}"
+                reader.error(key_node, f"unknown key {key!r}{_in(what)};{hint}")
+                valid = False
+                continue
+            child = f"{label}.{key}" if label else key
+            if is_null(value_node) and key not in self.required and not isinstance(spec, ListOf):
+                continue
+            value = spec.read(value_node, reader, child)
+            if value is INVALID:
+                valid = False
+                continue
+            valid = valid and is_valid(value)
+            values[key] = value
+            marks[key] = reader.mark(value_node)
+        for key in self.required:
+            if key not in present:
+                reader.error(node, f"{_prefix(what)}missing required key {key!r}")
+                valid = False
+        return Rec(values, marks, reader.mark(node), valid, frozenset(present))
+
+    def json_schema(self):
+        schema = {
+            "type": "object",
+            "properties": {key: spec.json_schema() for key, spec in self.fields.items()},
+            "additionalProperties": False,
+        }
+        if self.required:
+            schema["required"] = list(self.required)
+        return self._described(schema)
+
+
+@dataclass
+class MapOf(Field):
+    """A mapping from ids to values of one field, such as service id → fee."""
+
+    key: Field = None
+    value: Field = None
+    description: str = ""
+
+    def read(self, node, reader, label):
+        if is_null(node):
+            return {}
+        if not isinstance(node, MappingNode):
+            return reader.error(node, f"{_prefix(label)}expected a mapping of keys, found {kind_of(node)}")
+        entries = {}
+        for key, key_node, value_node in reader.mapping_items(node, label):
+            key_value = self.key.read(key_node, reader, label)
+            value = self.value.read(value_node, reader, f"{label} {key}" if label else key)
+            if key_value is not INVALID and value is not INVALID and is_valid(value):
+                entries[key_value] = Item(value, reader.mark(key_node))
+        return entries
+
+    def json_schema(self):
+        return self._described({
+            "type": "object",
+            "propertyNames": self.key.json_schema(),
+            "additionalProperties": self.value.json_schema(),
+        })
+
+
+@dataclass
+class Either(Field):
+    """A single value read by one field, or a mapping read by another (a fee or an urban/rural pair)."""
+
+    scalar: Field = None
+    mapping: Field = None
+    description: str = ""
+
+    def read(self, node, reader, label):
+        if isinstance(node, MappingNode):
+            return self.mapping.read(node, reader, label)
+        return self.scalar.read(node, reader, label)
+
+    def json_schema(self):
+        return self._described({"oneOf": [self.scalar.json_schema(), self.mapping.json_schema()]})

@@ -1,0 +1,80 @@
+"""Persian text: ی/ک normalisation, digits and Solar Hijri (Jalali) dates."""
+
+from __future__ import annotations
+
+import re
+
+from persiantools import characters, digits
+from persiantools.jdatetime import JalaliDate
+
+MONTHS_EN = (
+    "Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",
+    "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand",
+)
+ARABIC_LETTERS = frozenset("يكى")
+ARABIC_DIGITS = frozenset("٠١٢٣٤٥٦٧٨٩")
+# Runs of horizontal space, and a zero-width non-joiner that only sits beside a space.
+_SPACES = re.compile(r"[ \t\u00a0]*\u200c?[ \t\u00a0]+\u200c?|\u200c?[ \t\u00a0]+")
+_JALALI = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
+_YEARS = range(1300, 1500)
+
+
+def normalise_text(text: str) -> tuple[str, list[str]]:
+    """Return text with Persian ی/ک and single spaces, and what was changed, in editors' words."""
+    changes = []
+    if has_arabic_letters(text):
+        text = persian_letters(text)
+        changes.append("Arabic ي/ك replaced by Persian ی/ک")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.strip().split("\n")]
+    tidy = "\n".join(lines)
+    if tidy != text.strip():
+        changes.append("extra spaces removed")
+    return tidy, changes
+
+
+def has_arabic_letters(text: str) -> bool:
+    """Tell whether text has the Arabic ي, ك or ى that Persian writes as ی and ک."""
+    return not ARABIC_LETTERS.isdisjoint(text)
+
+
+def persian_letters(text: str) -> str:
+    """Return text with Arabic ي/ك/ى replaced by Persian ی/ک, spacing untouched."""
+    return characters.ar_to_fa(text)
+
+
+def latin_digits(text: str) -> str:
+    """Return text with Persian and Arabic-Indic digits turned into Latin ones."""
+    return digits.fa_to_en(digits.ar_to_fa(text))
+
+
+def month_length(year: int, month: int) -> int:
+    """Return the number of days of a Solar Hijri month."""
+    if month <= 6:
+        return 31
+    if month <= 11:
+        return 30
+    return 30 if JalaliDate.is_leap(year) else 29
+
+
+def parse_jalali(text: str) -> JalaliDate:
+    """Read `1402/02/31`, `1402-02-31` or `۱۴۰۲/۰۲/۳۱` as a Solar Hijri date; ValueError says why not."""
+    match = _JALALI.fullmatch(latin_digits(text.strip()))
+    if not match:
+        raise ValueError(f"{text!r} is not a date: write it as YYYY/MM/DD in the Solar Hijri calendar, e.g. 1405/01/15")
+    year, month, day = (int(part) for part in match.groups())
+    if year not in _YEARS:
+        raise ValueError(f"{text}: year {year} is not a Solar Hijri year (expected {_YEARS.start}–{_YEARS.stop - 1})")
+    if not 1 <= month <= 12:
+        raise ValueError(f"{text}: there is no month {month}; months run from 1 (Farvardin) to 12 (Esfand)")
+    days = month_length(year, month)
+    if not 1 <= day <= days:
+        leap = ""
+        if month == 12:
+            leap = f" ({year} is {'a' if days == 30 else 'not a'} leap year)"
+        raise ValueError(f"{text}: {MONTHS_EN[month - 1]} {year} has {days} days{leap}")
+    return JalaliDate(year, month, day)
+
+
+def format_jalali(date: JalaliDate) -> str:
+    """Return the date as YYYY/MM/DD with Latin digits, as editors write it."""
+    return f"{date.year:04d}/{date.month:02d}/{date.day:02d}"

@@ -1,0 +1,65 @@
+"""The only place a URL or an output path is made: one Route per page of the site."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from .models import County, NewsItem, Office, Page, Province
+from .site import SiteGraph
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One output page: its URL path below the base, its template and what the template receives."""
+
+    path: str                     # "" for the home page, "offices/13100123/" for an office
+    template: str
+    context: dict = field(default_factory=dict)
+
+    @property
+    def output_file(self) -> str:
+        """Return the file the page is written to, relative to the output folder."""
+        return self.path + "index.html" if self.path == "" or self.path.endswith("/") else self.path
+
+
+def base_path(base_url: str) -> str:
+    """Return the path part of the base URL: '/' at a domain root, '/a/b/' under a sub-path."""
+    return urlsplit(base_url).path or "/"
+
+
+def url_of(target: object) -> str:
+    """Return the path below the base of a model object's page."""
+    match target:
+        case Province():
+            return f"provinces/{target.id}/"
+        case County():
+            return f"provinces/{target.province_id}/{target.id}/"
+        case Office():
+            return f"offices/{target.code}/"
+        case Page():
+            return f"{target.slug}/"
+        case NewsItem():
+            return f"news/{target.slug}/"
+    raise TypeError(f"no page for {type(target).__name__}")
+
+
+def plan(graph: SiteGraph) -> list[Route]:
+    """Return every page of the site."""
+    content = graph.content
+    routes = [Route("", "home.html", {"provinces": content.provinces})]
+    for province in content.provinces:
+        routes.append(Route(url_of(province), "province.html", {"province": province, "counties": graph.counties_of(province)}))
+        for summary in graph.counties_of(province):
+            routes.append(Route(url_of(summary.county), "county.html", {"province": province, "summary": summary}))
+    for office in content.offices:
+        province = graph.provinces[office.province_id]
+        routes.append(Route(url_of(office), "office.html", {"office": office, "province": province, "county": graph.county_of(office).county}))
+    for page in content.pages:
+        routes.append(Route(url_of(page), "page.html", {"page": page}))
+    routes.append(Route("news/", "news_index.html", {"news": content.news}))
+    for item in content.news:
+        routes.append(Route(url_of(item), "news.html", {"item": item}))
+    routes.append(Route("404.html", "404.html"))
+    routes.append(Route("robots.txt", "robots.txt"))
+    return routes

@@ -1,0 +1,403 @@
+"""Raw files → the content model, with every problem found in one pass.
+
+Each file is read by its schema (schema.py); then the cross-file rules run over everything
+that was readable. `private:` blocks are read (so their mistakes are reported) and dropped here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .errors import Mark, Problem
+from .fields import INVALID, Item, Reader, Rec, did_you_mean
+from .loader import RawContent, RawFile
+from .models import (
+    Agency, Content, County, Directorate, Fee, License, LicenseHolder, Location, Memorandum,
+    NewsItem, Office, OpeningHours, Page, Province, Service, SiteSettings, Tariff,
+)
+from .persian import format_jalali, has_arabic_letters, persian_letters
+from .schema import FILE_TYPES, KINDS
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_YEAR = re.compile(r"1[34]\d\d")
+
+
+@dataclass
+class Validation:
+    """The state of one validation run: the problems so far and where each id was defined."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, mark: Mark, message: str) -> None:
+        self.problems.append(Problem(mark, "error", message))
+
+    def warn(self, mark: Mark, message: str) -> None:
+        self.problems.append(Problem(mark, "warning", message))
+
+    def unique(self, records: list[Rec], key: str, what: str) -> dict[str, Rec]:
+        """Index records by id; a repeated id is an error naming the first place."""
+        index: dict[str, Rec] = {}
+        for record in records:
+            value = record.get(key)
+            if value is None:
+                continue
+            if value in index:
+                first = index[value].marks[key]
+                self.error(record.marks[key], f"{what} {value!r} is defined twice: first at {first}")
+                continue
+            index[value] = record
+        return index
+
+    def known(self, value: str, mark: Mark, index: dict, what: str, where: str) -> bool:
+        """Check that an id refers to something defined; an unknown one is an error with a suggestion."""
+        if value in index:
+            return True
+        hint = did_you_mean(value, tuple(index))
+        self.error(mark, f"unknown {what} {value!r}: it is not in {where};{hint}".rstrip(";"))
+        return False
+
+
+def read_file(raw: RawFile, check: Validation) -> object:
+    """Read one raw file by its schema; its problems go into the run."""
+    if raw.root is None:
+        if not raw.empty:
+            return INVALID  # unreadable: the loader has said why
+        if raw.kind == "offices":
+            return []  # a county with no office yet
+        check.error(Mark(raw.path, 1, 1), "the file is empty")
+        return INVALID
+    reader = Reader(raw.source)
+    value = FILE_TYPES[raw.kind].read(raw.root, reader, "")
+    check.problems.extend(reader.problems)
+    return value
+
+
+def check_file_name(raw: RawFile, check: Validation, what: str) -> bool:
+    """File and folder names become URLs: they must be lower-case ASCII ids."""
+    if _SLUG.fullmatch(raw.stem):
+        return True
+    check.error(Mark(raw.path, 1, 1), f"the {what} {raw.stem!r} is not a valid id: use lower-case English letters, digits and hyphens")
+    return False
+
+
+def validate(raw: RawContent) -> tuple[Content | None, list[Problem]]:
+    """Turn raw files into the content model; return None with the problems when any is an error."""
+    check = Validation(list(raw.problems))
+    settings = _settings(raw, check)
+    agencies = _agencies(raw, check)
+    services = _services(raw, check, agencies)
+    tariffs = _tariffs(raw, check, services, settings)
+    provinces, province_facts = _provinces(raw, check, agencies, services)
+    offices = _offices(raw, check, province_facts, services)
+    pages = _pages(raw, check)
+    news = _news(raw, check, {file.stem for file in raw.of_kind("province")})
+    problems = sorted(check.problems)
+    if settings is None or any(problem.is_error for problem in problems):
+        return None, problems
+    content = Content(
+        settings=settings,
+        agencies=tuple(Agency(a["id"], a["name"], a.get("name_en"), a.get("website")) for a in agencies.values()),
+        services=tuple(_service(s) for s in services.values()),
+        tariffs=tuple(sorted(tariffs, key=lambda t: t.year)),
+        provinces=tuple(provinces.values()),
+        offices=tuple(offices),
+        pages=tuple(pages),
+        news=tuple(news),
+    )
+    return content, problems
+
+
+def _first_record(raw: RawContent, kind: str, check: Validation) -> Rec | None:
+    files = raw.of_kind(kind)
+    if not files:
+        return None
+    value = read_file(files[0], check)
+    return value if isinstance(value, Rec) else None
+
+
+def _list_records(raw: RawContent, kind: str, check: Validation) -> list[Rec]:
+    records = []
+    for file in raw.of_kind(kind):
+        value = read_file(file, check)
+        if value is not INVALID:
+            records.extend(value)
+    return records
+
+
+def _settings(raw: RawContent, check: Validation) -> SiteSettings | None:
+    site = _first_record(raw, "site", check)
+    if site is None or not site.valid:
+        return None
+    base_url = site["base_url"]
+    if not base_url.endswith("/"):
+        check.warn(site.marks["base_url"], f"base_url: {base_url!r} should end in '/'; read as {base_url + '/'!r}")
+        base_url += "/"
+    return SiteSettings(
+        title=site["title"],
+        base_url=base_url,
+        languages=tuple(item.value for item in site["languages"]),
+        tariff_year=site["tariff_year"],
+        complaints_line=site["complaints_line"],
+        office_quota=site.get("office_quota", 3000),
+        sample=site.get("sample", False),
+        title_en=site.get("title_en"),
+        description=site.get("description"),
+    )
+
+
+def _agencies(raw: RawContent, check: Validation) -> dict[str, Rec]:
+    return check.unique(_list_records(raw, "agencies", check), "id", "agency")
+
+
+def _services(raw: RawContent, check: Validation, agencies: dict[str, Rec]) -> dict[str, Rec]:
+    services = check.unique(_list_records(raw, "services", check), "id", "service")
+    for service in services.values():
+        if "agency" in service.values:
+            check.known(service["agency"], service.marks["agency"], agencies, "agency", "agencies.yaml")
+    return services
+
+
+def _service(record: Rec) -> Service:
+    return Service(
+        id=record["id"],
+        name=record["name"],
+        agency_id=record["agency"],
+        specialised=record.get("specialised", False),
+        documents=tuple(item.value for item in record.get("documents", ())),
+        name_en=record.get("name_en"),
+        description=record.get("description"),
+    )
+
+
+def _tariffs(raw: RawContent, check: Validation, services: dict[str, Rec], settings: SiteSettings | None) -> list[Tariff]:
+    tariffs = []
+    for file in raw.of_kind("tariff"):
+        record = read_file(file, check)
+        if not _YEAR.fullmatch(file.stem):
+            check.error(Mark(file.path, 1, 1), f"a tariff file is named after its Solar Hijri year, such as 1405.yaml, not {file.stem!r}")
+        if not isinstance(record, Rec):
+            continue
+        year = record.get("year")
+        if year is not None and _YEAR.fullmatch(file.stem) and year != int(file.stem):
+            check.error(record.marks["year"], f"year: {year} disagrees with the file name {file.stem}.yaml; rename the file or correct the year")
+        effective = record.get("effective")
+        if effective is not None and year is not None and effective.year not in (year, year - 1):
+            check.error(record.marks["effective"], f"effective: {format_jalali(effective)} is not in the tariff's year {year}")
+        fees: dict[str, Fee] = {}
+        for service_id, item in record.get("fees", {}).items():
+            if check.known(service_id, item.mark, services, "service", "services.yaml"):
+                fee = item.value
+                fees[service_id] = Fee(fee, fee) if isinstance(fee, int) else Fee(fee["urban"], fee["rural"])
+        if record.valid:
+            tariffs.append(Tariff(year, effective, record["approval"], fees))
+    if settings is not None:
+        in_force = next((t for t in tariffs if t.year == settings.tariff_year), None)
+        site_file = raw.of_kind("site")[0]
+        if in_force is None:
+            check.error(Mark(site_file.path, 1, 1), f"tariff_year: there is no tariffs/{settings.tariff_year}.yaml for the tariff in force")
+        else:
+            for service_id, service in services.items():
+                if service_id not in in_force.fees:
+                    check.warn(service.marks["id"], f"service {service_id!r} has no fee in the {in_force.year} tariff in force")
+    return tariffs
+
+
+def _hours(items: list[Rec] | None) -> tuple[OpeningHours, ...] | None:
+    if items is None:
+        return None
+    return tuple(OpeningHours(tuple(day.value for day in h["days"]), h["opens"], h["closes"]) for h in items)
+
+
+@dataclass(frozen=True, slots=True)
+class ProvinceFacts:
+    """What offices files are checked against: the province's counties and its memoranda's services, valid or not."""
+
+    id: str
+    counties: dict[str, Rec]
+    given_by_kind: dict[str, tuple[str, ...]]
+
+
+def _provinces(raw: RawContent, check: Validation, agencies: dict[str, Rec], services: dict[str, Rec]) -> tuple[dict[str, Province], dict[str, ProvinceFacts]]:
+    provinces, facts = {}, {}
+    for file in raw.of_kind("province"):
+        record = read_file(file, check)
+        if not check_file_name(file, check, "province folder name") or not isinstance(record, Rec):
+            continue
+        counties = check.unique(record.get("counties", []), "id", "county")
+        memoranda = check.unique(record.get("memoranda", []), "id", "memorandum")
+        for memo in memoranda.values():
+            if "agency" in memo.values:
+                check.known(memo["agency"], memo.marks["agency"], agencies, "agency", "agencies.yaml")
+            if not any(kind in memo.keys for kind in KINDS):
+                check.error(memo.mark, f"memorandum {memo['id']!r} gives no services: list them under {', '.join(KINDS)}")
+            for kind in KINDS:
+                for item in memo.get(kind, ()):
+                    check.known(item.value, item.mark, services, "service", "services.yaml")
+        for hours in record.get("hours", ()):
+            _check_hours(hours, check)
+        given = {kind: tuple(dict.fromkeys(i.value for m in memoranda.values() for i in m.get(kind, ()))) for kind in KINDS}
+        facts[file.stem] = ProvinceFacts(file.stem, counties, given)
+        if record.valid:
+            provinces[file.stem] = _province(file.stem, record, counties, memoranda)
+    return provinces, facts
+
+
+def _province(province_id: str, record: Rec, counties: dict[str, Rec], memoranda: dict[str, Rec]) -> Province:
+    return Province(
+        id=province_id,
+        name=record["name"],
+        center=record["center"],
+        directorate=Directorate(**record["directorate"].values),
+        hours=_hours(record["hours"]),
+        counties=tuple(
+            County(c["id"], province_id, c["name"], c["urban_population"], tuple(i.value for i in c.get("cities", ())), c.get("name_en"))
+            for c in counties.values()
+        ),
+        memoranda=tuple(
+            Memorandum(
+                id=m["id"],
+                title=m["title"],
+                agency_id=m["agency"],
+                services_by_kind={kind: tuple(i.value for i in m[kind]) for kind in KINDS if kind in m.values},
+                signed=m.get("signed"),
+                title_en=m.get("title_en"),
+            )
+            for m in memoranda.values()
+        ),
+        name_en=record.get("name_en"),
+    )
+
+
+def _check_hours(hours: Rec, check: Validation) -> None:
+    if "opens" in hours.values and "closes" in hours.values and hours["closes"] <= hours["opens"]:
+        check.error(hours.marks["closes"], f"closes: {hours['closes']} is not after opens {hours['opens']}")
+
+
+def _offices(raw: RawContent, check: Validation, provinces: dict[str, ProvinceFacts], services: dict[str, Rec]) -> list[Office]:
+    offices: list[Office] = []
+    codes: dict[str, Mark] = {}
+    for file in raw.of_kind("offices"):
+        value = read_file(file, check)
+        province = provinces.get(file.province)
+        county = None
+        if province is not None and check_file_name(file, check, "county file name"):
+            county = province.counties.get(file.stem)
+            if county is None:
+                hint = did_you_mean(file.stem, tuple(province.counties))
+                check.error(Mark(file.path, 1, 1), f"{file.stem!r} is not a county of {province.id}: an offices file is named after one of the counties in its province.yaml;{hint or ' they are ' + ', '.join(province.counties)}")
+        if value is INVALID:
+            continue
+        given_by_kind = province.given_by_kind if province else {}
+        for record in value:
+            code = record.get("code")
+            if code is not None:
+                if code in codes:
+                    check.error(record.marks["code"], f"office code {code} is used twice: also at {codes[code]}")
+                else:
+                    codes[code] = record.marks["code"]
+            _check_office(record, check, county, services, given_by_kind)
+            if record.valid and county is not None:
+                offices.append(_office(record, province.id, file.stem, given_by_kind.get(record["kind"], ())))
+    return offices
+
+
+def _check_office(record: Rec, check: Validation, county: Rec | None, services: dict[str, Rec], given_by_kind: dict) -> None:
+    kind, status = record.get("kind"), record.get("status")
+    license = record.get("license")
+    if status is not None and status != "pending" and "license" not in record.keys:
+        if record.valid:
+            check.error(record.mark, f"office {record.get('code', '')}: a {status} office needs its license (number, holder, issued, expires); only a pending office has none")
+            record.valid = False
+    if isinstance(license, Rec) and "issued" in license.values and "expires" in license.values:
+        if license["expires"] <= license["issued"]:
+            check.error(license.marks["expires"], f"license.expires: {format_jalali(license['expires'])} is not after issued {format_jalali(license['issued'])}")
+            record.valid = False
+    cities = tuple(item.value for item in county.get("cities", ())) if county else ()
+    if cities and "city" in record.values and record["city"] not in cities:
+        hint = did_you_mean(record["city"], cities)
+        check.warn(record.marks["city"], f"city: {record['city']!r} is not among the cities of {county['id']} in province.yaml;{hint or ' check the spelling or add the city there'}")
+    for hours in record.get("hours") or ():
+        _check_hours(hours, check)
+    changes = record.get("services")
+    if not isinstance(changes, Rec):
+        return
+    given = set(given_by_kind.get(kind, ()))
+    for item in changes.get("add", ()):
+        if check.known(item.value, item.mark, services, "service", "services.yaml") and item.value in given:
+            check.warn(item.mark, f"services.add: {item.value!r} is already given to {kind} offices by the province's memoranda")
+    for item in changes.get("remove", ()):
+        if check.known(item.value, item.mark, services, "service", "services.yaml") and item.value not in given:
+            check.warn(item.mark, f"services.remove: {item.value!r} is not given to {kind} offices by the province's memoranda, so there is nothing to remove")
+
+
+def _office(record: Rec, province_id: str, county_id: str, given: tuple[str, ...]) -> Office:
+    """Build the published office; the private block is deliberately not carried over."""
+    changes = record.get("services")
+    added = [item.value for item in changes.get("add", ())] if changes else []
+    removed = {item.value for item in changes.get("remove", ())} if changes else set()
+    offered = tuple(dict.fromkeys(s for s in (*given, *added) if s not in removed))
+    license = record.get("license")
+    location = record.get("location")
+    return Office(
+        code=record["code"],
+        kind=record["kind"],
+        status=record["status"],
+        province_id=province_id,
+        county_id=county_id,
+        services=offered,
+        name=record.get("name"),
+        city=record.get("city"),
+        village=record.get("village"),
+        address=record.get("address"),
+        postal_code=record.get("postal_code"),
+        phone=record.get("phone"),
+        location=Location(location["lat"], location["lon"]) if location else None,
+        hours=_hours(record.get("hours")),
+        license=License(
+            number=license["number"],
+            holder=LicenseHolder(license["holder"]["name"], license["holder"]["type"]),
+            issued=license["issued"],
+            expires=license["expires"],
+        ) if license else None,
+    )
+
+
+def _body(file: RawFile, check: Validation) -> str:
+    """Return a Markdown body with Persian ی/ک, warning at the first line that had Arabic letters.
+
+    Spacing is left alone here: Markdown gives it meaning.
+    """
+    lines = (file.body or "").split("\n")
+    for number, line in enumerate(lines, start=file.body_line):
+        if has_arabic_letters(line):
+            check.warn(Mark(file.path, number, 1), "Arabic ي/ك in the text were replaced by Persian ی/ک")
+            break
+    return persian_letters("\n".join(lines)).strip() + "\n"
+
+
+def _pages(raw: RawContent, check: Validation) -> list[Page]:
+    pages = []
+    for file in raw.of_kind("page"):
+        record = read_file(file, check)
+        slug_ok = check_file_name(file, check, "page file name")
+        body = _body(file, check) if file.body is not None else ""
+        if isinstance(record, Rec) and record.valid and slug_ok:
+            pages.append(Page(file.stem, record["title"], body, record.get("order", 0), record.get("title_en"), record.get("description")))
+    return sorted(pages, key=lambda page: (page.order, page.slug))
+
+
+def _news(raw: RawContent, check: Validation, provinces: set[str]) -> list[NewsItem]:
+    news = []
+    for file in raw.of_kind("news"):
+        record = read_file(file, check)
+        slug_ok = check_file_name(file, check, "news file name")
+        body = _body(file, check) if file.body is not None else ""
+        if not isinstance(record, Rec):
+            continue
+        if "province" in record.values:
+            check.known(record["province"], record.marks["province"], provinces, "province", "content/provinces/")
+        if record.valid and slug_ok:
+            news.append(NewsItem(file.stem, record["title"], record["date"], body, record.get("summary"), record.get("province"), record.get("title_en")))
+    return sorted(news, key=lambda item: (item.date, item.slug), reverse=True)

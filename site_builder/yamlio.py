@@ -1,0 +1,171 @@
+"""The strict YAML reader: libyaml's composer, every node's place kept, no YAML 1.1 guessing.
+
+Values are not constructed here: scalars stay text with their marks, and the field
+definitions in `fields` read each one as its field says (so `no` is never False and a
+phone's leading zero is never lost). This module only turns bytes into a node tree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from .errors import Mark, Problem
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml: slower, same nodes.
+    _Loader = yaml.SafeLoader
+
+Node = yaml.Node
+ScalarNode = yaml.ScalarNode
+MappingNode = yaml.MappingNode
+SequenceNode = yaml.SequenceNode
+
+TAB_STOP = 8
+_INDENT = re.compile(r"^(?:[ \t]|-(?=[ \t]))*", re.MULTILINE)
+# Tags libyaml resolves by itself; any other tag (`!foo`, `!!python/object`) is written on purpose and refused.
+_PLAIN_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "merge")
+)
+_SYNTAX_HINTS = {
+    "mapping values are not allowed": "put quotes around a value that contains ': '",
+    "found character '\\t'": "indent with spaces",
+    "found undefined alias": "aliases (*name) are not supported",
+}
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
+
+
+@dataclass(slots=True)
+class Source:
+    """One file being read: its display path and how to map libyaml marks back to the editor's text."""
+
+    path: str
+    line_offset: int = 0
+    # line (0-based, in the composed text) -> (indent width after tab expansion, before)
+    expanded: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def mark(self, node_mark: yaml.Mark) -> Mark:
+        """Return the editor's 1-based line and column of a libyaml mark."""
+        column = node_mark.column
+        widths = self.expanded.get(node_mark.line)
+        if widths:
+            new, old = widths
+            column = column - new + old if column >= new else min(column, old)
+        return Mark(self.path, node_mark.line + 1 + self.line_offset, column + 1)
+
+    def at(self, node: Node) -> Mark:
+        """Return the mark where a node starts."""
+        return self.mark(node.start_mark)
+
+    def start(self) -> Mark:
+        """Return the mark of the file's first character."""
+        return Mark(self.path, 1 + self.line_offset, 1)
+
+
+def decode(source: Source, data: bytes) -> tuple[str | None, list[Problem]]:
+    """Decode a file as UTF-8 (a BOM is fine); name the encoding when it is something else."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [Problem(source.start(), "error", "the file is saved as UTF-16; save it as UTF-8")]
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1 + source.line_offset
+        col = len(data[line_start:exc.start].decode("utf-8", "replace")) + 1
+        mark = Mark(source.path, line, col)
+    try:
+        legacy = data.decode("cp1256")
+    except UnicodeDecodeError:
+        legacy = ""
+    if _ARABIC_SCRIPT.search(legacy):
+        message = "the file is saved in Windows-1256 (Arabic Windows) encoding, not UTF-8: open it and save it as UTF-8"
+    else:
+        message = f"the file is not UTF-8: byte 0x{data[exc.start]:02x} cannot be read; save it as UTF-8"
+    return None, [Problem(mark, "error", message)]
+
+
+def expand_tabs(source: Source, text: str) -> tuple[str, list[Problem]]:
+    """Read tabs in indentation as spaces to the next tab stop, warning once per file."""
+    if "\t" not in text:
+        return text, []
+    lines = text.split("\n")
+    first = None
+    for number, line in enumerate(lines):
+        indent = _INDENT.match(line).group()
+        if "\t" in indent:
+            wide = indent.expandtabs(TAB_STOP)
+            lines[number] = wide + line[len(indent):]
+            source.expanded[number] = (len(wide), len(indent))
+            first = number if first is None else first
+    if first is None:
+        return text, []
+    mark = Mark(source.path, first + 1 + source.line_offset, 1)
+    warning = Problem(mark, "warning", f"tabs used for indentation were read as spaces to the next multiple of {TAB_STOP} columns; indent with spaces")
+    return "\n".join(lines), [warning]
+
+
+def compose(source: Source, text: str) -> tuple[Node | None, list[Problem]]:
+    """Parse one YAML document into nodes with marks; syntax errors, aliases and tags become problems."""
+    text, problems = expand_tabs(source, text)
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        return None, problems + [_syntax_problem(source, exc)]
+    except yaml.YAMLError as exc:
+        return None, problems + [Problem(source.start(), "error", f"YAML syntax: {exc}")]
+    if root is not None:
+        problems += _unsupported_features(source, root, text)
+    return root, problems
+
+
+def _syntax_problem(source: Source, exc: yaml.MarkedYAMLError) -> Problem:
+    """Turn libyaml's syntax error into a problem at the place it names, with a hint where one helps."""
+    mark = exc.problem_mark or exc.context_mark
+    message = f"YAML syntax: {exc.problem}"
+    if exc.context:
+        message += f" ({exc.context})"
+    if "expected a single document" in str(exc.context) or "another document" in str(exc.problem):
+        message = "only one YAML document per file: remove the second '---'"
+    for needle, hint in _SYNTAX_HINTS.items():
+        if needle in message:
+            message += f"; {hint}"
+    return Problem(source.mark(mark), "error", message)
+
+
+def _unsupported_features(source: Source, root: Node, text: str) -> list[Problem]:
+    """Refuse aliases (a node reached twice) and custom tags, which would change values silently."""
+    problems = []
+    seen: set[int] = set()
+    stack = [root]
+    aliased = False
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            aliased = True
+            continue
+        seen.add(id(node))
+        if node.tag not in _PLAIN_TAGS:
+            problems.append(Problem(source.at(node), "error", f"the tag {node.tag} is not supported: remove it"))
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    if aliased:  # the composed tree no longer knows where the aliases were written: the tokens do
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, yaml.AliasToken):
+                problems.append(Problem(source.mark(token.start_mark), "error", "aliases (*name) are not supported: write the value out in full"))
+    return problems
+
+
+def read_yaml(source: Source, data: bytes) -> tuple[Node | None, list[Problem]]:
+    """Decode and parse one YAML file (or front matter) into nodes and problems."""
+    text, problems = decode(source, data)
+    if text is None:
+        return None, problems
+    root, more = compose(source, text)
+    return root, problems + more

@@ -1,0 +1,164 @@
+"""Shared fixtures: a tiny valid content tree written into tmp_path, and a way to run the CLI on it."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from site_builder.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The smallest content that passes `check`: each test overrides the file it is about.
+TINY = {
+    "site.yaml": """\
+        title: درگاه آزمایشی
+        base_url: https://example.org/
+        languages: [fa, en]
+        tariff_year: 1405
+        complaints_line: "195"
+        """,
+    "agencies.yaml": """\
+        - id: post
+          name: شرکت ملی پست
+        - id: telecom
+          name: شرکت مخابرات ایران
+        """,
+    "services.yaml": """\
+        - id: parcel
+          name: ارسال مرسوله پستی
+          agency: post
+        - id: phone-bill
+          name: پرداخت قبض تلفن
+          agency: telecom
+        - id: sim-card
+          name: ثبت‌نام سیم‌کارت
+          agency: telecom
+          specialised: true
+        """,
+    "tariffs/1405.yaml": """\
+        year: 1405
+        effective: 1405/01/01
+        approval: مصوبه شماره ۱۲
+        fees:
+          parcel: 120000
+          phone-bill: {urban: 30000, rural: 25000}
+          sim-card: 0
+        """,
+    "provinces/gilan/province.yaml": """\
+        name: گیلان
+        center: رشت
+        directorate:
+          name: اداره کل ارتباطات و فناوری اطلاعات استان گیلان
+          phone: "013-33333333"
+        hours:
+          - days: [sat, sun, mon, tue, wed]
+            opens: "07:30"
+            closes: "19:00"
+        counties:
+          - id: rasht
+            name: رشت
+            urban_population: 750000
+            cities: [رشت, خمام]
+          - id: lahijan
+            name: لاهیجان
+            urban_population: 110000
+        memoranda:
+          - id: post
+            title: تفاهم‌نامه پست
+            agency: post
+            urban: [parcel]
+            rural: [parcel]
+          - id: telecom
+            title: تفاهم‌نامه مخابرات
+            agency: telecom
+            urban: [phone-bill]
+        """,
+    "provinces/gilan/offices/rasht.yaml": """\
+        - code: 13100123
+          kind: urban
+          status: active
+          city: رشت
+          phone: "013-33123456"
+          postal_code: "4133654321"
+          license:
+            number: "1234"
+            holder: {name: مریم احمدی, type: person}
+            issued: 1398/04/12
+            expires: 1403/04/11
+          private:
+            national_id: "0012345678"
+            mobile: "09121234567"
+        - code: 13100124
+          kind: rural
+          status: pending
+          village: لاکان
+        """,
+    "pages/about.md": """\
+        ---
+        title: درباره
+        order: 1
+        ---
+        درباره این درگاه.
+        """,
+    "news/1405-08-01-opening.md": """\
+        ---
+        title: آغاز به کار
+        date: 1405/08/01
+        ---
+        متن خبر.
+        """,
+}
+
+
+@dataclass
+class Result:
+    """What a CLI run printed and returned."""
+
+    code: int
+    out: str
+    err: str
+
+    @property
+    def problems(self) -> list[str]:
+        return [line for line in self.err.splitlines() if ": error: " in line or ": warning: " in line]
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch, capsys):
+    """A tiny valid content tree in tmp_path/content; `site.write(path, text)` changes a file, `site.run(...)` runs the CLI."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+    class Site:
+        root = tmp_path
+        content = tmp_path / "content"
+
+        def write(self, name: str, text: str | bytes) -> Path:
+            path = self.content / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(textwrap.dedent(text), encoding="utf-8")
+            return path
+
+        def remove(self, name: str) -> None:
+            (self.content / name).unlink()
+
+        def run(self, *argv: str) -> Result:
+            capsys.readouterr()
+            code = main(list(argv))
+            captured = capsys.readouterr()
+            return Result(code, captured.out, captured.err)
+
+        def check(self, *extra: str) -> Result:
+            return self.run("check", *extra)
+
+    built = Site()
+    for name, text in TINY.items():
+        built.write(name, text)
+    return built

@@ -1,0 +1,60 @@
+"""The build writes the site from content, and a failed build leaves the previous site untouched."""
+
+from __future__ import annotations
+
+import pytest
+
+from site_builder.writer import UnsafePath, safe_relative
+
+
+def test_build_writes_the_pages_of_the_tiny_site(site):
+    result = site.run("build")
+    assert result.code == 0, result.err
+    output = site.root / "output"
+    office = (output / "offices/13100123/index.html").read_text(encoding="utf-8")
+    assert '<html lang="fa" dir="rtl">' in office
+    assert "مریم احمدی" in office                       # the licensee is published
+    assert "0012345678" not in office and "09121234567" not in office  # private fields are not
+    assert "۱۲۰٬۰۰۰ ریال" in office                      # the parcel fee in force
+    assert (output / "provinces/gilan/rasht/index.html").is_file()
+    assert (output / "robots.txt").read_text() == "User-agent: *\nAllow: /\n"
+
+
+def test_county_page_lists_license_holders_of_active_offices_only(site):
+    site.run("build")
+    county = (site.root / "output/provinces/gilan/rasht/index.html").read_text(encoding="utf-8")
+    holders = county.split("دارندگان پروانه دفاتر فعال")[1]
+    assert "مریم احمدی" in holders
+    assert "13100124" not in holders and "۱۳۱۰۰۱۲۴" not in holders  # pending office: no license holder row
+
+
+def test_failed_build_leaves_previous_output_untouched(site):
+    assert site.run("build").code == 0
+    before = {path: path.read_bytes() for path in (site.root / "output").rglob("*") if path.is_file()}
+    site.write("provinces/gilan/offices/rasht.yaml", "- code: 13100123\n  kind: urban\n  status: activ\n")
+    result = site.run("build")
+    assert result.code == 1
+    assert "nothing was written" in result.err
+    after = {path: path.read_bytes() for path in (site.root / "output").rglob("*") if path.is_file()}
+    assert after == before
+    assert not [p for p in site.root.iterdir() if p.name.startswith(".output-")]
+
+
+def test_markdown_cannot_smuggle_script(site):
+    site.write("pages/about.md", """\
+        ---
+        title: درباره
+        ---
+        <script>alert(1)</script>
+        <img src=x onerror="alert(2)">
+        [link](javascript:alert(3))
+        """)
+    site.run("build")
+    html = (site.root / "output/about/index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "onerror" not in html and "javascript:" not in html
+
+
+@pytest.mark.parametrize("path", ["../escape.html", "/etc/passwd", "a/../../b", "", "a\\..\\b"])
+def test_writer_refuses_paths_outside_the_output(path):
+    with pytest.raises(UnsafePath):
+        safe_relative(path)
