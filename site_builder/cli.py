@@ -27,6 +27,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--output", type=Path, default=Path("output"), help="output folder (default: output)")
     build.add_argument("--base-url", help="absolute URL the site is published at, overriding site.yaml")
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
+    build.add_argument("--today", help="build date, Solar Hijri (1405/09/01); default: SOURCE_DATE_EPOCH, else today")
 
     check = commands.add_parser("check", help="validate content/ and report every problem as file:line:col")
     check.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
@@ -66,7 +67,7 @@ def run_build(args: argparse.Namespace) -> int:
     """Validate, then build the site; content problems leave the previous output untouched."""
     if args.base_url:
         check_base_url(args.base_url)
-    options = BuildOptions(args.content, args.output, args.base_url, args.strict)
+    options = BuildOptions(args.content, args.output, args.base_url, args.strict, args.today)
     try:
         report = pipeline.build(options)
     except ContentError as exc:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from persiantools.jdatetime import JalaliDate
 
 from .errors import UsageError
 from .models import SiteSettings
+from .persian import jalali_from_gregorian, parse_jalali
 
 _BASE_URL = re.compile(r"https?://[^\s/?#]+(/[^\s?#]*)?")
 
@@ -23,6 +29,7 @@ class BuildOptions:
     output_dir: Path = Path("output")
     base_url: str | None = None
     strict: bool = False
+    today: str | None = None      # the build date, Solar Hijri, as given on the command line
     templates_dir: Path = PROJECT_DIR / "templates"
     static_dir: Path = PROJECT_DIR / "static"
 
@@ -39,3 +46,24 @@ def apply_overrides(settings: SiteSettings, options: BuildOptions) -> SiteSettin
     if options.base_url:
         return replace(settings, base_url=check_base_url(options.base_url))
     return settings
+
+
+def build_date(options: BuildOptions) -> JalaliDate:
+    """Return the date the site is built for: --today, else SOURCE_DATE_EPOCH, else today in Tehran.
+
+    Pages that say whether a license has expired depend on it, so a fixed date gives a reproducible site.
+    """
+    if options.today:
+        try:
+            return parse_jalali(options.today)
+        except ValueError as exc:
+            raise UsageError(f"--today: {exc}") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        except (ValueError, OverflowError):
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
+    else:
+        moment = datetime.now(ZoneInfo("Asia/Tehran"))
+    return jalali_from_gregorian(moment.date())

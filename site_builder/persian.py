@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
+import icu
 from persiantools import characters, digits
 from persiantools.jdatetime import JalaliDate
 
@@ -17,6 +19,8 @@ ARABIC_DIGITS = frozenset("٠١٢٣٤٥٦٧٨٩")
 _SPACES = re.compile(r"[ \t\u00a0]*\u200c?[ \t\u00a0]+\u200c?|\u200c?[ \t\u00a0]+")
 _JALALI = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
 _YEARS = range(1300, 1500)
+# ICU's Persian collation: code-point order and the default Unicode order both misplace letters (پ, چ, ژ, گ, و/ه).
+_COLLATOR = icu.Collator.createInstance(icu.Locale("fa"))
 
 
 def normalise_text(text: str) -> tuple[str, list[str]]:
@@ -78,3 +82,18 @@ def parse_jalali(text: str) -> JalaliDate:
 def format_jalali(date: JalaliDate) -> str:
     """Return the date as YYYY/MM/DD with Latin digits, as editors write it."""
     return f"{date.year:04d}/{date.month:02d}/{date.day:02d}"
+
+
+def persian_digits(text: str) -> str:
+    """Return text with Latin and Arabic-Indic digits written as Persian digits."""
+    return digits.en_to_fa(digits.ar_to_fa(text))
+
+
+def sort_key(text: str) -> bytes:
+    """Return a key that sorts Persian text in Persian alphabetical order."""
+    return _COLLATOR.getSortKey(persian_letters(text))
+
+
+def jalali_from_gregorian(day: date) -> JalaliDate:
+    """Return the Solar Hijri date of a Gregorian date."""
+    return JalaliDate(day)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .config import BuildOptions, apply_overrides
+from .config import BuildOptions, apply_overrides, build_date
 from .errors import ContentError, Problem, UsageError
 from .loader import load
 from .models import Content
@@ -59,7 +59,7 @@ def build(options: BuildOptions) -> BuildReport:
     """Build the whole site into the output folder; on any content error nothing is written."""
     content, problems = validated_content(options)
     content = replace(content, settings=apply_overrides(content.settings, options))
-    graph = build_graph(content)
+    graph = build_graph(content, build_date(options))
     env = environment(options.templates_dir, graph)
     pages = {route.output_file: render(route, env).encode("utf-8") for route in plan(graph)}
     write_site(options.output_dir, pages, options.static_dir)

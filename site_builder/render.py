@@ -1,17 +1,26 @@
-"""The Jinja environment and its filters: numbers, dates and money reach HTML only through these."""
+"""The Jinja environment and its filters: numbers, dates and money reach HTML only through these.
+
+Every value a template prints is shown with Persian digits, unless it is machine-readable: URLs,
+`tel:` numbers and JSON-LD are marked `Latin` (by the `url`, `absolute` and `latin` filters) or
+are already markup, and keep their Latin digits.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from xml.etree.ElementTree import Element
 
 import markdown
 import nh3
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
-from persiantools import digits
 from persiantools.jdatetime import JalaliDate
 
+from . import structured
+from .persian import persian_digits
 from .routes import Route, base_path, url_of
 from .site import SiteGraph
 
@@ -19,9 +28,17 @@ from .site import SiteGraph
 ALLOWED_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "a", "strong", "em", "blockquote", "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "hr", "br"}
 
 
-def persian_digits(value: object) -> str:
-    """Return a value's text with Latin digits written as Persian digits."""
-    return digits.en_to_fa(str(value))
+class Latin(str):
+    """Text that machines read (a URL, a tel: number): printed with its Latin digits."""
+
+
+def show(value: object) -> object:
+    """Finalize every printed value: Persian digits for people, untouched markup and Latin text for machines."""
+    if isinstance(value, (Markup, Latin)) or value is None:
+        return value
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return persian_digits(str(value))
+    return value
 
 
 def format_number(value: int) -> str:
@@ -39,9 +56,32 @@ def format_date(value: JalaliDate) -> str:
     return persian_digits(f"{value.year:04d}/{value.month:02d}/{value.day:02d}")
 
 
+def iso_date(value: JalaliDate) -> Latin:
+    """Return the Gregorian ISO date of a Solar Hijri date, for machine-readable attributes."""
+    return Latin(value.to_gregorian().isoformat())
+
+
+class _PersianDigitsInText(Treeprocessor):
+    """Write digits in Markdown's text as Persian digits, leaving code and link targets alone."""
+
+    def run(self, root: Element) -> None:
+        for element in root.iter():
+            if element.tag not in ("code", "pre") and element.text:
+                element.text = persian_digits(element.text)
+            if element.tail:
+                element.tail = persian_digits(element.tail)
+
+
+class PersianDigits(Extension):
+    """Python-Markdown extension: Persian digits in running text."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.treeprocessors.register(_PersianDigitsInText(md), "persian_digits", 0)
+
+
 def render_markdown(text: str) -> Markup:
     """Render an editor's Markdown to HTML that can hold no script, event handler or javascript: link."""
-    html = markdown.markdown(text, extensions=["tables"], output_format="html")
+    html = markdown.markdown(text, extensions=["tables", PersianDigits()], output_format="html")
     return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}}, url_schemes={"http", "https", "mailto", "tel"}))
 
 
@@ -51,23 +91,30 @@ def environment(templates: Path, graph: SiteGraph) -> Environment:
         loader=FileSystemLoader(templates),
         autoescape=select_autoescape(("html", "xml")),
         undefined=StrictUndefined,
+        finalize=show,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    root = base_path(graph.content.settings.base_url)
+    settings = graph.content.settings
+    root = base_path(settings.base_url)
     env.filters.update(
-        fa=persian_digits,
         number=format_number,
         rial=format_rial,
         jdate=format_date,
+        isodate=iso_date,
         markdown=render_markdown,
-        url=lambda target: root + url_of(target),
+        latin=Latin,
+        url=lambda target: Latin(root + url_of(target)),
+        absolute=lambda target: Latin(settings.base_url + url_of(target)),
+        office_data=lambda office, name: structured.office_data(office, graph.province_by_id[office.province_id], name, settings.base_url + url_of(office)),
+        service_data=lambda service: structured.service_data(service, graph.agencies[service.agency_id], settings.base_url + url_of(service)),
     )
-    env.globals.update(site=graph.content.settings, graph=graph, root=root)
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+    env.globals.update(site=settings, graph=graph, root=Latin(root), base_url=Latin(settings.base_url))
     return env
 
 
 def render(route: Route, env: Environment) -> str:
     """Render one page to HTML."""
-    return env.get_template(route.template).render(route.context, route=route)
+    return env.get_template(route.template).render(route.context, route=route, canonical=Latin(env.globals["base_url"] + route.path))

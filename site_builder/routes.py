@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from .models import County, NewsItem, Office, Page, Province
+from .models import Agency, County, NewsItem, Office, Page, Province, Service, Tariff
 from .site import SiteGraph
 
 
@@ -41,20 +41,34 @@ def url_of(target: object) -> str:
             return f"{target.slug}/"
         case NewsItem():
             return f"news/{target.slug}/"
+        case Service():
+            return f"services/{target.id}/"
+        case Agency():
+            return f"agencies/{target.id}/"
+        case Tariff():
+            return f"tariffs/{target.year}/"
     raise TypeError(f"no page for {type(target).__name__}")
 
 
 def plan(graph: SiteGraph) -> list[Route]:
     """Return every page of the site."""
     content = graph.content
-    routes = [Route("", "home.html", {"provinces": content.provinces})]
-    for province in content.provinces:
+    routes = [Route("", "home.html")]
+    for province in graph.provinces:
         routes.append(Route(url_of(province), "province.html", {"province": province, "counties": graph.counties_of(province)}))
         for summary in graph.counties_of(province):
             routes.append(Route(url_of(summary.county), "county.html", {"province": province, "summary": summary}))
     for office in content.offices:
-        province = graph.provinces[office.province_id]
-        routes.append(Route(url_of(office), "office.html", {"office": office, "province": province, "county": graph.county_of(office).county}))
+        county = graph.county_of(office).county
+        routes.append(Route(url_of(office), "office.html", {"office": office, "province": graph.province_by_id[office.province_id], "county": county}))
+    routes.append(Route("services/", "services.html"))
+    for service in content.services:
+        routes.append(Route(url_of(service), "service.html", {"service": service, "agency": graph.agencies[service.agency_id]}))
+    for agency in content.agencies:
+        routes.append(Route(url_of(agency), "agency.html", {"agency": agency, "services": graph.services_of(agency)}))
+    routes.append(Route("tariffs/", "tariff.html", {"tariff": graph.tariff_in_force, "in_force": True}))
+    for tariff in graph.tariffs:
+        routes.append(Route(url_of(tariff), "tariff.html", {"tariff": tariff, "in_force": tariff is graph.tariff_in_force}))
     for page in content.pages:
         routes.append(Route(url_of(page), "page.html", {"page": page}))
     routes.append(Route("news/", "news_index.html", {"news": content.news}))

@@ -1,16 +1,23 @@
-"""The site graph: the content model indexed the ways the pages look it up."""
+"""The site graph: the content model indexed the ways pages look it up, and the facts derived from it."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .models import Agency, Content, County, Office, Province, Service, Tariff
+from persiantools.jdatetime import JalaliDate
+
+from .models import Agency, Content, County, Fee, Office, Province, Service, Tariff
+from .persian import sort_key
+
+KINDS = ("urban", "rural", "police10", "kargozari")
+STATUSES = ("active", "inactive", "under_review", "revoked", "pending")
+EXPIRY_WARNING_DAYS = 90
 
 
 @dataclass(frozen=True, slots=True)
 class CountySummary:
-    """A county with its offices and the counts its province page shows."""
+    """A county with its offices, in code order, and their counts by kind and status."""
 
     county: County
     offices: tuple[Office, ...]
@@ -24,37 +31,100 @@ class CountySummary:
 
 
 @dataclass(frozen=True, slots=True)
+class CountyReach:
+    """How many active offices of a county offer a service."""
+
+    county: County
+    offices: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProvinceReach:
+    """Where in a province a service is offered."""
+
+    province: Province
+    counties: tuple[CountyReach, ...]
+
+    @property
+    def offices(self) -> int:
+        return sum(county.offices for county in self.counties)
+
+
+@dataclass(frozen=True, slots=True)
+class FeeInYear:
+    """A service's fee in one year's tariff."""
+
+    tariff: Tariff
+    fee: Fee
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """National totals for the home page."""
+
+    offices: int
+    by_kind: dict[str, int]
+    by_status: dict[str, int]
+    services: int
+    agencies: int
+    counties: int
+
+
+@dataclass(frozen=True, slots=True)
 class SiteGraph:
-    """Everything the routes need, looked up once."""
+    """Everything the routes and templates need, looked up once."""
 
     content: Content
-    provinces: dict[str, Province]
+    today: JalaliDate
+    provinces: tuple[Province, ...]                     # in Persian alphabetical order
+    province_by_id: dict[str, Province]
     counties: dict[tuple[str, str], CountySummary]
     offices: dict[str, Office]
     services: dict[str, Service]
     agencies: dict[str, Agency]
+    catalogue: tuple[tuple[Agency, tuple[Service, ...]], ...]  # agencies and their services, Persian order
+    tariffs: tuple[Tariff, ...]                         # newest first
     tariff_in_force: Tariff
+    reach: dict[str, tuple[ProvinceReach, ...]]         # service id -> where active offices offer it
+    figures: Figures
 
     def counties_of(self, province: Province) -> list[CountySummary]:
-        """Return a province's county summaries in the order province.yaml lists them."""
-        return [self.counties[(province.id, county.id)] for county in province.counties]
+        """Return a province's counties in Persian alphabetical order."""
+        summaries = [self.counties[(province.id, county.id)] for county in province.counties]
+        return sorted(summaries, key=lambda summary: sort_key(summary.county.name))
 
     def county_of(self, office: Office) -> CountySummary:
         return self.counties[(office.province_id, office.county_id)]
 
     def fee(self, service_id: str, kind: str) -> int | None:
-        """Return the fee in force for a service at an office of this kind, or None when it has none."""
+        """Return the fee in force for a service at an office of this kind, or None when the tariff has none."""
         fee = self.tariff_in_force.fees.get(service_id)
         return fee.for_kind(kind) if fee else None
 
+    def fee_history(self, service: Service) -> list[FeeInYear]:
+        """Return a service's fee in each year's tariff, newest first."""
+        return [FeeInYear(tariff, tariff.fees[service.id]) for tariff in self.tariffs if service.id in tariff.fees]
 
-def count(offices, attribute: str) -> dict[str, int]:
-    """Count offices by an attribute, most common first, ties in name order."""
-    counts = Counter(getattr(office, attribute) for office in offices)
-    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+    def services_of(self, agency: Agency) -> tuple[Service, ...]:
+        return next(services for listed, services in self.catalogue if listed.id == agency.id)
+
+    def license_state(self, office: Office) -> str | None:
+        """Return 'expired', 'expiring' (within 90 days of the build date) or 'valid'; None without a license."""
+        if office.license is None:
+            return None
+        days_left = (office.license.expires.to_gregorian() - self.today.to_gregorian()).days
+        if days_left < 0:
+            return "expired"
+        return "expiring" if days_left <= EXPIRY_WARNING_DAYS else "valid"
 
 
-def build_graph(content: Content) -> SiteGraph:
+def counted(values, order: tuple[str, ...]) -> dict[str, int]:
+    """Count values, keyed in a fixed order, leaving out what does not occur."""
+    counts = Counter(values)
+    return {key: counts[key] for key in order if counts[key]}
+
+
+def build_graph(content: Content, today: JalaliDate) -> SiteGraph:
     """Index the content model for rendering."""
     by_county: dict[tuple[str, str], list[Office]] = defaultdict(list)
     for office in content.offices:
@@ -63,14 +133,59 @@ def build_graph(content: Content) -> SiteGraph:
     for province in content.provinces:
         for county in province.counties:
             offices = tuple(sorted(by_county[(province.id, county.id)], key=lambda office: office.code))
-            counties[(province.id, county.id)] = CountySummary(county, offices, count(offices, "kind"), count(offices, "status"))
-    tariff = next(t for t in content.tariffs if t.year == content.settings.tariff_year)
+            counties[(province.id, county.id)] = CountySummary(
+                county, offices, counted((o.kind for o in offices), KINDS), counted((o.status for o in offices), STATUSES)
+            )
+    provinces = tuple(sorted(content.provinces, key=lambda province: sort_key(province.name)))
+    services_by_agency = defaultdict(list)
+    for service in content.services:
+        services_by_agency[service.agency_id].append(service)
+    catalogue = tuple(
+        (agency, tuple(sorted(services_by_agency[agency.id], key=lambda service: sort_key(service.name))))
+        for agency in sorted(content.agencies, key=lambda agency: sort_key(agency.name))
+    )
+    tariffs = tuple(sorted(content.tariffs, key=lambda tariff: tariff.year, reverse=True))
     return SiteGraph(
         content=content,
-        provinces={province.id: province for province in content.provinces},
+        today=today,
+        provinces=provinces,
+        province_by_id={province.id: province for province in provinces},
         counties=counties,
         offices={office.code: office for office in content.offices},
         services={service.id: service for service in content.services},
         agencies={agency.id: agency for agency in content.agencies},
-        tariff_in_force=tariff,
+        catalogue=catalogue,
+        tariffs=tariffs,
+        tariff_in_force=next(t for t in tariffs if t.year == content.settings.tariff_year),
+        reach=_reach(content, provinces),
+        figures=Figures(
+            offices=len(content.offices),
+            by_kind=counted((o.kind for o in content.offices), KINDS),
+            by_status=counted((o.status for o in content.offices), STATUSES),
+            services=len(content.services),
+            agencies=len(content.agencies),
+            counties=len(counties),
+        ),
     )
+
+
+def _reach(content: Content, provinces: tuple[Province, ...]) -> dict[str, tuple[ProvinceReach, ...]]:
+    """Count, for each service, the active offices offering it in each county."""
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for office in content.offices:
+        if office.status == "active":
+            for service_id in office.services:
+                counts[(service_id, office.province_id, office.county_id)] += 1
+    reach = {}
+    for service in content.services:
+        places = []
+        for province in provinces:
+            counties = tuple(
+                CountyReach(county, counts[(service.id, province.id, county.id)])
+                for county in sorted(province.counties, key=lambda county: sort_key(county.name))
+                if counts[(service.id, province.id, county.id)]
+            )
+            if counties:
+                places.append(ProvinceReach(province, counties))
+        reach[service.id] = tuple(places)
+    return reach

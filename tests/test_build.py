@@ -23,7 +23,7 @@ def test_build_writes_the_pages_of_the_tiny_site(site):
 def test_county_page_lists_license_holders_of_active_offices_only(site):
     site.run("build")
     county = (site.root / "output/provinces/gilan/rasht/index.html").read_text(encoding="utf-8")
-    holders = county.split("دارندگان پروانه دفاتر فعال")[1]
+    holders = county.split("<h2>دارندگان پروانه دفاتر فعال</h2>")[1]
     assert "مریم احمدی" in holders
     assert "13100124" not in holders and "۱۳۱۰۰۱۲۴" not in holders  # pending office: no license holder row
 
