@@ -7,6 +7,7 @@ are already markup, and keep their Latin digits.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -61,15 +62,23 @@ def iso_date(value: JalaliDate) -> Latin:
     return Latin(value.to_gregorian().isoformat())
 
 
+# Markdown keeps raw HTML and other stashed pieces as STX…ETX placeholders whose digits must stay as they are.
+_TEXT_OUTSIDE_PLACEHOLDERS = re.compile(r"(\x02[^\x03]*\x03)|([^\x02]+)")
+
+
+def _persian_digits_in_text(text: str) -> str:
+    return _TEXT_OUTSIDE_PLACEHOLDERS.sub(lambda m: m[1] or persian_digits(m[2]), text)
+
+
 class _PersianDigitsInText(Treeprocessor):
-    """Write digits in Markdown's text as Persian digits, leaving code and link targets alone."""
+    """Write digits in Markdown's text as Persian digits, leaving code, link targets and raw HTML alone."""
 
     def run(self, root: Element) -> None:
         for element in root.iter():
             if element.tag not in ("code", "pre") and element.text:
-                element.text = persian_digits(element.text)
+                element.text = _persian_digits_in_text(element.text)
             if element.tail:
-                element.tail = persian_digits(element.tail)
+                element.tail = _persian_digits_in_text(element.tail)
 
 
 class PersianDigits(Extension):

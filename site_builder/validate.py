@@ -21,6 +21,8 @@ from .persian import format_jalali, has_arabic_letters, persian_letters
 from .schema import FILE_TYPES, KINDS
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Top-level URL segments the site's own pages use: a page named after one would overwrite them.
+RESERVED_PAGE_NAMES = frozenset({"provinces", "offices", "services", "agencies", "tariffs", "news", "static", "search", "data", "stats", "en", "fa"})
 _YEAR = re.compile(r"1[34]\d\d")
 
 
@@ -382,6 +384,9 @@ def _pages(raw: RawContent, check: Validation) -> list[Page]:
     for file in raw.of_kind("page"):
         record = read_file(file, check)
         slug_ok = check_file_name(file, check, "page file name")
+        if file.stem in RESERVED_PAGE_NAMES:
+            check.error(Mark(file.path, 1, 1), f"a page cannot be named {file.stem!r}: the site's own pages use /{file.stem}/; rename the file")
+            slug_ok = False
         body = _body(file, check) if file.body is not None else ""
         if isinstance(record, Rec) and record.valid and slug_ok:
             pages.append(Page(file.stem, record["title"], body, record.get("order", 0), record.get("title_en"), record.get("description")))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +13,30 @@ import pytest
 from site_builder.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_TODAY = "1405/09/01"
+
+
+def require(available: bool, what: str, how: str) -> None:
+    """Skip a test whose tool is missing, except in CI (CI=true), where a missing tool fails the run."""
+    if available:
+        return
+    message = f"{what} is not available: {how}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def chromium_path() -> str | None:
+    """Return Debian's chromium, which the browser tests drive."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """One build of the shipped sample content, dated 1405/09/01, that many tests read."""
+    output = tmp_path_factory.mktemp("sample") / "output"
+    assert main(["build", "--content", str(ROOT / "content"), "--output", str(output), "--today", SAMPLE_TODAY]) == 0
+    return output
 
 # The smallest content that passes `check`: each test overrides the file it is about.
 TINY = {
@@ -162,3 +188,40 @@ def site(tmp_path, monkeypatch, capsys):
     for name, text in TINY.items():
         built.write(name, text)
     return built
+
+
+@pytest.fixture(scope="session")
+def served_sample(sample_site):
+    """The sample build served over HTTP on a loopback port; stopped when the tests end."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(sample_site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def chromium(tmp_path_factory):
+    """Headless Debian chromium driven by Playwright, with a fresh profile; closed when the tests end."""
+    path = chromium_path()
+    require(path is not None, "chromium", "install Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=path,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield context
+        context.close()

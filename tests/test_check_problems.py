@@ -114,6 +114,10 @@ CASES = {
         "pages/About Us.md", "---\ntitle: درباره\n---\nمتن\n",
         "content/pages/About Us.md:1:1: error: the page file name 'About Us' is not a valid id: use lower-case English letters, digits and hyphens",
     ),
+    "page named like the site's own pages": (
+        "pages/news.md", "---\ntitle: خبرها\n---\nمتن\n",
+        "content/pages/news.md:1:1: error: a page cannot be named 'news': the site's own pages use /news/; rename the file",
+    ),
     "Windows-1256 file": (
         "agencies.yaml", "- id: post\n  name: شركت ملي پست\n".encode("cp1256"),
         "content/agencies.yaml:2:9: error: the file is saved in Windows-1256 (Arabic Windows) encoding, not UTF-8: open it and save it as UTF-8",

@@ -28,14 +28,6 @@ def content(report):
     return report.content
 
 
-@pytest.fixture(scope="session")
-def built_sample(tmp_path_factory):
-    """One build of the shipped content that several tests read."""
-    output = tmp_path_factory.mktemp("sample") / "output"
-    assert main(["build", "--content", str(CONTENT), "--output", str(output)]) == 0
-    return output
-
-
 def test_check_passes_with_no_problem_at_all(report):
     assert [str(problem) for problem in report.problems] == []
 
@@ -117,15 +109,15 @@ def test_sample_has_private_data_to_protect():
     assert len(private_values()) >= 20
 
 
-def test_no_private_value_reaches_any_built_file(built_sample):
+def test_no_private_value_reaches_any_built_file(sample_site):
     secrets = private_values()
-    for path in built_sample.rglob("*"):
+    for path in sample_site.rglob("*"):
         if path.is_file():
             text = path.read_bytes().decode("utf-8", "replace")
             leaked = [secret for secret in secrets if secret in text]
             assert not leaked, f"{path}: {leaked[:3]}"
 
 
-def test_sample_builds_a_page_per_office(built_sample, content):
+def test_sample_builds_a_page_per_office(sample_site, content):
     for office in content.offices:
-        assert (built_sample / "offices" / office.code / "index.html").is_file()
+        assert (sample_site / "offices" / office.code / "index.html").is_file()

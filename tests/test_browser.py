@@ -1,0 +1,88 @@
+"""The sample site in headless Chromium: WCAG 2.1 AA by axe-core at phone and desktop widths, no JavaScript needed, no foreign request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from conftest import ROOT
+
+# One page of every template.
+PAGES = {
+    "home": "",
+    "province": "provinces/gilan/",
+    "county": "provinces/gilan/rasht/",
+    "office": "offices/13101001/",
+    "services": "services/",
+    "service": "services/post-registered-letter/",
+    "agency": "agencies/post/",
+    "tariff": "tariffs/",
+    "page": "about/",
+    "news-index": "news/",
+    "news": "news/1405-08-20-north-khorasan-memoranda/",
+    "not-found": "404.html",
+}
+WIDTHS = {"phone": 390, "desktop": 1280}
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()
+
+
+def test_every_sampled_page_exists(sample_site):
+    for url in PAGES.values():
+        target = sample_site / url
+        assert (target / "index.html").is_file() or target.is_file(), url
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("template", PAGES)
+def test_axe_finds_no_wcag_21_aa_violation(chromium, served_sample, axe, template, width):
+    page = chromium.new_page()
+    page.set_viewport_size({"width": WIDTHS[width], "height": 900})
+    page.goto(served_sample + PAGES[template])
+    results = axe.run(page, options=WCAG_AA)
+    violations = [(v["id"], v["help"], [node["target"] for node in v["nodes"][:3]]) for v in results.response["violations"]]
+    if template in ("home", "county", "office"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"{template}-{width}.png", full_page=True)
+    page.close()
+    assert violations == []
+
+
+def test_pages_work_without_javascript(chromium, served_sample):
+    page = chromium.new_page()
+    page.context.new_cdp_session(page).send("Emulation.setScriptExecutionDisabled", {"value": True})
+    page.goto(served_sample)
+    page.get_by_text("گیلان", exact=True).click()  # <details> opens without a script
+    page.get_by_role("link", name="رشت", exact=True).click()
+    assert page.url.endswith("/provinces/gilan/rasht/")
+    assert page.get_by_role("table").first.is_visible()
+    page.close()
+
+
+def test_no_page_requests_another_host(chromium, served_sample):
+    requested = []
+    page = chromium.new_page()
+    page.on("request", lambda request: requested.append(request.url))
+    for url in PAGES.values():
+        page.goto(served_sample + url)
+    page.close()
+    foreign = [url for url in requested if not url.startswith(served_sample)]
+    assert foreign == []
+
+
+def test_the_font_is_loaded_from_the_site(chromium, served_sample):
+    page = chromium.new_page()
+    fonts = []
+    page.on("response", lambda response: fonts.append(response.url) if response.url.endswith(".woff2") else None)
+    page.goto(served_sample + PAGES["office"])
+    page.evaluate("document.fonts.ready")
+    assert page.evaluate("document.fonts.check('16px Vazirmatn', 'دفتر')")
+    assert fonts == [served_sample + "static/fonts/vazirmatn-nl-variable.woff2"]
+    page.close()
