@@ -83,10 +83,11 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_schema(args: argparse.Namespace) -> int:
     """Write the JSON Schemas of the content files."""
+    schemas = json_schemas()
     args.dir.mkdir(parents=True, exist_ok=True)
-    for name, schema in json_schemas().items():
+    for name, schema in schemas.items():
         (args.dir / name).write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {len(json_schemas())} schemas into {args.dir}", file=sys.stderr)
+    print(f"wrote {len(schemas)} schemas into {args.dir}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,10 +11,10 @@ from zoneinfo import ZoneInfo
 from persiantools.jdatetime import JalaliDate
 
 from .errors import UsageError
+from .fields import BASE_URL
 from .models import SiteSettings
 from .persian import jalali_from_gregorian, parse_jalali
 
-_BASE_URL = re.compile(r"https?://[^\s/?#]+(/[^\s?#]*)?")
 
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -36,7 +35,7 @@ class BuildOptions:
 
 def check_base_url(url: str) -> str:
     """Return a base URL ending in '/', or refuse one that is not absolute."""
-    if not _BASE_URL.fullmatch(url):
+    if not BASE_URL.fullmatch(url):
         raise UsageError(f"--base-url {url!r} is not an absolute http(s) address such as https://example.org/ or https://example.org/a/b/")
     return url if url.endswith("/") else url + "/"
 

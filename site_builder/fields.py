@@ -18,13 +18,16 @@ from .yamlio import MappingNode, Node, ScalarNode, SequenceNode, Source
 INVALID: Any = type("Invalid", (), {"__repr__": lambda self: "INVALID"})()
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _YAML11_BOOLEANS = frozenset("yes Yes YES no No NO on On ON off Off OFF y Y n N".split())
-_INTEGER = re.compile(r"[+-]?(?:\d{1,3}(?:([,_٬])\d{3})(?:\1\d{3})*|\d+)")
-_DECIMAL = re.compile(r"[+-]?\d+(?:\.\d+)?")
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_TIME = re.compile(r"(\d{1,2}):(\d{2})")
+# re.ASCII: after latin_digits only 0-9 are digits; other scripts' digits are not numbers here.
+_INTEGER = re.compile(r"[+-]?(?:\d{1,3}(?:([,_٬])\d{3})(?:\1\d{3})*|\d+)", re.ASCII)
+_DECIMAL = re.compile(r"[+-]?\d+(?:\.\d+)?", re.ASCII)
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_TIME = re.compile(r"(\d{1,2}):(\d{2})", re.ASCII)
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*")
+BASE_URL = re.compile(r"https?://[^\s/?#]+(/[^\s?#]*)?")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}")
-_PHONE = re.compile(r"0\d{2,3}-?\d{7,8}|09\d{9}")
+_PHONE = re.compile(r"0\d{2,3}-?\d{7,8}|09\d{9}", re.ASCII)
+MAX_DIGITS = 15  # larger numbers are typing mistakes, and Python refuses to read the very long ones
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
@@ -205,6 +208,9 @@ class Integer(ScalarField):
             if _DECIMAL.fullmatch(value):
                 return reader.error(node, f"{_prefix(label)}{text} must be a whole number{self.unit}")
             return reader.error(node, f"{_prefix(label)}{text!r} is not a number")
+        plain = re.sub(r"[,_٬]", "", value).lstrip("+-")
+        if len(plain.lstrip("0")) > MAX_DIGITS:
+            return reader.error(node, f"{_prefix(label)}{text[:20]}… is too large a number")
         number = int(re.sub(r"[,_٬]", "", value))
         if self.minimum is not None and number < self.minimum:
             if self.minimum == 0:
@@ -295,14 +301,14 @@ class Slug(ScalarField):
     expected = "an id such as 'north-khorasan'"
 
     def read_text(self, text, node, reader, label):
-        if _SLUG.fullmatch(text):
+        if SLUG.fullmatch(text):
             return text
         suggestion = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
         hint = f" such as {suggestion!r}" if suggestion and suggestion.isascii() else ""
         return reader.error(node, f"{_prefix(label)}{text!r} is not a valid id: use lower-case English letters, digits and hyphens{hint}")
 
     def json_schema(self):
-        return self._described({"type": "string", "pattern": f"^{_SLUG.pattern}$"})
+        return self._described({"type": "string", "pattern": f"^{SLUG.pattern}$"})
 
 
 @dataclass
@@ -353,6 +359,22 @@ class Url(ScalarField):
 
     def json_schema(self):
         return self._described({"type": "string", "format": "uri", "pattern": "^https?://"})
+
+
+@dataclass
+class BaseUrl(ScalarField):
+    """The absolute address a site is published at: no query or fragment, since page paths are appended to it."""
+
+    description: str = ""
+    expected = "an address such as https://example.org/ or https://example.org/a/b/"
+
+    def read_text(self, text, node, reader, label):
+        if BASE_URL.fullmatch(text.strip()):
+            return text.strip()
+        return reader.error(node, f"{_prefix(label)}{text!r} is not a base address: write it in full, without ? or #, such as https://example.org/ or https://example.org/a/b/")
+
+    def json_schema(self):
+        return self._described({"type": "string", "format": "uri", "pattern": f"^{BASE_URL.pattern}$"})
 
 
 @dataclass
@@ -428,7 +450,8 @@ class Rec:
     marks: dict[str, Mark]
     mark: Mark
     valid: bool
-    keys: frozenset[str] = frozenset()  # every key written, valid or not
+    keys: frozenset[str] = frozenset()   # every key written, valid or not
+    empty: frozenset[str] = frozenset()  # optional keys written with no value (`name:`), read as absent
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
@@ -437,13 +460,19 @@ class Rec:
         return self.values[key]
 
 
+class Entries(dict):
+    """The entries of a MapOf that were valid; `complete` says whether every entry was."""
+
+    complete = True
+
+
 def is_valid(value: Any) -> bool:
-    """Tell whether a read value holds no invalid record, however deep."""
+    """Tell whether a read value holds no invalid record or entry, however deep."""
     if isinstance(value, Rec):
         return value.valid
     if isinstance(value, list):
         return all(is_valid(item) for item in value)
-    return True
+    return getattr(value, "complete", True)
 
 
 @dataclass
@@ -461,7 +490,7 @@ class Record(Field):
             if is_null(node):
                 return reader.error(node, f"{_prefix(label)}is empty: write its keys ({', '.join(self.fields)})")
             return reader.error(node, f"{_prefix(what)}expected a mapping of keys ({', '.join(self.fields)}), found {kind_of(node)}")
-        values, marks, valid, present = {}, {}, True, set()
+        values, marks, valid, present, empty = {}, {}, True, set(), set()
         for key, key_node, value_node in reader.mapping_items(node, label):
             present.add(key)
             spec = self.fields.get(key)
@@ -472,6 +501,7 @@ class Record(Field):
                 continue
             child = f"{label}.{key}" if label else key
             if is_null(value_node) and key not in self.required and not isinstance(spec, ListOf):
+                empty.add(key)
                 continue
             value = spec.read(value_node, reader, child)
             if value is INVALID:
@@ -484,14 +514,15 @@ class Record(Field):
             if key not in present:
                 reader.error(node, f"{_prefix(what)}missing required key {key!r}")
                 valid = False
-        return Rec(values, marks, reader.mark(node), valid, frozenset(present))
+        return Rec(values, marks, reader.mark(node), valid, frozenset(present), frozenset(empty))
 
     def json_schema(self):
-        schema = {
-            "type": "object",
-            "properties": {key: spec.json_schema() for key, spec in self.fields.items()},
-            "additionalProperties": False,
+        # An optional key may be left empty (`name:`), which check reads as absent.
+        properties = {
+            key: spec.json_schema() if key in self.required else {"anyOf": [spec.json_schema(), {"type": "null"}]}
+            for key, spec in self.fields.items()
         }
+        schema = {"type": "object", "properties": properties, "additionalProperties": False}
         if self.required:
             schema["required"] = list(self.required)
         return self._described(schema)
@@ -506,16 +537,18 @@ class MapOf(Field):
     description: str = ""
 
     def read(self, node, reader, label):
+        entries = Entries()
         if is_null(node):
-            return {}
+            return entries
         if not isinstance(node, MappingNode):
             return reader.error(node, f"{_prefix(label)}expected a mapping of keys, found {kind_of(node)}")
-        entries = {}
         for key, key_node, value_node in reader.mapping_items(node, label):
             key_value = self.key.read(key_node, reader, label)
             value = self.value.read(value_node, reader, f"{label} {key}" if label else key)
             if key_value is not INVALID and value is not INVALID and is_valid(value):
                 entries[key_value] = Item(value, reader.mark(key_node))
+            else:
+                entries.complete = False
         return entries
 
     def json_schema(self):

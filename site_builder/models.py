@@ -9,6 +9,11 @@ from dataclasses import dataclass, field
 
 from persiantools.jdatetime import JalaliDate
 
+KINDS = ("urban", "rural", "police10", "kargozari")
+STATUSES = ("active", "inactive", "under_review", "revoked", "pending")
+HOLDER_TYPES = ("person", "company")
+DAYS = ("sat", "sun", "mon", "tue", "wed", "thu", "fri")
+
 
 @dataclass(frozen=True, slots=True)
 class OpeningHours:

@@ -14,10 +14,9 @@ MONTHS_EN = (
     "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand",
 )
 ARABIC_LETTERS = frozenset("يكى")
-ARABIC_DIGITS = frozenset("٠١٢٣٤٥٦٧٨٩")
 # Runs of horizontal space, and a zero-width non-joiner that only sits beside a space.
 _SPACES = re.compile(r"[ \t\u00a0]*\u200c?[ \t\u00a0]+\u200c?|\u200c?[ \t\u00a0]+")
-_JALALI = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
+_JALALI = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})", re.ASCII)
 _YEARS = range(1300, 1500)
 # ICU's Persian collation: code-point order and the default Unicode order both misplace letters (پ, چ, ژ, گ, و/ه).
 _COLLATOR = icu.Collator.createInstance(icu.Locale("fa"))

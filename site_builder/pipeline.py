@@ -61,6 +61,6 @@ def build(options: BuildOptions) -> BuildReport:
     content = replace(content, settings=apply_overrides(content.settings, options))
     graph = build_graph(content, build_date(options))
     env = environment(options.templates_dir, graph)
-    pages = {route.output_file: render(route, env).encode("utf-8") for route in plan(graph)}
+    pages = [(route.output_file, render(route, env).encode("utf-8")) for route in plan(graph)]
     write_site(options.output_dir, pages, options.static_dir)
     return BuildReport(len(pages), problems)

@@ -62,8 +62,9 @@ def iso_date(value: JalaliDate) -> Latin:
     return Latin(value.to_gregorian().isoformat())
 
 
-# Markdown keeps raw HTML and other stashed pieces as STX…ETX placeholders whose digits must stay as they are.
-_TEXT_OUTSIDE_PLACEHOLDERS = re.compile(r"(\x02[^\x03]*\x03)|([^\x02]+)")
+# Markdown keeps raw HTML and other stashed pieces as STX…ETX placeholders (an e-mail address's letters
+# as `STX amp ETX #105;` entities) whose digits must stay as they are.
+_TEXT_OUTSIDE_PLACEHOLDERS = re.compile(r"(\x02[^\x03]*\x03(?:#\d+;)?)|([^\x02]+)")
 
 
 def _persian_digits_in_text(text: str) -> str:
@@ -75,7 +76,8 @@ class _PersianDigitsInText(Treeprocessor):
 
     def run(self, root: Element) -> None:
         for element in root.iter():
-            if element.tag not in ("code", "pre") and element.text:
+            shows_its_address = element.tag == "a" and element.text == element.get("href")
+            if element.tag not in ("code", "pre") and element.text and not shows_its_address:
                 element.text = _persian_digits_in_text(element.text)
             if element.tail:
                 element.tail = _persian_digits_in_text(element.tail)
@@ -116,7 +118,9 @@ def environment(templates: Path, graph: SiteGraph) -> Environment:
         latin=Latin,
         url=lambda target: Latin(root + url_of(target)),
         absolute=lambda target: Latin(settings.base_url + url_of(target)),
-        office_data=lambda office, name: structured.office_data(office, graph.province_by_id[office.province_id], name, settings.base_url + url_of(office)),
+        office_data=lambda office, name: structured.office_data(
+            office, graph.province_by_id[office.province_id], graph.hours_of(office), name, settings.base_url + url_of(office)
+        ),
         service_data=lambda service: structured.service_data(service, graph.agencies[service.agency_id], settings.base_url + url_of(service)),
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from .fields import (
-    Boolean, Choice, Decimal, Digits, Either, Email, Integer, JalaliDateField, ListOf, MapOf,
+    BaseUrl, Boolean, Choice, Decimal, Digits, Either, Email, Integer, JalaliDateField, ListOf, MapOf,
     Phone, Record, Slug, Text, Time, Url,
 )
+from .models import DAYS, HOLDER_TYPES, KINDS, STATUSES
 
-KINDS = ("urban", "rural", "police10", "kargozari")
-STATUSES = ("active", "inactive", "under_review", "revoked", "pending")
-HOLDER_TYPES = ("person", "company")
-DAYS = ("sat", "sun", "mon", "tue", "wed", "thu", "fri")
+MAX_FEE = 10**12  # a trillion Rials: far above any counter fee, far below what formatting cannot handle
 LANGUAGES = ("fa", "en")
 
 HOURS = ListOf(
@@ -32,7 +30,7 @@ SITE = Record(
         "title": Text("site title, in Persian"),
         "title_en": Text("site title, in English"),
         "description": Text("one sentence describing the site, for search engines"),
-        "base_url": Url("absolute address where the site is published, ending in /"),
+        "base_url": BaseUrl("absolute address where the site is published, ending in /"),
         "languages": ListOf(Choice(LANGUAGES, noun="language"), min_items=1, unique=True, description="languages; the first is the default"),
         "tariff_year": Integer("Solar Hijri year of the tariff in force", minimum=1300, maximum=1499),
         "complaints_line": Digits("the complaints phone line, 195", min_length=3, max_length=11),
@@ -71,7 +69,7 @@ SERVICE = Record(
 )
 SERVICES = ListOf(SERVICE, description="content/services.yaml: the service catalogue")
 
-RIALS = Integer("fee in Rials", unit=" of Rials")
+RIALS = Integer("fee in Rials", maximum=MAX_FEE, unit=" of Rials")
 FEE = Either(
     RIALS,
     Record({"urban": RIALS, "rural": RIALS}, required=("urban", "rural"), noun="fee"),

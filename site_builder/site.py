@@ -7,11 +7,9 @@ from dataclasses import dataclass
 
 from persiantools.jdatetime import JalaliDate
 
-from .models import Agency, Content, County, Fee, Office, Province, Service, Tariff
+from .models import KINDS, STATUSES, Agency, Content, County, Fee, Office, OpeningHours, Province, Service, Tariff
 from .persian import sort_key
 
-KINDS = ("urban", "rural", "police10", "kargozari")
-STATUSES = ("active", "inactive", "under_review", "revoked", "pending")
 EXPIRY_WARNING_DAYS = 90
 
 
@@ -105,13 +103,28 @@ class SiteGraph:
         """Return a service's fee in each year's tariff, newest first."""
         return [FeeInYear(tariff, tariff.fees[service.id]) for tariff in self.tariffs if service.id in tariff.fees]
 
+    def fee_in_force(self, service: Service) -> Fee | None:
+        """Return a service's urban and rural fee in the tariff in force."""
+        return self.tariff_in_force.fees.get(service.id)
+
     def services_of(self, agency: Agency) -> tuple[Service, ...]:
         return next(services for listed, services in self.catalogue if listed.id == agency.id)
 
+    def tariff_catalogue(self, tariff: Tariff) -> list[tuple[Agency, list[tuple[Service, Fee]]]]:
+        """Return a tariff's fees by agency, in catalogue order, leaving out agencies it has no fee for."""
+        listed = [(agency, [(s, tariff.fees[s.id]) for s in services if s.id in tariff.fees]) for agency, services in self.catalogue]
+        return [(agency, fees) for agency, fees in listed if fees]
+
+    def hours_of(self, office: Office) -> tuple[OpeningHours, ...]:
+        """Return an office's own hours, or its province's where it keeps those."""
+        return office.hours or self.province_by_id[office.province_id].hours
+
     def license_state(self, office: Office) -> str | None:
-        """Return 'expired', 'expiring' (within 90 days of the build date) or 'valid'; None without a license."""
+        """Return 'revoked', 'expired', 'expiring' (within 90 days of the build date) or 'valid'; None without a license."""
         if office.license is None:
             return None
+        if office.status == "revoked":
+            return "revoked"
         days_left = (office.license.expires.to_gregorian() - self.today.to_gregorian()).days
         if days_left < 0:
             return "expired"

@@ -20,7 +20,7 @@ def opening_hours(hours: tuple[OpeningHours, ...]) -> list[dict]:
     ]
 
 
-def office_data(office: Office, province: Province, name: str, url: str) -> dict:
+def office_data(office: Office, province: Province, hours: tuple[OpeningHours, ...], name: str, url: str) -> dict:
     """Return a GovernmentOffice description of an office."""
     address = _without_empty({
         "@type": "PostalAddress",
@@ -41,7 +41,7 @@ def office_data(office: Office, province: Province, name: str, url: str) -> dict
         "address": address,
         "telephone": office.phone,
         "geo": geo,
-        "openingHoursSpecification": opening_hours(office.hours or province.hours),
+        "openingHoursSpecification": opening_hours(hours),
     })
 
 

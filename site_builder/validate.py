@@ -7,28 +7,29 @@ that was readable. `private:` blocks are read (so their mistakes are reported) a
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .errors import Mark, Problem
-from .fields import INVALID, Item, Reader, Rec, did_you_mean
+from .fields import INVALID, SLUG, Reader, Rec, did_you_mean
 from .loader import RawContent, RawFile
 from .models import (
     Agency, Content, County, Directorate, Fee, License, LicenseHolder, Location, Memorandum,
     NewsItem, Office, OpeningHours, Page, Province, Service, SiteSettings, Tariff,
 )
 from .persian import format_jalali, has_arabic_letters, persian_letters
-from .schema import FILE_TYPES, KINDS
+from .models import KINDS
+from .schema import FILE_TYPES
 
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Top-level URL segments the site's own pages use: a page named after one would overwrite them.
 RESERVED_PAGE_NAMES = frozenset({"provinces", "offices", "services", "agencies", "tariffs", "news", "static", "search", "data", "stats", "en", "fa"})
-_YEAR = re.compile(r"1[34]\d\d")
+_YEAR = re.compile(r"1[34]\d\d", re.ASCII)
+# Markdown nests lists and quotes recursively; far deeper than any page needs would exhaust the stack.
+MAX_MARKDOWN_INDENT = 100
 
 
 @dataclass
 class Validation:
-    """The state of one validation run: the problems so far and where each id was defined."""
+    """The problems found so far in one validation run, and the index and reference checks that add to them."""
 
     problems: list[Problem] = field(default_factory=list)
 
@@ -78,7 +79,7 @@ def read_file(raw: RawFile, check: Validation) -> object:
 
 def check_file_name(raw: RawFile, check: Validation, what: str) -> bool:
     """File and folder names become URLs: they must be lower-case ASCII ids."""
-    if _SLUG.fullmatch(raw.stem):
+    if SLUG.fullmatch(raw.stem):
         return True
     check.error(Mark(raw.path, 1, 1), f"the {what} {raw.stem!r} is not a valid id: use lower-case English letters, digits and hyphens")
     return False
@@ -87,10 +88,10 @@ def check_file_name(raw: RawFile, check: Validation, what: str) -> bool:
 def validate(raw: RawContent) -> tuple[Content | None, list[Problem]]:
     """Turn raw files into the content model; return None with the problems when any is an error."""
     check = Validation(list(raw.problems))
-    settings = _settings(raw, check)
+    settings, site = _settings(raw, check)
     agencies = _agencies(raw, check)
     services = _services(raw, check, agencies)
-    tariffs = _tariffs(raw, check, services, settings)
+    tariffs = _tariffs(raw, check, services, site)
     provinces, province_facts = _provinces(raw, check, agencies, services)
     offices = _offices(raw, check, province_facts, services)
     pages = _pages(raw, check)
@@ -128,10 +129,10 @@ def _list_records(raw: RawContent, kind: str, check: Validation) -> list[Rec]:
     return records
 
 
-def _settings(raw: RawContent, check: Validation) -> SiteSettings | None:
+def _settings(raw: RawContent, check: Validation) -> tuple[SiteSettings | None, Rec | None]:
     site = _first_record(raw, "site", check)
     if site is None or not site.valid:
-        return None
+        return None, site
     base_url = site["base_url"]
     if not base_url.endswith("/"):
         check.warn(site.marks["base_url"], f"base_url: {base_url!r} should end in '/'; read as {base_url + '/'!r}")
@@ -146,7 +147,7 @@ def _settings(raw: RawContent, check: Validation) -> SiteSettings | None:
         sample=site.get("sample", False),
         title_en=site.get("title_en"),
         description=site.get("description"),
-    )
+    ), site
 
 
 def _agencies(raw: RawContent, check: Validation) -> dict[str, Rec]:
@@ -173,7 +174,7 @@ def _service(record: Rec) -> Service:
     )
 
 
-def _tariffs(raw: RawContent, check: Validation, services: dict[str, Rec], settings: SiteSettings | None) -> list[Tariff]:
+def _tariffs(raw: RawContent, check: Validation, services: dict[str, Rec], site: Rec | None) -> list[Tariff]:
     tariffs = []
     for file in raw.of_kind("tariff"):
         record = read_file(file, check)
@@ -194,12 +195,12 @@ def _tariffs(raw: RawContent, check: Validation, services: dict[str, Rec], setti
                 fees[service_id] = Fee(fee, fee) if isinstance(fee, int) else Fee(fee["urban"], fee["rural"])
         if record.valid:
             tariffs.append(Tariff(year, effective, record["approval"], fees))
-    if settings is not None:
-        in_force = next((t for t in tariffs if t.year == settings.tariff_year), None)
-        site_file = raw.of_kind("site")[0]
-        if in_force is None:
-            check.error(Mark(site_file.path, 1, 1), f"tariff_year: there is no tariffs/{settings.tariff_year}.yaml for the tariff in force")
-        else:
+    year_in_force = site.get("tariff_year") if site else None
+    if year_in_force is not None:
+        in_force = next((t for t in tariffs if t.year == year_in_force), None)
+        if str(year_in_force) not in {file.stem for file in raw.of_kind("tariff")}:
+            check.error(site.marks["tariff_year"], f"tariff_year: there is no tariffs/{year_in_force}.yaml for the tariff in force")
+        elif in_force is not None:  # a tariff with errors has had them reported, and its missing fees would be noise
             for service_id, service in services.items():
                 if service_id not in in_force.fees:
                     check.warn(service.marks["id"], f"service {service_id!r} has no fee in the {in_force.year} tariff in force")
@@ -232,7 +233,7 @@ def _provinces(raw: RawContent, check: Validation, agencies: dict[str, Rec], ser
         for memo in memoranda.values():
             if "agency" in memo.values:
                 check.known(memo["agency"], memo.marks["agency"], agencies, "agency", "agencies.yaml")
-            if not any(kind in memo.keys for kind in KINDS):
+            if not any(memo.get(kind) for kind in KINDS):
                 check.error(memo.mark, f"memorandum {memo['id']!r} gives no services: list them under {', '.join(KINDS)}")
             for kind in KINDS:
                 for item in memo.get(kind, ()):
@@ -291,7 +292,7 @@ def _offices(raw: RawContent, check: Validation, provinces: dict[str, ProvinceFa
                 check.error(Mark(file.path, 1, 1), f"{file.stem!r} is not a county of {province.id}: an offices file is named after one of the counties in its province.yaml;{hint or ' they are ' + ', '.join(province.counties)}")
         if value is INVALID:
             continue
-        given_by_kind = province.given_by_kind if province else {}
+        given_by_kind = province.given_by_kind if province else None
         for record in value:
             code = record.get("code")
             if code is not None:
@@ -305,10 +306,11 @@ def _offices(raw: RawContent, check: Validation, provinces: dict[str, ProvinceFa
     return offices
 
 
-def _check_office(record: Rec, check: Validation, county: Rec | None, services: dict[str, Rec], given_by_kind: dict) -> None:
+def _check_office(record: Rec, check: Validation, county: Rec | None, services: dict[str, Rec], given_by_kind: dict | None) -> None:
     kind, status = record.get("kind"), record.get("status")
     license = record.get("license")
-    if status is not None and status != "pending" and "license" not in record.keys:
+    license_missing = "license" not in record.keys or "license" in record.empty
+    if status is not None and status != "pending" and license_missing:
         if record.valid:
             check.error(record.mark, f"office {record.get('code', '')}: a {status} office needs its license (number, holder, issued, expires); only a pending office has none")
             record.valid = False
@@ -325,12 +327,13 @@ def _check_office(record: Rec, check: Validation, county: Rec | None, services: 
     changes = record.get("services")
     if not isinstance(changes, Rec):
         return
-    given = set(given_by_kind.get(kind, ()))
+    # Without a readable province.yaml the memoranda are unknown: compare add/remove with nothing.
+    given = set(given_by_kind.get(kind, ())) if given_by_kind is not None else None
     for item in changes.get("add", ()):
-        if check.known(item.value, item.mark, services, "service", "services.yaml") and item.value in given:
+        if check.known(item.value, item.mark, services, "service", "services.yaml") and given is not None and item.value in given:
             check.warn(item.mark, f"services.add: {item.value!r} is already given to {kind} offices by the province's memoranda")
     for item in changes.get("remove", ()):
-        if check.known(item.value, item.mark, services, "service", "services.yaml") and item.value not in given:
+        if check.known(item.value, item.mark, services, "service", "services.yaml") and given is not None and item.value not in given:
             check.warn(item.mark, f"services.remove: {item.value!r} is not given to {kind} offices by the province's memoranda, so there is nothing to remove")
 
 
@@ -366,16 +369,25 @@ def _office(record: Rec, province_id: str, county_id: str, given: tuple[str, ...
     )
 
 
-def _body(file: RawFile, check: Validation) -> str:
+def _body(file: RawFile, check: Validation) -> str | None:
     """Return a Markdown body with Persian ی/ک, warning at the first line that had Arabic letters.
 
-    Spacing is left alone here: Markdown gives it meaning.
+    Spacing is left alone here: Markdown gives it meaning. Returns None when the body cannot be rendered.
     """
     lines = (file.body or "").split("\n")
+    arabic_warned = False
     for number, line in enumerate(lines, start=file.body_line):
-        if has_arabic_letters(line):
+        if has_arabic_letters(line) and not arabic_warned:
             check.warn(Mark(file.path, number, 1), "Arabic ي/ك in the text were replaced by Persian ی/ک")
-            break
+            arabic_warned = True
+        stripped = line.lstrip(" \t>*+-")
+        if len(line) - len(stripped) > MAX_MARKDOWN_INDENT:
+            check.error(Mark(file.path, number, 1), f"this line is nested more than {MAX_MARKDOWN_INDENT} levels deep; a page cannot show it")
+            return None
+        if line.startswith("# "):
+            check.warn(Mark(file.path, number, 1), "a '# ' heading is shown as plain text: the page title is the only top-level heading; use '## '")
+        if "![" in line:
+            check.warn(Mark(file.path, number, line.index("![") + 1), "images are not shown on the site; link to the file instead")
     return persian_letters("\n".join(lines)).strip() + "\n"
 
 
@@ -387,8 +399,8 @@ def _pages(raw: RawContent, check: Validation) -> list[Page]:
         if file.stem in RESERVED_PAGE_NAMES:
             check.error(Mark(file.path, 1, 1), f"a page cannot be named {file.stem!r}: the site's own pages use /{file.stem}/; rename the file")
             slug_ok = False
-        body = _body(file, check) if file.body is not None else ""
-        if isinstance(record, Rec) and record.valid and slug_ok:
+        body = _body(file, check)
+        if isinstance(record, Rec) and record.valid and slug_ok and body is not None:
             pages.append(Page(file.stem, record["title"], body, record.get("order", 0), record.get("title_en"), record.get("description")))
     return sorted(pages, key=lambda page: (page.order, page.slug))
 
@@ -398,11 +410,11 @@ def _news(raw: RawContent, check: Validation, provinces: set[str]) -> list[NewsI
     for file in raw.of_kind("news"):
         record = read_file(file, check)
         slug_ok = check_file_name(file, check, "news file name")
-        body = _body(file, check) if file.body is not None else ""
+        body = _body(file, check)
         if not isinstance(record, Rec):
             continue
         if "province" in record.values:
             check.known(record["province"], record.marks["province"], provinces, "province", "content/provinces/")
-        if record.valid and slug_ok:
+        if record.valid and slug_ok and body is not None:
             news.append(NewsItem(file.stem, record["title"], record["date"], body, record.get("summary"), record.get("province"), record.get("title_en")))
     return sorted(news, key=lambda item: (item.date, item.slug), reverse=True)

@@ -20,18 +20,23 @@ def safe_relative(path: str) -> PurePosixPath:
     return relative
 
 
-def write_site(output_dir: Path, files: dict[str, bytes], static_dir: Path | None = None) -> int:
+def write_site(output_dir: Path, files: list[tuple[str, bytes]], static_dir: Path | None = None) -> int:
     """Write every file into a fresh folder beside output_dir, then swap it in; return the number of files.
 
-    A failure before the swap leaves the previous output exactly as it was.
+    A failure before the swap leaves the previous output exactly as it was. Two files for one path
+    are refused rather than one silently replacing the other.
     """
+    paths = [path for path, _ in files]
+    twice = sorted({path for path in paths if paths.count(path) > 1}) if len(set(paths)) != len(paths) else []
+    if twice:
+        raise UnsafePath(f"refusing to write {twice[0]!r} twice")
     output_dir = output_dir.resolve()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-new-", dir=output_dir.parent))
     try:
         if static_dir is not None and static_dir.is_dir():
             shutil.copytree(static_dir, fresh / "static", dirs_exist_ok=True)
-        for path, data in sorted(files.items()):
+        for path, data in sorted(files):
             target = fresh / safe_relative(path)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)

@@ -36,6 +36,10 @@ _SYNTAX_HINTS = {
     "found undefined alias": "aliases (*name) are not supported",
 }
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
+# libyaml composes nested collections recursively and crashes on tens of thousands of levels;
+# content needs a handful. Only a file with many brackets can nest that deep in flow style.
+MAX_DEPTH = 50
+_MANY_BRACKETS = 5000
 
 
 @dataclass(slots=True)
@@ -110,6 +114,9 @@ def expand_tabs(source: Source, text: str) -> tuple[str, list[Problem]]:
 def compose(source: Source, text: str) -> tuple[Node | None, list[Problem]]:
     """Parse one YAML document into nodes with marks; syntax errors, aliases and tags become problems."""
     text, problems = expand_tabs(source, text)
+    too_deep = _too_deep(source, text)
+    if too_deep:
+        return None, problems + [too_deep]
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -119,6 +126,24 @@ def compose(source: Source, text: str) -> tuple[Node | None, list[Problem]]:
     if root is not None:
         problems += _unsupported_features(source, root, text)
     return root, problems
+
+
+def _too_deep(source: Source, text: str) -> Problem | None:
+    """Refuse collections nested deeper than MAX_DEPTH before libyaml's composer recurses into them."""
+    if text.count("[") + text.count("{") < _MANY_BRACKETS:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return Problem(source.mark(event.start_mark), "error", f"lists and mappings are nested more than {MAX_DEPTH} levels deep here")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # compose reports the syntax error with its place
+    return None
 
 
 def _syntax_problem(source: Source, exc: yaml.MarkedYAMLError) -> Problem:

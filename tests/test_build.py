@@ -62,3 +62,35 @@ def test_markdown_cannot_smuggle_script(site):
 def test_writer_refuses_paths_outside_the_output(path):
     with pytest.raises(UnsafePath):
         safe_relative(path)
+
+
+def test_email_and_address_links_in_markdown_keep_their_characters(site):
+    site.write("pages/about.md", "---\ntitle: درباره\n---\nبنویسید به <info2@example.org> یا <https://example.org/a1405> در ۲۴ ساعت یا 24 ساعت.\n")
+    assert site.run("build").code == 0
+    html = (site.root / "output/about/index.html").read_text(encoding="utf-8")
+    import html as html_module
+
+    text = html_module.unescape(html)
+    assert "info2@example.org" in text
+    assert '<a href="https://example.org/a1405" rel="noopener noreferrer">https://example.org/a1405</a>' in html
+    assert "در ۲۴ ساعت یا ۲۴ ساعت" in html
+
+
+def test_revoked_office_does_not_show_its_license_as_valid(site):
+    site.write("provinces/gilan/offices/rasht.yaml", """\
+        - code: 13100123
+          kind: urban
+          status: revoked
+          license: {number: "1", holder: {name: علی رضایی, type: person}, issued: 1404/01/01, expires: 1409/01/01}
+        """)
+    assert site.run("build", "--today", "1405/09/01").code == 0
+    html = (site.root / "output/offices/13100123/index.html").read_text(encoding="utf-8")
+    assert "(ابطال‌شده)" in html and "(معتبر)" not in html
+
+
+def test_writer_refuses_to_write_one_path_twice(tmp_path):
+    from site_builder.writer import write_site
+
+    with pytest.raises(UnsafePath):
+        write_site(tmp_path / "out", [("a/index.html", b"1"), ("a/index.html", b"2")])
+    assert not (tmp_path / "out").exists()

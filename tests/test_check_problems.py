@@ -118,6 +118,39 @@ CASES = {
         "pages/news.md", "---\ntitle: خبرها\n---\nمتن\n",
         "content/pages/news.md:1:1: error: a page cannot be named 'news': the site's own pages use /news/; rename the file",
     ),
+    "number too long to be a fee": (
+        "tariffs/1405.yaml", "year: 1405\neffective: 1405/01/01\napproval: مصوبه\nfees:\n  parcel: " + "9" * 5000 + "\n  phone-bill: 1\n  sim-card: 0\n",
+        "content/tariffs/1405.yaml:5:11: error: fees parcel: 99999999999999999999… is too large a number",
+    ),
+    "fee above any real tariff": (
+        "tariffs/1405.yaml", "year: 1405\neffective: 1405/01/01\napproval: مصوبه\nfees:\n  parcel: 10000000000000\n  phone-bill: 1\n  sim-card: 0\n",
+        "content/tariffs/1405.yaml:5:11: error: fees parcel: 10000000000000 must be at most 1000000000000",
+    ),
+    "digits of another script": (
+        "tariffs/1405.yaml", "year: 1405\neffective: 1405/01/01\napproval: مصوبه\nfees:\n  parcel: १२३\n  phone-bill: 1\n  sim-card: 0\n",
+        "content/tariffs/1405.yaml:5:11: error: fees parcel: '१२३' is not a number",
+    ),
+    "active office with its license left empty": (
+        RASHT, office(license="  license:\n"),
+        "content/provinces/gilan/offices/rasht.yaml:1:3: error: office 13100123: a active office needs its license (number, holder, issued, expires); only a pending office has none",
+    ),
+    "base URL with a query": (
+        "site.yaml", "title: درگاه\nbase_url: https://example.org/?v=1\nlanguages: [fa]\ntariff_year: 1405\ncomplaints_line: '195'\n",
+        "content/site.yaml:2:11: error: base_url: 'https://example.org/?v=1' is not a base address: write it in full, without ? or #, such as https://example.org/ or https://example.org/a/b/",
+    ),
+    "memorandum whose lists are empty": (
+        "provinces/gilan/province.yaml",
+        "name: گیلان\ncenter: رشت\ndirectorate: {name: اداره کل}\nhours: [{days: [sat], opens: '07:30', closes: '19:00'}]\ncounties: [{id: rasht, name: رشت, urban_population: 750000}]\nmemoranda:\n  - {id: post, title: پست, agency: post, urban: [], rural: []}\n",
+        "content/provinces/gilan/province.yaml:7:5: error: memorandum 'post' gives no services: list them under urban, rural, police10, kargozari",
+    ),
+    "YAML nested tens of thousands of levels": (
+        "agencies.yaml", "[" * 100000 + "]" * 100000 + "\n",
+        "content/agencies.yaml:1:51: error: lists and mappings are nested more than 50 levels deep here",
+    ),
+    "Markdown nested too deep to render": (
+        "pages/about.md", "---\ntitle: درباره\n---\n" + "".join("    " * i + "- a\n" for i in range(300)),
+        "content/pages/about.md:29:1: error: this line is nested more than 100 levels deep; a page cannot show it",
+    ),
     "Windows-1256 file": (
         "agencies.yaml", "- id: post\n  name: شركت ملي پست\n".encode("cp1256"),
         "content/agencies.yaml:2:9: error: the file is saved in Windows-1256 (Arabic Windows) encoding, not UTF-8: open it and save it as UTF-8",
@@ -207,7 +240,7 @@ CASES = {
     ),
     "tariff year in force without a tariff file": (
         "site.yaml", "title: درگاه\nbase_url: https://example.org/\nlanguages: [fa]\ntariff_year: 1406\ncomplaints_line: '195'\n",
-        "content/site.yaml:1:1: error: tariff_year: there is no tariffs/1406.yaml for the tariff in force",
+        "content/site.yaml:4:14: error: tariff_year: there is no tariffs/1406.yaml for the tariff in force",
     ),
     "empty file": (
         "services.yaml", "# nothing here yet\n",

@@ -196,3 +196,29 @@ def test_misnamed_file_is_not_silently_ignored(site):
     site.write("provinces/gilan/offices/lahijan.yml", "[]\n")
     _, problems = content_of(site)
     assert problems == ["content/provinces/gilan/offices/lahijan.yml:1:1: warning: this file is not read by the build (YAML files end in .yaml); see docs/content.md for where files go"]
+
+
+def test_errors_in_the_tariff_in_force_are_not_reported_as_a_missing_file(site):
+    site.write("tariffs/1405.yaml", "year: 1405\neffective: 1405/01/01\napprovl: مصوبه\nfees: {parcel: 1, phone-bill: 1, sim-card: x}\n")
+    result = site.check()
+    assert result.problems == [
+        "content/tariffs/1405.yaml:1:1: error: tariff: missing required key 'approval'",
+        "content/tariffs/1405.yaml:3:1: error: unknown key 'approvl' in tariff; did you mean 'approval'?",
+        "content/tariffs/1405.yaml:4:44: error: fees sim-card: 'x' is not a number",
+    ]
+
+
+def test_an_unreadable_province_does_not_bring_false_warnings_about_its_offices(site):
+    site.write("provinces/gilan/province.yaml", "name: [گیلان\n")
+    site.write(RASHT, "- code: 13100123\n  kind: urban\n  status: pending\n  services: {remove: [parcel]}\n")
+    result = site.check()
+    assert [line for line in result.problems if "warning" in line] == []
+
+
+def test_markdown_headings_and_images_that_would_vanish_are_warned_about(site):
+    site.write("pages/about.md", "---\ntitle: درباره\n---\n# عنوان\nمتن ![نقشه](map.png)\n")
+    _, problems = content_of(site)
+    assert problems == [
+        "content/pages/about.md:4:1: warning: a '# ' heading is shown as plain text: the page title is the only top-level heading; use '## '",
+        "content/pages/about.md:5:5: warning: images are not shown on the site; link to the file instead",
+    ]
