@@ -350,31 +350,26 @@ class Url(ScalarField):
     """An absolute http(s) address."""
 
     description: str = ""
+    pattern = _URL
     expected = "an address starting with https://"
+    refusal = "is not a web address: write it in full, starting with https://"
 
     def read_text(self, text, node, reader, label):
-        if _URL.fullmatch(text.strip()):
+        if self.pattern.fullmatch(text.strip()):
             return text.strip()
-        return reader.error(node, f"{_prefix(label)}{text!r} is not a web address: write it in full, starting with https://")
+        return reader.error(node, f"{_prefix(label)}{text!r} {self.refusal}")
 
     def json_schema(self):
-        return self._described({"type": "string", "format": "uri", "pattern": "^https?://"})
+        return self._described({"type": "string", "format": "uri", "pattern": f"^{self.pattern.pattern}$"})
 
 
 @dataclass
-class BaseUrl(ScalarField):
+class BaseUrl(Url):
     """The absolute address a site is published at: no query or fragment, since page paths are appended to it."""
 
-    description: str = ""
+    pattern = BASE_URL
     expected = "an address such as https://example.org/ or https://example.org/a/b/"
-
-    def read_text(self, text, node, reader, label):
-        if BASE_URL.fullmatch(text.strip()):
-            return text.strip()
-        return reader.error(node, f"{_prefix(label)}{text!r} is not a base address: write it in full, without ? or #, such as https://example.org/ or https://example.org/a/b/")
-
-    def json_schema(self):
-        return self._described({"type": "string", "format": "uri", "pattern": f"^{BASE_URL.pattern}$"})
+    refusal = "is not a base address: write it in full, without ? or #, such as https://example.org/ or https://example.org/a/b/"
 
 
 @dataclass
