@@ -12,15 +12,16 @@ from . import pipeline
 from .config import BuildOptions, check_base_url
 from .errors import ContentError, Problem, UsageError
 from .schema import json_schemas
+from .synth import synthesise
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("build", "check", "schema")
+COMMANDS = ("build", "check", "schema", "synth")
 
 
 def parser() -> argparse.ArgumentParser:
     """Describe the commands."""
     root = argparse.ArgumentParser(prog="build.py", description="Build the Pishkhan transparency portal from content/ into output/.")
-    commands = root.add_subparsers(dest="command", metavar="{build,check,schema}")
+    commands = root.add_subparsers(dest="command", metavar="{build,check,schema,synth}")
 
     build = commands.add_parser("build", help="validate content/ and build the site into output/ (the default)")
     build.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
@@ -28,13 +29,20 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", help="absolute URL the site is published at, overriding site.yaml")
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
     build.add_argument("--today", help="build date, Solar Hijri (1405/09/01); default: SOURCE_DATE_EPOCH, else today")
+    build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes that render pages (default: one per core)")
 
     check = commands.add_parser("check", help="validate content/ and report every problem as file:line:col")
     check.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    check.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes that read offices files (default: one per core)")
 
     schema = commands.add_parser("schema", help="write a JSON Schema per content file type, for editors' YAML plugins")
     schema.add_argument("dir", nargs="?", type=Path, default=Path("schemas"), help="folder to write into (default: schemas)")
+    synth = commands.add_parser("synth", help="write a synthetic national content tree to measure the build on")
+    synth.add_argument("dir", type=Path, help="folder to write into (must be new or empty)")
+    synth.add_argument("--offices", type=int, default=30000, help="number of offices (default: 30000)")
+    synth.add_argument("--services", type=int, default=700, help="number of services (default: 700)")
+    synth.add_argument("--seed", type=int, default=1, help="random seed; the same seed writes the same files (default: 1)")
     return root
 
 
@@ -48,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse has printed the usage error
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
     try:
-        return {"build": run_build, "check": run_check, "schema": run_schema}[args.command](args)
+        return {"build": run_build, "check": run_check, "schema": run_schema, "synth": run_synth}[args.command](args)
     except UsageError as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -56,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """Validate and report; exit 1 on errors (or warnings with --strict)."""
-    report = pipeline.check(BuildOptions(content_dir=args.content, strict=args.strict))
+    report = pipeline.check(BuildOptions(content_dir=args.content, strict=args.strict, jobs=max(1, args.jobs)))
     print_problems(report.problems)
     failed = report.errors or (args.strict and report.warnings)
     print(summary(report.errors, report.warnings, args.content, failed), file=sys.stderr)
@@ -67,7 +75,9 @@ def run_build(args: argparse.Namespace) -> int:
     """Validate, then build the site; content problems leave the previous output untouched."""
     if args.base_url:
         check_base_url(args.base_url)
-    options = BuildOptions(args.content, args.output, args.base_url, args.strict, args.today)
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    options = BuildOptions(args.content, args.output, args.base_url, args.strict, args.today, jobs=args.jobs)
     try:
         report = pipeline.build(options)
     except ContentError as exc:
@@ -75,6 +85,9 @@ def run_build(args: argparse.Namespace) -> int:
         errors = sum(problem.is_error for problem in exc.problems)
         print(summary(errors, len(exc.problems) - errors, args.content, True), file=sys.stderr)
         print(f"build.py: nothing was written; {args.output} is as it was", file=sys.stderr)
+        return EXIT_CONTENT
+    except OSError as exc:  # a full disk or a folder that cannot be written: the old site stays
+        print(f"build.py: error: cannot write the site: {exc.strerror or exc}; {args.output} is as it was", file=sys.stderr)
         return EXIT_CONTENT
     print_problems(report.problems)
     print(f"built {report.pages} pages into {args.output}", file=sys.stderr)
@@ -88,6 +101,17 @@ def run_schema(args: argparse.Namespace) -> int:
     for name, schema in schemas.items():
         (args.dir / name).write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {len(schemas)} schemas into {args.dir}", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_synth(args: argparse.Namespace) -> int:
+    """Write a synthetic national content tree."""
+    if args.dir.exists() and any(args.dir.iterdir()):
+        raise UsageError(f"{args.dir} is not empty: synth writes into a new or empty folder")
+    if not 1 <= args.offices <= 1_000_000 or not 1 <= args.services <= 800:
+        raise UsageError("--offices must be 1 to 1000000 and --services 1 to 800")
+    files = synthesise(args.dir, args.offices, args.seed, args.services)
+    print(f"wrote {files} files for {args.offices} offices into {args.dir}", file=sys.stderr)
     return EXIT_OK
 
 

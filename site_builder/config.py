@@ -29,6 +29,7 @@ class BuildOptions:
     base_url: str | None = None
     strict: bool = False
     today: str | None = None      # the build date, Solar Hijri, as given on the command line
+    jobs: int = 1                 # processes that render pages
     templates_dir: Path = PROJECT_DIR / "templates"
     static_dir: Path = PROJECT_DIR / "static"
 

@@ -7,7 +7,7 @@ ids its path gives (province folder, county file name, page slug).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import Mark, Problem
@@ -30,6 +30,7 @@ class RawFile:
     body: str | None = None   # the Markdown after the front matter
     body_line: int = 1        # the line the body starts on
     empty: bool = False       # parsed fine but holds no YAML at all
+    problems: tuple[Problem, ...] = ()  # met while reading, for files read on their own (offices)
 
     @property
     def path(self) -> str:
@@ -37,10 +38,20 @@ class RawFile:
 
 
 @dataclass(frozen=True, slots=True)
+class OfficesSource:
+    """An offices file found but not yet read: the pipeline reads these in parallel with `load_offices`."""
+
+    path: Path
+    province: str
+    county: str
+
+
+@dataclass(frozen=True, slots=True)
 class RawContent:
-    """Everything read from content/, with the problems met while reading."""
+    """Everything read from content/, with the problems met while reading; offices files are only listed."""
 
     files: tuple[RawFile, ...]
+    offices: tuple[OfficesSource, ...]
     problems: tuple[Problem, ...]
 
     def of_kind(self, kind: str) -> list[RawFile]:
@@ -56,6 +67,7 @@ def display_path(path: Path) -> str:
 def load(content_dir: Path) -> RawContent:
     """Read every file under content/ into nodes; report missing, unreadable and unexpected files."""
     files: list[RawFile] = []
+    offices: list[OfficesSource] = []
     problems: list[Problem] = []
     expected = set()
 
@@ -80,12 +92,13 @@ def load(content_dir: Path) -> RawContent:
         else:
             problems.append(Problem(Mark(display_path(province_file), 1, 1), "error", f"province.yaml is missing: the folder {folder.name!r} needs one"))
         for path in sorted((folder / "offices").glob("*.yaml")):
-            add(path, "offices", stem=path.stem, province=folder.name)
+            expected.add(path)
+            offices.append(OfficesSource(path, folder.name, path.stem))
     for kind, folder in (("page", "pages"), ("news", "news")):
         for path in sorted((content_dir / folder).glob("*.md")):
             add(path, kind, stem=path.stem)
     problems.extend(_unexpected_files(content_dir, expected))
-    return RawContent(tuple(files), tuple(problems))
+    return RawContent(tuple(files), tuple(offices), tuple(problems))
 
 
 def read_bytes(source: Source, path: Path) -> tuple[bytes | None, list[Problem]]:
@@ -94,6 +107,12 @@ def read_bytes(source: Source, path: Path) -> tuple[bytes | None, list[Problem]]
         return path.read_bytes(), []
     except OSError as exc:
         return None, [Problem(Mark(source.path, 1, 1), "error", f"cannot read the file: {exc.strerror}")]
+
+
+def load_offices(source: OfficesSource) -> RawFile:
+    """Read one county's offices file; its reading problems travel with it."""
+    raw, problems = load_yaml(source.path, "offices", source.county, source.province)
+    return replace(raw, problems=tuple(problems))
 
 
 def load_yaml(path: Path, kind: str, stem: str, province: str | None = None) -> tuple[RawFile, list[Problem]]:

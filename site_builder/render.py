@@ -8,6 +8,7 @@ are already markup, and keep their Latin digits.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -42,8 +43,9 @@ def show(value: object) -> object:
     return value
 
 
+@lru_cache(maxsize=65536)
 def format_number(value: int) -> str:
-    """Return a whole number with Persian digits and the Persian thousands separator."""
+    """Return a whole number with Persian digits and the Persian thousands separator (fees repeat: cached)."""
     return persian_digits(format_decimal(value, locale="fa", numbering_system="default"))
 
 
@@ -125,7 +127,17 @@ def environment(templates: Path, graph: SiteGraph) -> Environment:
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     env.globals.update(site=settings, graph=graph, root=Latin(root), base_url=Latin(settings.base_url))
+    env.filters["fee_row"] = fragment_cache(env.get_template("_fee_row.html"))
     return env
+
+
+def fragment_cache(template):
+    """Render a small template once per distinct arguments: the same row stands on thousands of pages."""
+    @lru_cache(maxsize=None)
+    def fragment(*args) -> Markup:
+        return Markup(template.render(args=args))
+
+    return fragment
 
 
 def render(route: Route, env: Environment) -> str:

@@ -7,10 +7,10 @@ that was readable. `private:` blocks are read (so their mistakes are reported) a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .errors import Mark, Problem
-from .fields import INVALID, SLUG, Reader, Rec, did_you_mean
+from .fields import INVALID, SLUG, Item, Reader, Rec, did_you_mean
 from .loader import RawContent, RawFile
 from .models import (
     Agency, Content, County, Directorate, Fee, License, LicenseHolder, Location, Memorandum,
@@ -77,23 +77,30 @@ def read_file(raw: RawFile, check: Validation) -> object:
     return value
 
 
-def check_file_name(raw: RawFile, check: Validation, what: str) -> bool:
+def check_name(path: str, stem: str, check: Validation, what: str) -> bool:
     """File and folder names become URLs: they must be lower-case ASCII ids."""
-    if SLUG.fullmatch(raw.stem):
+    if SLUG.fullmatch(stem):
         return True
-    check.error(Mark(raw.path, 1, 1), f"the {what} {raw.stem!r} is not a valid id: use lower-case English letters, digits and hyphens")
+    check.error(Mark(path, 1, 1), f"the {what} {stem!r} is not a valid id: use lower-case English letters, digits and hyphens")
     return False
 
 
-def validate(raw: RawContent) -> tuple[Content | None, list[Problem]]:
-    """Turn raw files into the content model; return None with the problems when any is an error."""
+def check_file_name(raw: RawFile, check: Validation, what: str) -> bool:
+    return check_name(raw.path, raw.stem, check, what)
+
+
+def validate(raw: RawContent, offices_files: list[OfficesFile]) -> tuple[Content | None, list[Problem]]:
+    """Turn raw files and the offices files read on their own into the content model.
+
+    Returns None with the problems when any is an error.
+    """
     check = Validation(list(raw.problems))
     settings, site = _settings(raw, check)
     agencies = _agencies(raw, check)
     services = _services(raw, check, agencies)
     tariffs = _tariffs(raw, check, services, site)
     provinces, province_facts = _provinces(raw, check, agencies, services)
-    offices = _offices(raw, check, province_facts, services)
+    offices = _offices(offices_files, check, province_facts, services)
     pages = _pages(raw, check)
     news = _news(raw, check, {file.stem for file in raw.of_kind("province")})
     problems = sorted(check.problems)
@@ -278,80 +285,122 @@ def _check_hours(hours: Rec, check: Validation) -> None:
         check.error(hours.marks["closes"], f"closes: {hours['closes']} is not after opens {hours['opens']}")
 
 
-def _offices(raw: RawContent, check: Validation, provinces: dict[str, ProvinceFacts], services: dict[str, Rec]) -> list[Office]:
-    offices: list[Office] = []
-    codes: dict[str, Mark] = {}
-    for file in raw.of_kind("offices"):
-        value = read_file(file, check)
-        province = provinces.get(file.province)
-        county = None
-        if province is not None and check_file_name(file, check, "county file name"):
-            county = province.counties.get(file.stem)
-            if county is None:
-                hint = did_you_mean(file.stem, tuple(province.counties))
-                check.error(Mark(file.path, 1, 1), f"{file.stem!r} is not a county of {province.id}: an offices file is named after one of the counties in its province.yaml;{hint or ' they are ' + ', '.join(province.counties)}")
-        if value is INVALID:
-            continue
-        given_by_kind = province.given_by_kind if province else None
-        for record in value:
-            code = record.get("code")
-            if code is not None:
-                if code in codes:
-                    check.error(record.marks["code"], f"office code {code} is used twice: also at {codes[code]}")
-                else:
-                    codes[code] = record.marks["code"]
-            _check_office(record, check, county, services, given_by_kind)
-            if record.valid and county is not None:
-                offices.append(_office(record, province.id, file.stem, given_by_kind.get(record["kind"], ())))
-    return offices
+@dataclass(frozen=True, slots=True)
+class OfficeDraft:
+    """An office as its own file tells it: the office without its services, and what cross-file rules need."""
+
+    office: Office | None          # None when the record has errors
+    code: str | None
+    code_mark: Mark | None
+    kind: str | None
+    city: str | None
+    city_mark: Mark | None
+    added: tuple[Item, ...]
+    removed: tuple[Item, ...]
 
 
-def _check_office(record: Rec, check: Validation, county: Rec | None, services: dict[str, Rec], given_by_kind: dict | None) -> None:
-    kind, status = record.get("kind"), record.get("status")
+@dataclass(frozen=True, slots=True)
+class OfficesFile:
+    """One county's offices file read on its own, so that files can be read in parallel."""
+
+    path: str
+    province: str
+    county: str
+    drafts: tuple[OfficeDraft, ...] | None   # None when the file could not be read
+    problems: tuple[Problem, ...]
+
+
+def read_offices(raw: RawFile) -> OfficesFile:
+    """Read an offices file with the rules that need nothing but the file itself."""
+    check = Validation(list(raw.problems))
+    value = read_file(raw, check)
+    drafts = None if value is INVALID else tuple(_draft(record, check) for record in value)
+    return OfficesFile(raw.path, raw.province, raw.stem, drafts, tuple(check.problems))
+
+
+def _draft(record: Rec, check: Validation) -> OfficeDraft:
+    status = record.get("status")
     license = record.get("license")
     license_missing = "license" not in record.keys or "license" in record.empty
-    if status is not None and status != "pending" and license_missing:
-        if record.valid:
-            check.error(record.mark, f"office {record.get('code', '')}: a {status} office needs its license (number, holder, issued, expires); only a pending office has none")
-            record.valid = False
+    if status is not None and status != "pending" and license_missing and record.valid:
+        check.error(record.mark, f"office {record.get('code', '')}: a {status} office needs its license (number, holder, issued, expires); only a pending office has none")
+        record.valid = False
     if isinstance(license, Rec) and "issued" in license.values and "expires" in license.values:
         if license["expires"] <= license["issued"]:
             check.error(license.marks["expires"], f"license.expires: {format_jalali(license['expires'])} is not after issued {format_jalali(license['issued'])}")
             record.valid = False
-    cities = tuple(item.value for item in county.get("cities", ())) if county else ()
-    if cities and "city" in record.values and record["city"] not in cities:
-        hint = did_you_mean(record["city"], cities)
-        check.warn(record.marks["city"], f"city: {record['city']!r} is not among the cities of {county['id']} in province.yaml;{hint or ' check the spelling or add the city there'}")
     for hours in record.get("hours") or ():
         _check_hours(hours, check)
     changes = record.get("services")
-    if not isinstance(changes, Rec):
-        return
-    # Without a readable province.yaml the memoranda are unknown: compare add/remove with nothing.
+    changes = changes if isinstance(changes, Rec) else None
+    return OfficeDraft(
+        office=_office(record) if record.valid else None,
+        code=record.get("code"),
+        code_mark=record.marks.get("code"),
+        kind=record.get("kind"),
+        city=record.get("city"),
+        city_mark=record.marks.get("city"),
+        added=tuple(changes.get("add", ())) if changes else (),
+        removed=tuple(changes.get("remove", ())) if changes else (),
+    )
+
+
+def _offices(files: list[OfficesFile], check: Validation, provinces: dict[str, ProvinceFacts], services: dict[str, Rec]) -> list[Office]:
+    """Check offices against their province, the catalogue and each other; give each its services."""
+    offices: list[Office] = []
+    codes: dict[str, Mark] = {}
+    for file in files:
+        check.problems.extend(file.problems)
+        province = provinces.get(file.province)
+        county = None
+        if province is not None and check_name(file.path, file.county, check, "county file name"):
+            county = province.counties.get(file.county)
+            if county is None:
+                hint = did_you_mean(file.county, tuple(province.counties))
+                check.error(Mark(file.path, 1, 1), f"{file.county!r} is not a county of {province.id}: an offices file is named after one of the counties in its province.yaml;{hint or ' they are ' + ', '.join(province.counties)}")
+        # Without a readable province.yaml the memoranda are unknown: add/remove are compared with nothing.
+        given_by_kind = province.given_by_kind if province else None
+        for draft in file.drafts or ():
+            if draft.code is not None:
+                if draft.code in codes:
+                    check.error(draft.code_mark, f"office code {draft.code} is used twice: also at {codes[draft.code]}")
+                else:
+                    codes[draft.code] = draft.code_mark
+            _check_office_references(draft, check, county, services, given_by_kind)
+            if draft.office is not None and county is not None:
+                given = given_by_kind.get(draft.kind, ())
+                removed = {item.value for item in draft.removed}
+                offered = tuple(dict.fromkeys(s for s in (*given, *(item.value for item in draft.added)) if s not in removed))
+                offices.append(replace(draft.office, province_id=province.id, county_id=file.county, services=offered))
+    return offices
+
+
+def _check_office_references(draft: OfficeDraft, check: Validation, county: Rec | None, services: dict[str, Rec], given_by_kind: dict | None) -> None:
+    cities = tuple(item.value for item in county.get("cities", ())) if county else ()
+    if cities and draft.city is not None and draft.city not in cities:
+        hint = did_you_mean(draft.city, cities)
+        check.warn(draft.city_mark, f"city: {draft.city!r} is not among the cities of {county['id']} in province.yaml;{hint or ' check the spelling or add the city there'}")
+    kind = draft.kind
     given = set(given_by_kind.get(kind, ())) if given_by_kind is not None else None
-    for item in changes.get("add", ()):
+    for item in draft.added:
         if check.known(item.value, item.mark, services, "service", "services.yaml") and given is not None and item.value in given:
             check.warn(item.mark, f"services.add: {item.value!r} is already given to {kind} offices by the province's memoranda")
-    for item in changes.get("remove", ()):
+    for item in draft.removed:
         if check.known(item.value, item.mark, services, "service", "services.yaml") and given is not None and item.value not in given:
             check.warn(item.mark, f"services.remove: {item.value!r} is not given to {kind} offices by the province's memoranda, so there is nothing to remove")
 
 
-def _office(record: Rec, province_id: str, county_id: str, given: tuple[str, ...]) -> Office:
-    """Build the published office; the private block is deliberately not carried over."""
-    changes = record.get("services")
-    added = [item.value for item in changes.get("add", ())] if changes else []
-    removed = {item.value for item in changes.get("remove", ())} if changes else set()
-    offered = tuple(dict.fromkeys(s for s in (*given, *added) if s not in removed))
+def _office(record: Rec) -> Office:
+    """Build the published office (its place and services come later); the private block is deliberately not carried over."""
     license = record.get("license")
     location = record.get("location")
     return Office(
         code=record["code"],
         kind=record["kind"],
         status=record["status"],
-        province_id=province_id,
-        county_id=county_id,
-        services=offered,
+        province_id="",
+        county_id="",
+        services=(),
         name=record.get("name"),
         city=record.get("city"),
         village=record.get("village"),

@@ -1,4 +1,4 @@
-"""The only writer of output/: everything goes into a fresh folder that then replaces the old one."""
+"""The only writer of output/: pages go into a fresh folder that replaces the old one only when all are written."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 
 class UnsafePath(ValueError):
-    """A page path that would land outside the output folder."""
+    """A page path that would land outside the output folder, or that two pages share."""
 
 
 def safe_relative(path: str) -> PurePosixPath:
@@ -20,41 +20,63 @@ def safe_relative(path: str) -> PurePosixPath:
     return relative
 
 
-def write_site(output_dir: Path, files: list[tuple[str, bytes]], static_dir: Path | None = None) -> int:
-    """Write every file into a fresh folder beside output_dir, then swap it in; return the number of files.
+def refuse_duplicates(paths: list[str]) -> None:
+    """Refuse a plan in which two pages would be written to one path."""
+    seen: set[str] = set()
+    for path in paths:
+        if path in seen:
+            raise UnsafePath(f"refusing to write {path!r} twice")
+        seen.add(path)
 
-    A failure before the swap leaves the previous output exactly as it was. Two files for one path
-    are refused rather than one silently replacing the other.
+
+class FreshOutput:
+    """A fresh folder beside the output folder; on success it takes the output's place, on failure it is removed.
+
+    Several processes may write into one fresh folder (`FreshOutput.attach`); only the one that
+    created it swaps it in.
     """
-    paths = [path for path, _ in files]
-    twice = sorted({path for path in paths if paths.count(path) > 1}) if len(set(paths)) != len(paths) else []
-    if twice:
-        raise UnsafePath(f"refusing to write {twice[0]!r} twice")
-    output_dir = output_dir.resolve()
-    output_dir.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-new-", dir=output_dir.parent))
-    try:
-        if static_dir is not None and static_dir.is_dir():
-            shutil.copytree(static_dir, fresh / "static", dirs_exist_ok=True)
-        for path, data in sorted(files):
-            target = fresh / safe_relative(path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        os.chmod(fresh, 0o755)
-        _swap(fresh, output_dir)
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    return len(files)
 
+    def __init__(self, output_dir: Path):
+        self.output_dir = output_dir.resolve()
+        self.folder: Path | None = None
 
-def _swap(fresh: Path, output_dir: Path) -> None:
-    """Put the fresh folder in place of the old output with two renames, then delete the old one."""
-    if not output_dir.exists():
-        fresh.rename(output_dir)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}-old-", dir=output_dir.parent))
-    old.rmdir()
-    output_dir.rename(old)
-    fresh.rename(output_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    def __enter__(self) -> FreshOutput:
+        self.output_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}-new-", dir=self.output_dir.parent))
+        os.chmod(self.folder, 0o755)
+        return self
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        if exc_type is None:
+            self._swap()
+        else:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    @classmethod
+    def attach(cls, folder: Path) -> FreshOutput:
+        """Write into a fresh folder another process created."""
+        output = cls(folder)
+        output.folder = folder
+        return output
+
+    def write(self, path: str, data: bytes) -> None:
+        """Write one file of the site."""
+        target = self.folder / safe_relative(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+    def copy_tree(self, source: Path, into: str) -> None:
+        """Copy a folder of assets into the site."""
+        if source.is_dir():
+            shutil.copytree(source, self.folder / safe_relative(into), dirs_exist_ok=True)
+
+    def _swap(self) -> None:
+        """Put the fresh folder in place of the old output with two renames, then delete the old one."""
+        if not self.output_dir.exists():
+            self.folder.rename(self.output_dir)
+            return
+        old = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}-old-", dir=self.output_dir.parent))
+        old.rmdir()
+        self.output_dir.rename(old)
+        self.folder.rename(self.output_dir)
+        shutil.rmtree(old, ignore_errors=True)

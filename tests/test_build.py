@@ -88,9 +88,43 @@ def test_revoked_office_does_not_show_its_license_as_valid(site):
     assert "(ابطال‌شده)" in html and "(معتبر)" not in html
 
 
-def test_writer_refuses_to_write_one_path_twice(tmp_path):
-    from site_builder.writer import write_site
+def test_writer_refuses_a_plan_that_writes_one_path_twice():
+    from site_builder.writer import refuse_duplicates
 
     with pytest.raises(UnsafePath):
-        write_site(tmp_path / "out", [("a/index.html", b"1"), ("a/index.html", b"2")])
-    assert not (tmp_path / "out").exists()
+        refuse_duplicates(["a/index.html", "b/index.html", "a/index.html"])
+
+
+def test_an_exception_while_writing_leaves_previous_output_untouched(site, monkeypatch):
+    assert site.run("build", "--jobs", "1").code == 0
+    before = {path: path.read_bytes() for path in (site.root / "output").rglob("*") if path.is_file()}
+    from site_builder import writer
+
+    written = []
+
+    def full_disk(self, path, data):
+        written.append(path)
+        if len(written) > 3:
+            raise OSError(28, "No space left on device")
+        return original(self, path, data)
+
+    original = writer.FreshOutput.write
+    monkeypatch.setattr(writer.FreshOutput, "write", full_disk)
+    result = site.run("build", "--jobs", "1")
+    assert result.code == 1
+    assert result.err.strip() == "build.py: error: cannot write the site: No space left on device; output is as it was"
+    after = {path: path.read_bytes() for path in (site.root / "output").rglob("*") if path.is_file()}
+    assert after == before
+    assert not [p for p in site.root.iterdir() if p.name.startswith(".output-")]
+
+
+def test_two_jobs_build_the_same_bytes_as_one(tmp_path):
+    from conftest import ROOT, SAMPLE_TODAY
+    from site_builder.cli import main
+
+    outputs = []
+    for jobs in ("1", "2"):
+        output = tmp_path / f"out-{jobs}"
+        assert main(["build", "--content", str(ROOT / "content"), "--output", str(output), "--today", SAMPLE_TODAY, "--jobs", jobs]) == 0
+        outputs.append({p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()})
+    assert outputs[0] == outputs[1]
