@@ -12,16 +12,17 @@ from . import pipeline
 from .config import BuildOptions, check_base_url
 from .errors import ContentError, Problem, UsageError
 from .schema import json_schemas
+from .serve import serve
 from .synth import synthesise
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("build", "check", "schema", "synth")
+COMMANDS = ("build", "check", "schema", "synth", "serve")
 
 
 def parser() -> argparse.ArgumentParser:
     """Describe the commands."""
     root = argparse.ArgumentParser(prog="build.py", description="Build the Pishkhan transparency portal from content/ into output/.")
-    commands = root.add_subparsers(dest="command", metavar="{build,check,schema,synth}")
+    commands = root.add_subparsers(dest="command", metavar="{build,check,serve,schema,synth}")
 
     build = commands.add_parser("build", help="validate content/ and build the site into output/ (the default)")
     build.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
@@ -38,6 +39,14 @@ def parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="write a JSON Schema per content file type, for editors' YAML plugins")
     schema.add_argument("dir", nargs="?", type=Path, default=Path("schemas"), help="folder to write into (default: schemas)")
+    serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild and reload the page on every change")
+    serve.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    serve.add_argument("--output", type=Path, default=Path("output"), help="output folder (default: output)")
+    serve.add_argument("--today", help="build date, Solar Hijri (1405/09/01)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes that read and render (default: one per core)")
+
     synth = commands.add_parser("synth", help="write a synthetic national content tree to measure the build on")
     synth.add_argument("dir", type=Path, help="folder to write into (must be new or empty)")
     synth.add_argument("--offices", type=int, default=30000, help="number of offices (default: 30000)")
@@ -56,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse has printed the usage error
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
     try:
-        return {"build": run_build, "check": run_check, "schema": run_schema, "synth": run_synth}[args.command](args)
+        return {"build": run_build, "check": run_check, "schema": run_schema, "synth": run_synth, "serve": run_serve}[args.command](args)
     except UsageError as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -101,6 +110,18 @@ def run_schema(args: argparse.Namespace) -> int:
     for name, schema in schemas.items():
         (args.dir / name).write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {len(schemas)} schemas into {args.dir}", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve the site for editors with live reload."""
+    if not args.content.is_dir():
+        raise UsageError(f"the content folder {str(args.content)!r} does not exist")
+    options = BuildOptions(args.content, args.output, base_url=f"http://{args.host}:{args.port}/", today=args.today, jobs=max(1, args.jobs))
+    try:
+        serve(options, args.host, args.port)
+    except KeyboardInterrupt:
+        pass
     return EXIT_OK
 
 

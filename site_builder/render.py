@@ -140,6 +140,12 @@ def fragment_cache(template):
     return fragment
 
 
+def render_problems(templates: Path, problems: list) -> str:
+    """Render the preview page that lists content problems (English, for editors; no site graph exists)."""
+    env = Environment(loader=FileSystemLoader(templates), autoescape=True, undefined=StrictUndefined)
+    return env.get_template("problems.html").render(problems=problems, errors=sum(problem.is_error for problem in problems))
+
+
 def render(route: Route, env: Environment) -> str:
     """Render one page to HTML."""
     return env.get_template(route.template).render(route.context, route=route, canonical=Latin(env.globals["base_url"] + route.path))

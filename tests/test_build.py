@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from site_builder.writer import UnsafePath, safe_relative
@@ -128,3 +130,16 @@ def test_two_jobs_build_the_same_bytes_as_one(tmp_path):
         assert main(["build", "--content", str(ROOT / "content"), "--output", str(output), "--today", SAMPLE_TODAY, "--jobs", jobs]) == 0
         outputs.append({p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()})
     assert outputs[0] == outputs[1]
+
+
+def test_two_clean_builds_are_byte_identical_with_source_date_epoch(tmp_path, monkeypatch):
+    from conftest import ROOT
+    from site_builder.cli import main
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")  # 2026-11-18: 1405/08/27
+    outputs = []
+    for name in ("a", "b"):
+        assert main(["build", "--content", str(ROOT / "content"), "--output", str(tmp_path / name)]) == 0
+        outputs.append({p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*") if p.is_file()})
+    assert outputs[0] == outputs[1]
+    assert "۱۴۰۵/۰۸/۲۷" in outputs[0][Path("index.html")].decode()

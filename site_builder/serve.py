@@ -1,0 +1,78 @@
+"""`build.py serve`: rebuild on every change under content/, templates/ and static/, and reload the open page.
+
+The preview shows the last good build, or, while the content has errors, a page listing them as
+file:line:col. It binds 127.0.0.1 unless told otherwise and serves nothing outside the output folder.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import sys
+import time
+from pathlib import Path
+from urllib.parse import unquote
+
+from livereload import Server
+from livereload.handlers import LiveReloadHandler
+
+from . import pipeline
+from .config import BuildOptions
+from .errors import ContentError, Problem
+from .render import render_problems
+
+
+class Preview:
+    """The preview server's one piece of state: the problems of the last build, if it failed."""
+
+    def __init__(self, options: BuildOptions):
+        self.options = options
+        self.problems: list[Problem] = []
+
+    def rebuild(self) -> None:
+        """Build again; on content errors keep the old output and show the problems instead."""
+        started = time.perf_counter()
+        try:
+            report = pipeline.build(self.options)
+        except ContentError as exc:
+            self.problems = exc.problems
+            errors = sum(problem.is_error for problem in exc.problems)
+            print(f"serve: {errors} content errors; the browser shows them", file=sys.stderr)
+            return
+        self.problems = []
+        print(f"serve: built {report.pages} pages in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+
+    def app(self, environ, start_response):
+        """A WSGI app: the built site, or the problems page while the content has errors."""
+        if self.problems:
+            body = render_problems(self.options.templates_dir, self.problems).encode("utf-8")
+            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")])
+            return [body]
+        status, path = self.resolve(environ.get("PATH_INFO", "/"))
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if content_type.startswith("text/") or content_type in ("application/javascript", "application/xml"):
+            content_type += "; charset=utf-8"
+        start_response(status, [("Content-Type", content_type), ("Cache-Control", "no-store")])
+        return [path.read_bytes()]
+
+    def resolve(self, url_path: str) -> tuple[str, Path]:
+        """Return the status and the file for a request path; nothing outside the output folder is ever served."""
+        root = self.options.output_dir.resolve()
+        target = (root / unquote(url_path).lstrip("/")).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if target.is_relative_to(root) and target.is_file():
+            return "200 OK", target
+        return "404 Not Found", root / "404.html"
+
+
+def serve(options: BuildOptions, host: str, port: int) -> None:
+    """Build, then serve with live reload until interrupted."""
+    # livereload drops a reload that comes within 3 s of the last one; an editor's second quick save
+    # would then leave the browser on the first. Every rebuild must reach the browser.
+    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
+    preview = Preview(options)
+    preview.rebuild()
+    server = Server(preview.app)
+    for folder in (options.content_dir, options.templates_dir, options.static_dir):
+        server.watch(str(folder), preview.rebuild)
+    server.serve(host=host, port=port, debug=False, open_url_delay=None, restart_delay=0)

@@ -1,0 +1,93 @@
+"""`build.py serve` in a real browser: an edit shows up by itself, content errors show as a page, nothing outside output/ is served."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLE_TODAY
+
+RASHT = Path("content/provinces/gilan/offices/rasht.yaml")
+OFFICE = "offices/13101001/"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A preview server on a copy of the sample content; stopped when the test ends."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    port = free_port()
+    log = open(tmp_path / "serve.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), "--today", SAMPLE_TODAY, "--jobs", "1"],
+        cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            break
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.1)
+    yield url, tmp_path
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def edit_and_wait_for_reload(page, path: Path, old: str, new: str, expected_text: str) -> float:
+    """Edit a file and return the seconds until the open page shows the expected text without being told to reload."""
+    started = time.perf_counter()
+    edit(path, old, new)
+    page.wait_for_function("text => document.body.innerText.includes(text)", arg=expected_text, timeout=30000)
+    return time.perf_counter() - started
+
+
+def test_an_edit_reloads_the_open_page(chromium, server):
+    url, folder = server
+    page = chromium.new_page()
+    page.goto(url + OFFICE)
+    assert "خیابان حاجی‌آباد" in page.inner_text("main")
+    seconds = edit_and_wait_for_reload(page, folder / RASHT, "خیابان حاجی‌آباد، نبش کوچه یاس", "خیابان تازه‌ساز، نبش کوچه یاس", "خیابان تازه‌ساز")
+    print(f"edit to reload: {seconds:.2f} s")
+    page.close()
+
+
+def test_content_errors_show_in_the_browser_and_fixing_brings_the_site_back(chromium, server):
+    url, folder = server
+    page = chromium.new_page()
+    page.goto(url + OFFICE)
+    edit_and_wait_for_reload(page, folder / RASHT, "status: active", "status: activ", "error: status: 'activ' is not a status")
+    assert "content/provinces/gilan/offices/rasht.yaml:" in page.inner_text("#problems")
+    edit_and_wait_for_reload(page, folder / RASHT, "status: activ\n", "status: active\n", "خیابان حاجی‌آباد")
+    assert page.locator("h1").inner_text().startswith("دفتر")
+    page.close()
+
+
+def test_serve_listens_on_loopback_and_serves_nothing_outside_the_output(server):
+    url, folder = server
+    assert "Serving on http://127.0.0.1:" in (folder / "serve.log").read_text()
+    for escape in ("..%2f..%2f..%2fetc%2fpasswd", "%2e%2e/%2e%2e/etc/passwd", "static/..%2f..%2f..%2fcontent%2fsite.yaml"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url + escape, timeout=5)
+        assert refused.value.code == 404
+        assert b"root:" not in refused.value.read()
