@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 from . import pipeline
@@ -87,8 +88,13 @@ def run_build(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     options = BuildOptions(args.content, args.output, args.base_url, args.strict, args.today, jobs=args.jobs)
+    started = time.perf_counter()
+    progress = ProgressDisplay(sys.stderr)
     try:
-        report = pipeline.build(options)
+        try:
+            report = pipeline.build(options, progress)
+        finally:
+            progress.close()
     except ContentError as exc:
         print_problems(exc.problems)
         errors = sum(problem.is_error for problem in exc.problems)
@@ -99,7 +105,8 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"build.py: error: cannot write the site: {exc.strerror or exc}; {args.output} is as it was", file=sys.stderr)
         return EXIT_CONTENT
     print_problems(report.problems)
-    print(f"built {report.pages} pages into {args.output}", file=sys.stderr)
+    print(f"built {report.pages} pages into {args.output}: {report.written} written, {report.unchanged} unchanged, "
+          f"{report.removed} removed, in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return EXIT_OK
 
 
@@ -134,6 +141,34 @@ def run_synth(args: argparse.Namespace) -> int:
     files = synthesise(args.dir, args.offices, args.seed, args.services)
     print(f"wrote {files} files for {args.offices} offices into {args.dir}", file=sys.stderr)
     return EXIT_OK
+
+
+class ProgressDisplay:
+    """Show build progress: a bar redrawn in place on a terminal, a plain line per stage elsewhere (CI logs)."""
+
+    WIDTH = 30
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.terminal = stream.isatty()
+        self.stage = ""
+        self.drawn = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.terminal:
+            filled = self.WIDTH * done // max(total, 1)
+            self.stream.write(f"\r{stage:<10} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}")
+            self.stream.flush()
+            self.drawn = True
+        elif done == total and stage != self.stage:
+            print(f"{stage}: {total} done", file=self.stream)
+            self.stage = stage
+
+    def close(self) -> None:
+        """End the bar's line so that what follows starts on a line of its own."""
+        if self.drawn:
+            self.stream.write("\n")
+            self.drawn = False
 
 
 def print_problems(problems: list[Problem]) -> None:

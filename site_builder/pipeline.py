@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from jinja2 import Environment
 
@@ -17,6 +17,14 @@ from .routes import Route, plan
 from .site import build_graph
 from .validate import OfficesFile, read_offices, validate
 from .writer import FreshOutput, refuse_duplicates
+
+
+# A progress report: stage name, items done, items in all. The command line shows it; tests pass nothing.
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,30 +43,45 @@ class CheckReport:
         return len(self.problems) - self.errors
 
 
-def check(options: BuildOptions) -> CheckReport:
+def check(options: BuildOptions, progress: Progress = _quiet) -> CheckReport:
     """Load and validate the content; nothing is written."""
     if not options.content_dir.is_dir():
         raise UsageError(f"the content folder {str(options.content_dir)!r} does not exist")
     raw = load(options.content_dir)
-    content, problems = validate(raw, read_offices_files(raw.offices, options.jobs))
+    offices = read_offices_files(raw.offices, options.jobs, progress)
+    progress("checking", 0, 1)
+    content, problems = validate(raw, offices)
+    progress("checking", 1, 1)
     return CheckReport(content, problems)
 
 
-def read_offices_files(sources: tuple[OfficesSource, ...], jobs: int) -> list[OfficesFile]:
-    """Read the county offices files, most of the content, on `jobs` processes."""
+def read_offices_files(sources: tuple[OfficesSource, ...], jobs: int, progress: Progress = _quiet) -> list[OfficesFile]:
+    """Read the county offices files, most of the content, on `jobs` processes, in path order."""
     if jobs <= 1 or len(sources) < 16:
-        return [_read_offices_file(source) for source in sources]
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return pool.map(_read_offices_file, sources, chunksize=4)
+        results = map(_read_offices_file, sources)
+        pool = None
+    else:
+        pool = multiprocessing.get_context("fork").Pool(jobs)
+        results = pool.imap(_read_offices_file, sources, chunksize=4)
+    files = []
+    try:
+        for file in results:
+            files.append(file)
+            progress("reading", len(files), len(sources))
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    return files
 
 
 def _read_offices_file(source: OfficesSource) -> OfficesFile:
     return read_offices(load_offices(source))
 
 
-def validated_content(options: BuildOptions) -> tuple[Content, list[Problem]]:
+def validated_content(options: BuildOptions, progress: Progress = _quiet) -> tuple[Content, list[Problem]]:
     """Return the content model, or raise ContentError with every problem."""
-    report = check(options)
+    report = check(options, progress)
     if report.content is None or (options.strict and report.problems):
         raise ContentError(report.problems)
     return report.content, report.problems
@@ -69,47 +92,58 @@ class BuildReport:
     """What a build did."""
 
     pages: int
+    written: int     # new or changed since the previous output
+    unchanged: int
+    removed: int     # files of the previous output that are gone
     problems: list[Problem]
 
 
-def build(options: BuildOptions) -> BuildReport:
+def build(options: BuildOptions, progress: Progress = _quiet) -> BuildReport:
     """Build the whole site into the output folder; on any error the previous output stays as it was."""
-    content, problems = validated_content(options)
+    content, problems = validated_content(options, progress)
     content = replace(content, settings=apply_overrides(content.settings, options))
     graph = build_graph(content, build_date(options))
     routes = plan(graph)
     refuse_duplicates([route.output_file for route in routes])
     with FreshOutput(options.output_dir) as output:
         output.copy_tree(options.static_dir, "static")
-        render_all(routes, environment(options.templates_dir, graph), output.folder, options.jobs)
-    return BuildReport(len(routes), problems)
+        written = render_all(routes, environment(options.templates_dir, graph), output, options.jobs, progress)
+    return BuildReport(len(routes), written, len(routes) - written, output.removed, problems)
 
 
 # What forked render workers inherit from the parent: set just before the pool starts.
-_WORK: tuple[list[Route], Environment, Path] | None = None
+_WORK: tuple[list[Route], Environment, FreshOutput] | None = None
+CHUNK = 250  # pages a worker renders between progress reports
 
 
-def render_all(routes: list[Route], env: Environment, folder: Path, jobs: int) -> None:
-    """Render every route into the fresh folder, on `jobs` processes (forked, so they share the parent's graph)."""
+def render_all(routes: list[Route], env: Environment, output: FreshOutput, jobs: int, progress: Progress) -> int:
+    """Render every route into the fresh folder on `jobs` forked processes; return how many pages changed."""
     global _WORK
-    if jobs <= 1 or len(routes) < 200:
-        _render_slice(routes, env, folder)
-        return
-    _WORK = (routes, env, folder)
+    _WORK = (routes, env, output)
+    chunks = [(start, min(start + CHUNK, len(routes))) for start in range(0, len(routes), CHUNK)]
+    changed = done = 0
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            pool.map(_render_share, [(start, jobs) for start in range(jobs)])
+        if jobs <= 1 or len(chunks) < 2:
+            results = map(_render_chunk, chunks)
+            pool = None
+        else:
+            pool = multiprocessing.get_context("fork").Pool(jobs)
+            results = pool.imap_unordered(_render_chunk, chunks)
+        for (count, chunk_changed) in results:
+            done += count
+            changed += chunk_changed
+            progress("rendering", done, len(routes))
+        if pool is not None:
+            pool.close()
+            pool.join()
     finally:
         _WORK = None
+    return changed
 
 
-def _render_share(share: tuple[int, int]) -> None:
-    start, step = share
-    routes, env, folder = _WORK
-    _render_slice(routes[start::step], env, folder)
-
-
-def _render_slice(routes: list[Route], env: Environment, folder: Path) -> None:
-    output = FreshOutput.attach(folder)
-    for route in routes:
-        output.write(route.output_file, render(route, env).encode("utf-8"))
+def _render_chunk(chunk: tuple[int, int]) -> tuple[int, int]:
+    routes, env, output = _WORK
+    changed = 0
+    for route in routes[chunk[0]:chunk[1]]:
+        changed += output.write(route.output_file, render(route, env).encode("utf-8"))
+    return chunk[1] - chunk[0], changed

@@ -39,6 +39,7 @@ class FreshOutput:
     def __init__(self, output_dir: Path):
         self.output_dir = output_dir.resolve()
         self.folder: Path | None = None
+        self.removed = 0  # files of the old output that the new one no longer has
 
     def __enter__(self) -> FreshOutput:
         self.output_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -53,17 +54,22 @@ class FreshOutput:
             shutil.rmtree(self.folder, ignore_errors=True)
 
     @classmethod
-    def attach(cls, folder: Path) -> FreshOutput:
+    def attach(cls, folder: Path, output_dir: Path) -> FreshOutput:
         """Write into a fresh folder another process created."""
-        output = cls(folder)
+        output = cls(output_dir)
         output.folder = folder
         return output
 
-    def write(self, path: str, data: bytes) -> None:
-        """Write one file of the site."""
-        target = self.folder / safe_relative(path)
+    def write(self, path: str, data: bytes) -> bool:
+        """Write one file of the site; return whether it differs from the same file in the old output."""
+        relative = safe_relative(path)
+        target = self.folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+        try:
+            return (self.output_dir / relative).read_bytes() != data
+        except OSError:
+            return True
 
     def copy_tree(self, source: Path, into: str) -> None:
         """Copy a folder of assets into the site."""
@@ -72,6 +78,7 @@ class FreshOutput:
 
     def _swap(self) -> None:
         """Put the fresh folder in place of the old output with two renames, then delete the old one."""
+        self.removed = len(_files_below(self.output_dir) - _files_below(self.folder))
         if not self.output_dir.exists():
             self.folder.rename(self.output_dir)
             return
@@ -80,3 +87,12 @@ class FreshOutput:
         self.output_dir.rename(old)
         self.folder.rename(self.output_dir)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _files_below(folder: Path) -> set[str]:
+    """Return the relative paths of the files below a folder."""
+    files = set()
+    for directory, _, names in os.walk(folder):
+        prefix = os.path.relpath(directory, folder)
+        files.update(os.path.normpath(os.path.join(prefix, name)) for name in names)
+    return files

@@ -114,7 +114,7 @@ def test_an_exception_while_writing_leaves_previous_output_untouched(site, monke
     monkeypatch.setattr(writer.FreshOutput, "write", full_disk)
     result = site.run("build", "--jobs", "1")
     assert result.code == 1
-    assert result.err.strip() == "build.py: error: cannot write the site: No space left on device; output is as it was"
+    assert result.err.splitlines()[-1] == "build.py: error: cannot write the site: No space left on device; output is as it was"
     after = {path: path.read_bytes() for path in (site.root / "output").rglob("*") if path.is_file()}
     assert after == before
     assert not [p for p in site.root.iterdir() if p.name.startswith(".output-")]
@@ -143,3 +143,30 @@ def test_two_clean_builds_are_byte_identical_with_source_date_epoch(tmp_path, mo
         outputs.append({p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*") if p.is_file()})
     assert outputs[0] == outputs[1]
     assert "۱۴۰۵/۰۸/۲۷" in outputs[0][Path("index.html")].decode()
+
+
+def test_rebuild_reports_written_unchanged_and_removed_pages(site):
+    first = site.run("build", "--jobs", "1")
+    assert first.code == 0
+    pages = len([p for p in (site.root / "output").rglob("*") if p.is_file() and "static" not in p.parts])
+    assert f"built {pages} pages into output: {pages} written, 0 unchanged, 0 removed, in " in first.err
+    again = site.run("build", "--jobs", "1")
+    assert f"built {pages} pages into output: 0 written, {pages} unchanged, 0 removed, in " in again.err
+    site.write("provinces/gilan/offices/rasht.yaml", TINY_RASHT_WITHOUT_PENDING)
+    third = site.run("build", "--jobs", "1")
+    assert not (site.root / "output/offices/13100124").exists()  # deleted content disappears
+    assert f"built {pages - 1} pages into output: " in third.err and ", 1 removed, in " in third.err
+
+
+def test_progress_in_a_log_is_a_few_plain_lines(site):
+    result = site.run("build", "--jobs", "1")
+    pages = len([p for p in (site.root / "output").rglob("*") if p.is_file() and "static" not in p.parts])
+    assert [line for line in result.err.splitlines() if line.endswith(" done")] == ["reading: 1 done", "checking: 1 done", f"rendering: {pages} done"]
+
+
+TINY_RASHT_WITHOUT_PENDING = """\
+    - code: 13100123
+      kind: urban
+      status: active
+      license: {number: "1234", holder: {name: مریم احمدی, type: person}, issued: 1398/04/12, expires: 1403/04/11}
+    """
