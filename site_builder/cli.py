@@ -17,6 +17,7 @@ from .serve import serve
 from .synth import synthesise
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+CACHE = Path(".build-cache")
 COMMANDS = ("build", "check", "schema", "synth", "serve")
 
 
@@ -32,11 +33,13 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
     build.add_argument("--today", help="build date, Solar Hijri (1405/09/01); default: SOURCE_DATE_EPOCH, else today")
     build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes that render pages (default: one per core)")
+    build.add_argument("--cache", type=Path, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})")
 
     check = commands.add_parser("check", help="validate content/ and report every problem as file:line:col")
     check.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     check.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes that read offices files (default: one per core)")
+    check.add_argument("--cache", type=Path, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})")
 
     schema = commands.add_parser("schema", help="write a JSON Schema per content file type, for editors' YAML plugins")
     schema.add_argument("dir", nargs="?", type=Path, default=Path("schemas"), help="folder to write into (default: schemas)")
@@ -47,6 +50,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes that read and render (default: one per core)")
+    serve.add_argument("--cache", type=Path, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})")
 
     synth = commands.add_parser("synth", help="write a synthetic national content tree to measure the build on")
     synth.add_argument("dir", type=Path, help="folder to write into (must be new or empty)")
@@ -74,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """Validate and report; exit 1 on errors (or warnings with --strict)."""
-    report = pipeline.check(BuildOptions(content_dir=args.content, strict=args.strict, jobs=max(1, args.jobs)))
+    report = pipeline.check(BuildOptions(content_dir=args.content, strict=args.strict, jobs=max(1, args.jobs)), cache=pipeline.OfficesCache(args.cache))
     print_problems(report.problems)
     failed = report.errors or (args.strict and report.warnings)
     print(summary(report.errors, report.warnings, args.content, failed), file=sys.stderr)
@@ -92,7 +96,7 @@ def run_build(args: argparse.Namespace) -> int:
     progress = ProgressDisplay(sys.stderr)
     try:
         try:
-            report = pipeline.build(options, progress)
+            report = pipeline.build(options, progress, pipeline.OfficesCache(args.cache))
         finally:
             progress.close()
     except ContentError as exc:
@@ -126,7 +130,7 @@ def run_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"the content folder {str(args.content)!r} does not exist")
     options = BuildOptions(args.content, args.output, base_url=f"http://{args.host}:{args.port}/", today=args.today, jobs=max(1, args.jobs))
     try:
-        serve(options, args.host, args.port)
+        serve(options, args.host, args.port, pipeline.OfficesCache(args.cache))
     except KeyboardInterrupt:
         pass
     return EXIT_OK

@@ -109,16 +109,26 @@ def read_bytes(source: Source, path: Path) -> tuple[bytes | None, list[Problem]]
         return None, [Problem(Mark(source.path, 1, 1), "error", f"cannot read the file: {exc.strerror}")]
 
 
-def load_offices(source: OfficesSource) -> RawFile:
-    """Read one county's offices file; its reading problems travel with it."""
-    raw, problems = load_yaml(source.path, "offices", source.county, source.province)
+def offices_bytes(source: OfficesSource) -> bytes | None:
+    """Return the bytes of an offices file, or None when it cannot be read (parse_offices then says why)."""
+    try:
+        return source.path.read_bytes()
+    except OSError:
+        return None
+
+
+def parse_offices(source: OfficesSource, data: bytes | None) -> RawFile:
+    """Parse one county's offices file from its bytes; its reading problems travel with it."""
+    raw, problems = load_yaml(source.path, "offices", source.county, source.province, data)
     return replace(raw, problems=tuple(problems))
 
 
-def load_yaml(path: Path, kind: str, stem: str, province: str | None = None) -> tuple[RawFile, list[Problem]]:
-    """Read one YAML file into nodes."""
+def load_yaml(path: Path, kind: str, stem: str, province: str | None = None, data: bytes | None = None) -> tuple[RawFile, list[Problem]]:
+    """Read one YAML file (or parse bytes already read from it) into nodes."""
     source = Source(display_path(path))
-    data, problems = read_bytes(source, path)
+    problems = []
+    if data is None:
+        data, problems = read_bytes(source, path)
     if data is None:
         return RawFile(kind, source, None, stem, province), problems
     root, problems = read_yaml(source, data)

@@ -24,15 +24,16 @@ from .render import render_problems
 class Preview:
     """The preview server's one piece of state: the problems of the last build, if it failed."""
 
-    def __init__(self, options: BuildOptions):
+    def __init__(self, options: BuildOptions, cache: pipeline.OfficesCache):
         self.options = options
+        self.cache = cache  # kept across rebuilds: only the files an editor changed are read again
         self.problems: list[Problem] = []
 
     def rebuild(self) -> None:
         """Build again; on content errors keep the old output and show the problems instead."""
         started = time.perf_counter()
         try:
-            report = pipeline.build(self.options)
+            report = pipeline.build(self.options, cache=self.cache)
         except ContentError as exc:
             self.problems = exc.problems
             errors = sum(problem.is_error for problem in exc.problems)
@@ -65,12 +66,12 @@ class Preview:
         return "404 Not Found", root / "404.html"
 
 
-def serve(options: BuildOptions, host: str, port: int) -> None:
+def serve(options: BuildOptions, host: str, port: int, cache: pipeline.OfficesCache) -> None:
     """Build, then serve with live reload until interrupted."""
     # livereload drops a reload that comes within 3 s of the last one; an editor's second quick save
     # would then leave the browser on the first. Every rebuild must reach the browser.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
-    preview = Preview(options)
+    preview = Preview(options, cache)
     preview.rebuild()
     server = Server(preview.app)
     for folder in (options.content_dir, options.templates_dir, options.static_dir):

@@ -170,3 +170,49 @@ TINY_RASHT_WITHOUT_PENDING = """\
       status: active
       license: {number: "1234", holder: {name: مریم احمدی, type: person}, issued: 1398/04/12, expires: 1403/04/11}
     """
+
+
+def test_a_template_error_leaves_previous_output_untouched(site, tmp_path):
+    import shutil
+
+    from jinja2 import UndefinedError
+
+    from conftest import ROOT
+    from site_builder import pipeline
+    from site_builder.config import BuildOptions
+
+    assert site.run("build", "--jobs", "1").code == 0
+    before = {path: path.read_bytes() for path in (site.root / "output").rglob("*") if path.is_file()}
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "county.html").write_text((templates / "county.html").read_text(encoding="utf-8").replace("summary.county.name", "summary.county.nmae", 1), encoding="utf-8")
+    with pytest.raises(UndefinedError):
+        pipeline.build(BuildOptions(content_dir=site.content, output_dir=site.root / "output", templates_dir=templates, today="1405/09/01"))
+    after = {path: path.read_bytes() for path in (site.root / "output").rglob("*") if path.is_file()}
+    assert after == before
+    assert not [p for p in site.root.iterdir() if p.name.startswith(".output-")]
+
+
+def test_an_unchanged_offices_file_is_never_parsed_twice(site, monkeypatch):
+    from site_builder import pipeline
+    from site_builder.config import BuildOptions
+
+    parsed = []
+    original = pipeline.parse_offices
+    monkeypatch.setattr(pipeline, "parse_offices", lambda source, data: parsed.append(source.county) or original(source, data))
+    site.write("provinces/gilan/offices/lahijan.yaml", "- {code: 13200001, kind: rural, status: pending}\n")
+    options = BuildOptions(content_dir=site.content, jobs=1)
+    cache = pipeline.OfficesCache(site.root / "cache")
+    first = pipeline.check(options, cache=cache)
+    assert sorted(parsed) == ["lahijan", "rasht"]
+    site.write("provinces/gilan/offices/lahijan.yaml", "- {code: 13200001, kind: rural, status: inactive, license: {number: '1', holder: {name: علی, type: person}, issued: 1400/01/01, expires: 1405/01/01}}\n")
+    second = pipeline.check(options, cache=cache)
+    assert sorted(parsed) == ["lahijan", "lahijan", "rasht"]          # only the edited file is read again
+    again = pipeline.check(options, cache=pipeline.OfficesCache(site.root / "cache"))  # a new run, from the disk cache
+    assert sorted(parsed) == ["lahijan", "lahijan", "rasht"]
+    assert again.content == second.content != first.content
+
+
+def test_cached_problems_are_reported_again(site):
+    site.write("provinces/gilan/offices/rasht.yaml", "- code: 13100123\n  kind: urban\n  status: activ\n")
+    assert site.check().problems == site.check().problems != []
