@@ -76,10 +76,11 @@ def decode(source: Source, data: bytes) -> tuple[str | None, list[Problem]]:
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        line = data.count(b"\n", 0, exc.start) + 1 + source.line_offset
-        col = len(data[line_start:exc.start].decode("utf-8", "replace")) + 1
-        mark = Mark(source.path, line, col)
+        bad = exc.start
+    line_start = data.rfind(b"\n", 0, bad) + 1
+    line = data.count(b"\n", 0, bad) + 1 + source.line_offset
+    col = len(data[line_start:bad].decode("utf-8", "replace")) + 1
+    mark = Mark(source.path, line, col)
     try:
         legacy = data.decode("cp1256")
     except UnicodeDecodeError:
@@ -87,7 +88,7 @@ def decode(source: Source, data: bytes) -> tuple[str | None, list[Problem]]:
     if _ARABIC_SCRIPT.search(legacy):
         message = "the file is saved in Windows-1256 (Arabic Windows) encoding, not UTF-8: open it and save it as UTF-8"
     else:
-        message = f"the file is not UTF-8: byte 0x{data[exc.start]:02x} cannot be read; save it as UTF-8"
+        message = f"the file is not UTF-8: byte 0x{data[bad]:02x} cannot be read; save it as UTF-8"
     return None, [Problem(mark, "error", message)]
 
 

@@ -155,6 +155,10 @@ CASES = {
         "agencies.yaml", "- id: post\n  name: شركت ملي پست\n".encode("cp1256"),
         "content/agencies.yaml:2:9: error: the file is saved in Windows-1256 (Arabic Windows) encoding, not UTF-8: open it and save it as UTF-8",
     ),
+    "Latin-1 file": (
+        "agencies.yaml", "- id: post\n  name: Café Post\n".encode("latin-1"),
+        "content/agencies.yaml:2:12: error: the file is not UTF-8: byte 0xe9 cannot be read; save it as UTF-8",
+    ),
     "UTF-16 file": (
         "agencies.yaml", "- id: post\n  name: پست\n".encode("utf-16"),
         "content/agencies.yaml:1:1: error: the file is saved as UTF-16; save it as UTF-8",

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -144,3 +145,13 @@ def test_values_of_the_wrong_shape_never_crash_check(site, data):
     site.write(name, yaml.safe_dump(replaced(parsed, path, value), allow_unicode=True))
     result = site.check()
     assert result.code in (0, 1), result.err
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1256", "utf-16-le", "utf-32", "mac-roman"])
+@pytest.mark.parametrize("name", [name for name in sorted(TINY)])
+def test_files_in_other_encodings_get_an_answer_not_a_crash(site, name, encoding):
+    text = textwrap.dedent(TINY[name]).replace("ی", "ي").replace("ک", "ك") + "# café\n"
+    site.write(name, text.encode(encoding, errors="replace"))
+    result = site.check()
+    assert result.code == 1, result.err
+    assert result.err.splitlines()[-1].startswith("check failed: ")

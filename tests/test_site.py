@@ -159,7 +159,7 @@ def test_service_page_shows_fee_history_and_where_it_is_offered(sample_site, con
     assert '<a href="/tariffs/1404/">۱۴۰۴</a>' in html and '<a href="/tariffs/1405/">۱۴۰۵</a> (در حال اجرا)' in html
     offering = Counter((o.province_id, o.county_id) for o in content.offices if o.status == "active" and service.id in o.services)
     for (province_id, county_id), count in offering.items():
-        assert f'<li><a href="/provinces/{province_id}/{county_id}/">' in html
+        assert re.search(rf'<li><a href="/provinces/{province_id}/{county_id}/">[^<]+</a> \({digits.en_to_fa(str(count))} دفتر\)</li>', html)
     assert html.count('<ul class="reach">') == len({p for p, _ in offering})
 
 
