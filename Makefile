@@ -29,4 +29,4 @@ test: $(VENV)/.dev-deps
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf output $(VENV)
+	rm -rf output .build-cache $(VENV)

@@ -10,8 +10,10 @@ import time
 from pathlib import Path
 
 from . import pipeline
+from .cache import BuildCache
 from .config import BuildOptions, check_base_url
 from .errors import ContentError, Problem, UsageError
+from .writer import UnsafePath
 from .schema import json_schemas
 from .serve import serve
 from .synth import synthesise
@@ -78,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """Validate and report; exit 1 on errors (or warnings with --strict)."""
-    report = pipeline.check(BuildOptions(content_dir=args.content, strict=args.strict, jobs=max(1, args.jobs)), cache=pipeline.OfficesCache(args.cache))
+    report = pipeline.check(BuildOptions(content_dir=args.content, strict=args.strict, jobs=max(1, args.jobs)), cache=BuildCache(args.cache))
     print_problems(report.problems)
     failed = report.errors or (args.strict and report.warnings)
     print(summary(report.errors, report.warnings, args.content, failed), file=sys.stderr)
@@ -96,7 +98,7 @@ def run_build(args: argparse.Namespace) -> int:
     progress = ProgressDisplay(sys.stderr)
     try:
         try:
-            report = pipeline.build(options, progress, pipeline.OfficesCache(args.cache))
+            report = pipeline.build(options, progress, BuildCache(args.cache))
         finally:
             progress.close()
     except ContentError as exc:
@@ -105,6 +107,9 @@ def run_build(args: argparse.Namespace) -> int:
         print(summary(errors, len(exc.problems) - errors, args.content, True), file=sys.stderr)
         print(f"build.py: nothing was written; {args.output} is as it was", file=sys.stderr)
         return EXIT_CONTENT
+    except UnsafePath as exc:
+        print(f"build.py: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except OSError as exc:  # a full disk or a folder that cannot be written: the old site stays
         print(f"build.py: error: cannot write the site: {exc.strerror or exc}; {args.output} is as it was", file=sys.stderr)
         return EXIT_CONTENT
@@ -128,9 +133,12 @@ def run_serve(args: argparse.Namespace) -> int:
     """Serve the site for editors with live reload."""
     if not args.content.is_dir():
         raise UsageError(f"the content folder {str(args.content)!r} does not exist")
-    options = BuildOptions(args.content, args.output, base_url=f"http://{args.host}:{args.port}/", today=args.today, jobs=max(1, args.jobs))
+    if not 1 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port} is not a port number")
+    shown_host = "localhost" if args.host in ("0.0.0.0", "::") else (f"[{args.host}]" if ":" in args.host else args.host)
+    options = BuildOptions(args.content, args.output, base_url=f"http://{shown_host}:{args.port}/", today=args.today, jobs=max(1, args.jobs))
     try:
-        serve(options, args.host, args.port, pipeline.OfficesCache(args.cache))
+        serve(options, args.host, args.port, BuildCache(args.cache))
     except KeyboardInterrupt:
         pass
     return EXIT_OK
@@ -138,10 +146,10 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_synth(args: argparse.Namespace) -> int:
     """Write a synthetic national content tree."""
-    if args.dir.exists() and any(args.dir.iterdir()):
-        raise UsageError(f"{args.dir} is not empty: synth writes into a new or empty folder")
-    if not 1 <= args.offices <= 1_000_000 or not 1 <= args.services <= 800:
-        raise UsageError("--offices must be 1 to 1000000 and --services 1 to 800")
+    if args.dir.exists() and (not args.dir.is_dir() or any(args.dir.iterdir())):
+        raise UsageError(f"{args.dir} is not an empty folder: synth writes into a new or empty folder")
+    if not 500 <= args.offices <= 1_000_000 or not 100 <= args.services <= 800:
+        raise UsageError("--offices must be 500 to 1000000 (every county gets an office) and --services 100 to 800")
     files = synthesise(args.dir, args.offices, args.seed, args.services)
     print(f"wrote {files} files for {args.offices} offices into {args.dir}", file=sys.stderr)
     return EXIT_OK
@@ -161,7 +169,7 @@ class ProgressDisplay:
     def __call__(self, stage: str, done: int, total: int) -> None:
         if self.terminal:
             filled = self.WIDTH * done // max(total, 1)
-            self.stream.write(f"\r{stage:<10} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}")
+            self.stream.write(f"\r\x1b[K{stage:<10} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}")
             self.stream.flush()
             self.drawn = True
         elif done == total and stage != self.stage:

@@ -10,21 +10,24 @@ import mimetypes
 import sys
 import time
 from pathlib import Path
-from urllib.parse import unquote
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler
 
+from jinja2 import TemplateError
+
 from . import pipeline
+from .cache import BuildCache
 from .config import BuildOptions
-from .errors import ContentError, Problem
+from .errors import ContentError, Mark, Problem
 from .render import render_problems
+from .writer import UnsafePath
 
 
 class Preview:
     """The preview server's one piece of state: the problems of the last build, if it failed."""
 
-    def __init__(self, options: BuildOptions, cache: pipeline.OfficesCache):
+    def __init__(self, options: BuildOptions, cache: BuildCache):
         self.options = options
         self.cache = cache  # kept across rebuilds: only the files an editor changed are read again
         self.problems: list[Problem] = []
@@ -35,12 +38,19 @@ class Preview:
         try:
             report = pipeline.build(self.options, cache=self.cache)
         except ContentError as exc:
-            self.problems = exc.problems
-            errors = sum(problem.is_error for problem in exc.problems)
-            print(f"serve: {errors} content errors; the browser shows them", file=sys.stderr)
+            self.show_problems(exc.problems)
+            return
+        except (TemplateError, UnsafePath, OSError) as exc:  # a template or the output folder: show it too
+            where = getattr(exc, "filename", None) or str(self.options.templates_dir)
+            self.show_problems([Problem(Mark(where, getattr(exc, "lineno", None) or 1, 1), "error", f"{type(exc).__name__}: {exc}")])
             return
         self.problems = []
         print(f"serve: built {report.pages} pages in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        """Show the problems in the browser instead of the site until a build succeeds."""
+        self.problems = problems
+        print(f"serve: {sum(p.is_error for p in problems)} errors; the browser shows them", file=sys.stderr)
 
     def app(self, environ, start_response):
         """A WSGI app: the built site, or the problems page while the content has errors."""
@@ -49,24 +59,32 @@ class Preview:
             start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")])
             return [body]
         status, path = self.resolve(environ.get("PATH_INFO", "/"))
+        if path is None:
+            start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"not found"]
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if content_type.startswith("text/") or content_type in ("application/javascript", "application/xml"):
             content_type += "; charset=utf-8"
         start_response(status, [("Content-Type", content_type), ("Cache-Control", "no-store")])
         return [path.read_bytes()]
 
-    def resolve(self, url_path: str) -> tuple[str, Path]:
-        """Return the status and the file for a request path; nothing outside the output folder is ever served."""
+    def resolve(self, url_path: str) -> tuple[str, Path | None]:
+        """Return the status and the file for a request path (already percent-decoded by the server);
+        nothing outside the output folder is ever served."""
         root = self.options.output_dir.resolve()
-        target = (root / unquote(url_path).lstrip("/")).resolve()
-        if target.is_dir():
-            target = target / "index.html"
-        if target.is_relative_to(root) and target.is_file():
-            return "200 OK", target
-        return "404 Not Found", root / "404.html"
+        not_found = root / "404.html"
+        try:
+            target = (root / url_path.lstrip("/")).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if target.is_relative_to(root) and target.is_file():
+                return "200 OK", target
+        except (ValueError, OSError):  # a NUL byte, a name too long for the file system
+            pass
+        return "404 Not Found", not_found if not_found.is_file() else None
 
 
-def serve(options: BuildOptions, host: str, port: int, cache: pipeline.OfficesCache) -> None:
+def serve(options: BuildOptions, host: str, port: int, cache: BuildCache) -> None:
     """Build, then serve with live reload until interrupted."""
     # livereload drops a reload that comes within 3 s of the last one; an editor's second quick save
     # would then leave the browser on the first. Every rebuild must reach the browser.

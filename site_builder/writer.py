@@ -7,9 +7,12 @@ import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
+# Written into every output folder, so that a later build only ever replaces a folder it made itself.
+MARKER = ".pishkhan-output"
+
 
 class UnsafePath(ValueError):
-    """A page path that would land outside the output folder, or that two pages share."""
+    """A page path outside the output folder, a path two pages share, or an output folder the build must not replace."""
 
 
 def safe_relative(path: str) -> PurePosixPath:
@@ -29,12 +32,24 @@ def refuse_duplicates(paths: list[str]) -> None:
         seen.add(path)
 
 
-class FreshOutput:
-    """A fresh folder beside the output folder; on success it takes the output's place, on failure it is removed.
+def check_output_folder(output_dir: Path, keep: list[Path]) -> None:
+    """Refuse an output folder whose replacement would destroy something else: a file, the working
+    directory or a folder above it, a folder holding the sources, or a folder the build did not make."""
+    output = output_dir.resolve()
+    if output.exists() and not output.is_dir():
+        raise UnsafePath(f"the output {str(output_dir)!r} is a file, not a folder")
+    if output == Path.cwd().resolve() or output in Path.cwd().resolve().parents:
+        raise UnsafePath(f"the output {str(output_dir)!r} would replace the working directory")
+    for source in keep:
+        source = source.resolve()
+        if output == source or output in source.parents:
+            raise UnsafePath(f"the output {str(output_dir)!r} holds {str(source)!r}, which a build would delete")
+    if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
+        raise UnsafePath(f"the output {str(output_dir)!r} has files this program did not write; choose an empty or new folder")
 
-    Several processes may write into one fresh folder (`FreshOutput.attach`); only the one that
-    created it swaps it in.
-    """
+
+class FreshOutput:
+    """A fresh folder beside the output folder; on success it takes the output's place, on failure it is removed."""
 
     def __init__(self, output_dir: Path):
         self.output_dir = output_dir.resolve()
@@ -45,20 +60,16 @@ class FreshOutput:
         self.output_dir.parent.mkdir(parents=True, exist_ok=True)
         self.folder = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}-new-", dir=self.output_dir.parent))
         os.chmod(self.folder, 0o755)
+        (self.folder / MARKER).write_text("Built by the Pishkhan portal generator; replaced whole on every build.\n")
         return self
 
     def __exit__(self, exc_type, exc, traceback) -> None:
-        if exc_type is None:
-            self._swap()
-        else:
-            shutil.rmtree(self.folder, ignore_errors=True)
-
-    @classmethod
-    def attach(cls, folder: Path, output_dir: Path) -> FreshOutput:
-        """Write into a fresh folder another process created."""
-        output = cls(output_dir)
-        output.folder = folder
-        return output
+        try:
+            if exc_type is None:
+                self._swap()
+        finally:
+            if self.folder.exists():
+                shutil.rmtree(self.folder, ignore_errors=True)
 
     def write(self, path: str, data: bytes) -> bool:
         """Write one file of the site; return whether it differs from the same file in the old output."""
@@ -77,7 +88,7 @@ class FreshOutput:
             shutil.copytree(source, self.folder / safe_relative(into), dirs_exist_ok=True)
 
     def _swap(self) -> None:
-        """Put the fresh folder in place of the old output with two renames, then delete the old one."""
+        """Put the fresh folder in place of the old output with two renames; if the second fails, put the old one back."""
         self.removed = len(_files_below(self.output_dir) - _files_below(self.folder))
         if not self.output_dir.exists():
             self.folder.rename(self.output_dir)
@@ -85,7 +96,11 @@ class FreshOutput:
         old = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}-old-", dir=self.output_dir.parent))
         old.rmdir()
         self.output_dir.rename(old)
-        self.folder.rename(self.output_dir)
+        try:
+            self.folder.rename(self.output_dir)
+        except BaseException:
+            old.rename(self.output_dir)
+            raise
         shutil.rmtree(old, ignore_errors=True)
 
 

@@ -148,7 +148,7 @@ def test_two_clean_builds_are_byte_identical_with_source_date_epoch(tmp_path, mo
 def test_rebuild_reports_written_unchanged_and_removed_pages(site):
     first = site.run("build", "--jobs", "1")
     assert first.code == 0
-    pages = len([p for p in (site.root / "output").rglob("*") if p.is_file() and "static" not in p.parts])
+    pages = len([p for p in (site.root / "output").rglob("*") if p.is_file() and "static" not in p.parts and p.name != ".pishkhan-output"])
     assert f"built {pages} pages into output: {pages} written, 0 unchanged, 0 removed, in " in first.err
     again = site.run("build", "--jobs", "1")
     assert f"built {pages} pages into output: 0 written, {pages} unchanged, 0 removed, in " in again.err
@@ -160,7 +160,7 @@ def test_rebuild_reports_written_unchanged_and_removed_pages(site):
 
 def test_progress_in_a_log_is_a_few_plain_lines(site):
     result = site.run("build", "--jobs", "1")
-    pages = len([p for p in (site.root / "output").rglob("*") if p.is_file() and "static" not in p.parts])
+    pages = len([p for p in (site.root / "output").rglob("*") if p.is_file() and "static" not in p.parts and p.name != ".pishkhan-output"])
     assert [line for line in result.err.splitlines() if line.endswith(" done")] == ["reading: 1 done", "checking: 1 done", f"rendering: {pages} done"]
 
 
@@ -195,6 +195,7 @@ def test_a_template_error_leaves_previous_output_untouched(site, tmp_path):
 
 def test_an_unchanged_offices_file_is_never_parsed_twice(site, monkeypatch):
     from site_builder import pipeline
+    from site_builder.cache import BuildCache
     from site_builder.config import BuildOptions
 
     parsed = []
@@ -202,13 +203,13 @@ def test_an_unchanged_offices_file_is_never_parsed_twice(site, monkeypatch):
     monkeypatch.setattr(pipeline, "parse_offices", lambda source, data: parsed.append(source.county) or original(source, data))
     site.write("provinces/gilan/offices/lahijan.yaml", "- {code: 13200001, kind: rural, status: pending}\n")
     options = BuildOptions(content_dir=site.content, jobs=1)
-    cache = pipeline.OfficesCache(site.root / "cache")
+    cache = BuildCache(site.root / "cache")
     first = pipeline.check(options, cache=cache)
     assert sorted(parsed) == ["lahijan", "rasht"]
     site.write("provinces/gilan/offices/lahijan.yaml", "- {code: 13200001, kind: rural, status: inactive, license: {number: '1', holder: {name: علی, type: person}, issued: 1400/01/01, expires: 1405/01/01}}\n")
     second = pipeline.check(options, cache=cache)
     assert sorted(parsed) == ["lahijan", "lahijan", "rasht"]          # only the edited file is read again
-    again = pipeline.check(options, cache=pipeline.OfficesCache(site.root / "cache"))  # a new run, from the disk cache
+    again = pipeline.check(options, cache=BuildCache(site.root / "cache"))  # a new run, from the disk cache
     assert sorted(parsed) == ["lahijan", "lahijan", "rasht"]
     assert again.content == second.content != first.content
 
@@ -216,3 +217,72 @@ def test_an_unchanged_offices_file_is_never_parsed_twice(site, monkeypatch):
 def test_cached_problems_are_reported_again(site):
     site.write("provinces/gilan/offices/rasht.yaml", "- code: 13100123\n  kind: urban\n  status: activ\n")
     assert site.check().problems == site.check().problems != []
+
+
+@pytest.mark.parametrize("output", ["content", ".", "content/pages", "notes.txt", "elsewhere"])
+def test_build_refuses_an_output_folder_it_would_destroy(site, output):
+    (site.root / "notes.txt").write_text("mine")
+    (site.root / "elsewhere").mkdir()
+    (site.root / "elsewhere" / "thesis.tex").write_text("mine too")
+    before = sorted(str(p.relative_to(site.root)) for p in site.root.rglob("*"))
+    result = site.run("build", "--output", output)
+    assert result.code == 2
+    assert result.err.startswith("build.py: error: the output ")
+    assert sorted(str(p.relative_to(site.root)) for p in site.root.rglob("*")) == before
+
+
+def test_build_replaces_an_output_it_made_itself(site):
+    assert site.run("build", "--output", "public").code == 0
+    assert site.run("build", "--output", "public").code == 0
+    assert (site.root / "public" / ".pishkhan-output").is_file()
+
+
+def test_a_damaged_cache_file_is_read_again_not_trusted(site):
+    from site_builder import pipeline
+    from site_builder.cache import BuildCache
+    from site_builder.config import BuildOptions
+
+    options = BuildOptions(content_dir=site.content, jobs=1)
+    first = pipeline.check(options, cache=BuildCache(site.root / "cache"))
+    for entry in (site.root / "cache").glob("*.pickle"):
+        data = bytearray(entry.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        entry.write_bytes(bytes(data))
+    assert pipeline.check(options, cache=BuildCache(site.root / "cache")).content == first.content
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_speed(site):
+    (site.root / "cache").write_text("a file where the cache folder should be")
+    assert site.run("check", "--cache", "cache").code == 0
+
+
+def test_a_worker_that_dies_stops_the_build_instead_of_hanging():
+    from concurrent.futures.process import BrokenProcessPool
+
+    from site_builder.pipeline import parallel_map
+
+    with pytest.raises(BrokenProcessPool):
+        list(parallel_map(_die, [1, 2, 3, 4], 2))
+
+
+def _die(item):
+    import os
+
+    os._exit(137)
+
+
+def test_a_failed_parallel_render_leaves_no_fresh_folder_behind(site, tmp_path):
+    import shutil
+
+    from jinja2 import UndefinedError
+
+    from conftest import ROOT
+    from site_builder import pipeline
+    from site_builder.config import BuildOptions
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "office.html").write_text("{{ nothing.here }}", encoding="utf-8")
+    with pytest.raises(UndefinedError):
+        pipeline.build(BuildOptions(content_dir=ROOT / "content", output_dir=site.root / "output", templates_dir=templates, jobs=2, today="1405/09/01"))
+    assert [p.name for p in site.root.iterdir() if p.name.startswith(".output-")] == []

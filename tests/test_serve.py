@@ -91,3 +91,11 @@ def test_serve_listens_on_loopback_and_serves_nothing_outside_the_output(server)
             urllib.request.urlopen(url + escape, timeout=5)
         assert refused.value.code == 404
         assert b"root:" not in refused.value.read()
+
+
+def test_serve_does_not_decode_twice_nor_fail_on_odd_names(server):
+    url, _ = server
+    for odd in ("%2561bout/", "a%00b", "x" * 5000):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url + odd, timeout=5)
+        assert refused.value.code == 404, odd

@@ -45,4 +45,4 @@ def test_synth_refuses_a_folder_with_files(tmp_path, capsys):
     (tmp_path / "content").mkdir()
     (tmp_path / "content" / "site.yaml").write_text("x")
     assert main(["synth", str(tmp_path / "content")]) == 2
-    assert "is not empty" in capsys.readouterr().err
+    assert "is not an empty folder" in capsys.readouterr().err
