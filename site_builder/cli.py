@@ -1,4 +1,4 @@
-"""The command line: `build`, `check` and `schema`, and their exit codes (0 done, 1 content problems, 2 usage)."""
+"""The command line: its commands and their exit codes (0 done, 1 content problems or a failed build, 2 usage)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from pathlib import Path
 from . import pipeline
 from .cache import BuildCache
 from .config import BuildOptions, check_base_url
-from .errors import ContentError, Problem, UsageError
-from .writer import UnsafePath
+from .errors import ContentError, UsageError
+from .report import ProgressDisplay, print_problems, summary
 from .schema import json_schemas
 from .serve import serve
 from .synth import synthesise
+from .writer import UnsafePath
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 CACHE = Path(".build-cache")
@@ -153,62 +154,3 @@ def run_synth(args: argparse.Namespace) -> int:
     files = synthesise(args.dir, args.offices, args.seed, args.services)
     print(f"wrote {files} files for {args.offices} offices into {args.dir}", file=sys.stderr)
     return EXIT_OK
-
-
-class ProgressDisplay:
-    """Show build progress: a bar redrawn in place on a terminal, a plain line per stage elsewhere (CI logs)."""
-
-    WIDTH = 30
-
-    def __init__(self, stream):
-        self.stream = stream
-        self.terminal = stream.isatty()
-        self.stage = ""
-        self.drawn = False
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if self.terminal:
-            filled = self.WIDTH * done // max(total, 1)
-            self.stream.write(f"\r\x1b[K{stage:<10} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}")
-            self.stream.flush()
-            self.drawn = True
-        elif done == total and stage != self.stage:
-            print(f"{stage}: {total} done", file=self.stream)
-            self.stage = stage
-
-    def close(self) -> None:
-        """End the bar's line so that what follows starts on a line of its own."""
-        if self.drawn:
-            self.stream.write("\n")
-            self.drawn = False
-
-
-def print_problems(problems: list[Problem]) -> None:
-    """Print problems as path:line:col, and as GitHub annotations when running in GitHub Actions."""
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        for problem in problems:
-            print(github_annotation(problem))
-
-
-def github_annotation(problem: Problem) -> str:
-    """Format a problem as a GitHub Actions workflow command, escaped as the runner expects."""
-    def escape(text: str, extra: str = "") -> str:
-        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        for char, code in ((":", "%3A"), (",", "%2C")):
-            if char in extra:
-                text = text.replace(char, code)
-        return text
-
-    mark = problem.mark
-    return f"::{problem.severity} file={escape(mark.path, ':,')},line={mark.line},col={mark.col}::{escape(problem.message)}"
-
-
-def summary(errors: int, warnings: int, content: Path, failed: bool) -> str:
-    """Return the last line of a check."""
-    def count(n: int, word: str) -> str:
-        return f"{n} {word}{'' if n == 1 else 's'}"
-
-    verdict = "failed" if failed else "passed"
-    return f"check {verdict}: {count(errors, 'error')}, {count(warnings, 'warning')} in {content}"
