@@ -14,6 +14,7 @@ from .config import BuildOptions, apply_overrides, build_date
 from .errors import ContentError, Problem, UsageError
 from .loader import OfficesSource, load, offices_bytes, parse_offices
 from .models import Content
+from .fingerprint import Fingerprints
 from .render import environment, render
 from .routes import Route, plan
 from .site import build_graph
@@ -115,44 +116,62 @@ class BuildReport:
 
 
 def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache | None = None) -> BuildReport:
-    """Build the whole site into the output folder; on any error the previous output stays as it was."""
+    """Build the site into the output folder; on any error the previous output stays as it was.
+
+    A page whose fingerprint is the one it had in the previous build is taken from the previous
+    output instead of being rendered again.
+    """
     check_output_folder(options.output_dir, [options.content_dir, options.templates_dir, options.static_dir])
+    cache = cache if cache is not None else BuildCache()
     content, problems = validated_content(options, progress, cache)
     content = replace(content, settings=apply_overrides(content.settings, options))
     graph = build_graph(content, build_date(options))
     routes = plan(graph)
     refuse_duplicates([route.output_file for route in routes])
+    manifest_key = "manifest-" + key_of(options.output_dir.resolve(), b"")
+    previous = cache.get(manifest_key) or {}
     with FreshOutput(options.output_dir) as output:
         output.copy_tree(options.static_dir, "static")
-        written = render_all(routes, environment(options.templates_dir, graph), output, options.jobs, progress)
+        env = environment(options.templates_dir, graph)
+        written, manifest = render_all(routes, env, output, Fingerprints(graph, options.templates_dir), previous, options.jobs, progress)
+    cache.put(manifest_key, manifest)
     return BuildReport(len(routes), written, len(routes) - written, output.removed, problems)
 
 
 # What forked render workers inherit from the parent, set just before they start (passing the
 # graph and environment as arguments would pickle them for every chunk).
-_WORK: tuple[list[Route], Environment, FreshOutput] | None = None
+_WORK: tuple | None = None
 CHUNK = 250  # pages a worker renders between progress reports
 
 
-def render_all(routes: list[Route], env: Environment, output: FreshOutput, jobs: int, progress: Progress) -> int:
-    """Render every route into the fresh folder on `jobs` processes; return how many pages changed."""
+def render_all(routes: list[Route], env: Environment, output: FreshOutput, fingerprints: Fingerprints,
+               previous: dict[str, str], jobs: int, progress: Progress) -> tuple[int, dict[str, str]]:
+    """Render the routes whose fingerprint changed, reuse the others; return how many pages changed and the new fingerprints."""
     global _WORK
-    _WORK = (routes, env, output)
+    _WORK = (routes, env, output, fingerprints, previous)
     chunks = [(start, min(start + CHUNK, len(routes))) for start in range(0, len(routes), CHUNK)]
     changed = done = 0
+    manifest: dict[str, str] = {}
     try:
-        for count, chunk_changed in parallel_map(_render_chunk, chunks, jobs):
+        for count, chunk_changed, chunk_manifest in parallel_map(_render_chunk, chunks, jobs):
             done += count
             changed += chunk_changed
+            manifest.update(chunk_manifest)
             progress("rendering", done, len(routes))
     finally:
         _WORK = None
-    return changed
+    return changed, manifest
 
 
-def _render_chunk(chunk: tuple[int, int]) -> tuple[int, int]:
-    routes, env, output = _WORK
+def _render_chunk(chunk: tuple[int, int]) -> tuple[int, int, dict[str, str]]:
+    routes, env, output, fingerprints, previous = _WORK
     changed = 0
+    manifest = {}
     for route in routes[chunk[0]:chunk[1]]:
+        fingerprint = fingerprints.of(route)
+        if fingerprint is not None:
+            manifest[route.output_file] = fingerprint
+            if previous.get(route.output_file) == fingerprint and output.reuse(route.output_file):
+                continue
         changed += output.write(route.output_file, render(route, env).encode("utf-8"))
-    return chunk[1] - chunk[0], changed
+    return chunk[1] - chunk[0], changed, manifest

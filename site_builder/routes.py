@@ -63,7 +63,7 @@ def plan(graph: SiteGraph) -> list[Route]:
         routes.append(Route(url_of(office), "office.html", {"office": office, "province": graph.province_by_id[office.province_id], "county": county}))
     routes.append(Route("services/", "services.html"))
     for service in content.services:
-        routes.append(Route(url_of(service), "service.html", {"service": service, "agency": graph.agencies[service.agency_id]}))
+        routes.append(Route(url_of(service), "service.html", {"service": service, "agency": graph.agencies[service.agency_id], "places": graph.reach[service.id]}))
     for agency in content.agencies:
         routes.append(Route(url_of(agency), "agency.html", {"agency": agency, "services": graph.services_of(agency)}))
     routes.append(Route("tariffs/", "tariff.html", {"tariff": graph.tariff_in_force, "in_force": True}))

@@ -82,6 +82,19 @@ class FreshOutput:
         except OSError:
             return True
 
+    def reuse(self, path: str) -> bool:
+        """Take a file unchanged from the old output (a hard link, else a copy); False when there is none."""
+        relative = safe_relative(path)
+        old, target = self.output_dir / relative, self.folder / relative
+        if not old.is_file():
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(old, target)
+        except OSError:
+            shutil.copyfile(old, target)
+        return True
+
     def copy_tree(self, source: Path, into: str) -> None:
         """Copy a folder of assets into the site."""
         if source.is_dir():

@@ -1,0 +1,64 @@
+"""Page fingerprints: a digest of everything a page shows, so that an unchanged page is not rendered again.
+
+A page's fingerprint covers its route's context plus what every page may show (the settings, the
+build date, the pages menu, tariffs, the catalogue, province names, the templates and the code).
+Templates must read page-specific facts from their context, not from the site graph; the home
+page shows national figures and is always rendered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from pathlib import Path
+
+from .routes import Route
+from .site import SiteGraph
+
+ALWAYS_RENDERED = frozenset({"home.html"})
+
+
+def _digest(*parts: bytes) -> bytes:
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
+    return digest.digest()
+
+
+def _files_digest(folder: Path, pattern: str) -> bytes:
+    parts = []
+    for path in sorted(folder.glob(pattern)):
+        if path.is_file():
+            parts += [str(path.relative_to(folder)).encode(), path.read_bytes()]
+    return _digest(*parts)
+
+
+class Fingerprints:
+    """Computes page fingerprints for one build; digests of shared objects are computed once."""
+
+    def __init__(self, graph: SiteGraph, templates: Path):
+        content = graph.content
+        shared = (
+            content.settings, graph.today, content.pages, content.tariffs, content.services, content.agencies,
+            tuple((province.id, province.name) for province in content.provinces),
+        )
+        code = _files_digest(Path(__file__).parent, "*.py")
+        self.shared = _digest(pickle.dumps(shared, protocol=5), _files_digest(templates, "**/*"), code)
+        self._memo: dict[int, bytes] = {}
+
+    def of(self, route: Route) -> str | None:
+        """Return a route's fingerprint, or None for a page that is always rendered."""
+        if route.template in ALWAYS_RENDERED:
+            return None
+        parts = [self.shared, route.template.encode(), route.path.encode()]
+        for key in sorted(route.context):
+            parts += [key.encode(), self._value(route.context[key])]
+        return _digest(*parts).hex()
+
+    def _value(self, value: object) -> bytes:
+        # Keyed by identity: the routes keep every context value alive for the whole build.
+        known = self._memo.get(id(value))
+        if known is None:
+            known = self._memo[id(value)] = _digest(pickle.dumps(value, protocol=5))
+        return known
