@@ -109,18 +109,18 @@ def read_bytes(source: Source, path: Path) -> tuple[bytes | None, list[Problem]]
         return None, [Problem(Mark(source.path, 1, 1), "error", f"cannot read the file: {exc.strerror}")]
 
 
-def offices_bytes(source: OfficesSource) -> bytes | None:
-    """Return the bytes of an offices file, or None when it cannot be read (parse_offices then says why)."""
-    try:
-        return source.path.read_bytes()
-    except OSError:
-        return None
+def offices_bytes(source: OfficesSource) -> tuple[bytes | None, tuple[Problem, ...]]:
+    """Return the bytes of an offices file, or None and the problem that says why it cannot be read."""
+    data, problems = read_bytes(Source(display_path(source.path)), source.path)
+    return data, tuple(problems)
 
 
-def parse_offices(source: OfficesSource, data: bytes | None) -> RawFile:
-    """Parse one county's offices file from its bytes; its reading problems travel with it."""
-    raw, problems = load_yaml(source.path, "offices", source.county, source.province, data)
-    return replace(raw, problems=tuple(problems))
+def parse_offices(source: OfficesSource, data: bytes | None, problems: tuple[Problem, ...] = ()) -> RawFile:
+    """Parse one county's offices file from the bytes already read; its problems travel with it."""
+    if data is None:
+        return RawFile("offices", Source(display_path(source.path)), None, source.county, source.province, problems=problems)
+    raw, found = load_yaml(source.path, "offices", source.county, source.province, data)
+    return replace(raw, problems=tuple(found))
 
 
 def load_yaml(path: Path, kind: str, stem: str, province: str | None = None, data: bytes | None = None) -> tuple[RawFile, list[Problem]]:

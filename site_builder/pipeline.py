@@ -78,8 +78,8 @@ def parallel_map(function: Callable, items: list, jobs: int) -> Iterator:
 def read_offices_files(sources: tuple[OfficesSource, ...], jobs: int, progress: Progress = _quiet, cache: BuildCache | None = None) -> list[OfficesFile]:
     """Read the county offices files, most of the content, in path order: kept ones from the cache, the rest in parallel."""
     cache = cache if cache is not None else BuildCache()
-    work = [(source, offices_bytes(source)) for source in sources]
-    keys = [key_of(source.path, data) if data is not None else None for source, data in work]
+    work = [(source, *offices_bytes(source)) for source in sources]
+    keys = [key_of(source.path, data) if data is not None else None for source, data, _ in work]
     files: list[OfficesFile | None] = [cache.get(key) if key else None for key in keys]
     missing = [index for index, file in enumerate(files) if file is None]
     results = parallel_map(_parse_and_read, [work[index] for index in missing], jobs if len(missing) >= 16 else 1)
@@ -92,7 +92,7 @@ def read_offices_files(sources: tuple[OfficesSource, ...], jobs: int, progress: 
     return files
 
 
-def _parse_and_read(work: tuple[OfficesSource, bytes | None]) -> OfficesFile:
+def _parse_and_read(work: tuple[OfficesSource, bytes | None, tuple[Problem, ...]]) -> OfficesFile:
     return read_offices(parse_offices(*work))
 
 

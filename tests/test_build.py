@@ -200,7 +200,7 @@ def test_an_unchanged_offices_file_is_never_parsed_twice(site, monkeypatch):
 
     parsed = []
     original = pipeline.parse_offices
-    monkeypatch.setattr(pipeline, "parse_offices", lambda source, data: parsed.append(source.county) or original(source, data))
+    monkeypatch.setattr(pipeline, "parse_offices", lambda source, data, problems: parsed.append(source.county) or original(source, data, problems))
     site.write("provinces/gilan/offices/lahijan.yaml", "- {code: 13200001, kind: rural, status: pending}\n")
     options = BuildOptions(content_dir=site.content, jobs=1)
     cache = BuildCache(site.root / "cache")

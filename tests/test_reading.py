@@ -222,3 +222,11 @@ def test_markdown_headings_and_images_that_would_vanish_are_warned_about(site):
         "content/pages/about.md:4:1: warning: a '# ' heading is shown as plain text: the page title is the only top-level heading; use '## '",
         "content/pages/about.md:5:5: warning: images are not shown on the site; link to the file instead",
     ]
+
+
+def test_an_offices_file_that_cannot_be_read_is_a_problem(site):
+    path = site.content / RASHT
+    path.unlink()
+    path.mkdir()  # a folder named like the file: unreadable even for root, unlike a chmod 0 file
+    result = site.check()
+    assert "content/provinces/gilan/offices/rasht.yaml:1:1: error: cannot read the file: " in result.err
