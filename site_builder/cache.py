@@ -16,7 +16,7 @@ from pathlib import Path
 
 # The modules that turn an offices file into an OfficesFile, and the libraries they lean on:
 # a change to any of them gives every file a new key.
-_READERS = ("errors", "yamlio", "persian", "fields", "models", "schema", "loader", "validate")
+_READERS = ("errors", "yamlio", "persian", "fields", "models", "schema", "loader", "validate", "pickling")
 _LIBRARIES = ("pyyaml", "persiantools", "pyicu-wheels")
 
 

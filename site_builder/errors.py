@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+from .pickling import pickle_by_fields
 
 Severity = Literal["error", "warning"]
 
@@ -46,3 +47,6 @@ class ContentError(Exception):
 
 class UsageError(Exception):
     """The command line asks for something impossible (exit code 2)."""
+
+
+pickle_by_fields(Mark, Problem)

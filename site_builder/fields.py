@@ -14,6 +14,7 @@ from typing import Any
 from .errors import Mark, Problem
 from .persian import latin_digits, normalise_text, parse_jalali
 from .yamlio import MappingNode, Node, ScalarNode, SequenceNode, Source
+from .pickling import pickle_by_fields
 
 INVALID: Any = type("Invalid", (), {"__repr__": lambda self: "INVALID"})()
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -569,3 +570,6 @@ class Either(Field):
 
     def json_schema(self):
         return self._described({"oneOf": [self.scalar.json_schema(), self.mapping.json_schema()]})
+
+
+pickle_by_fields(Item)

@@ -18,20 +18,22 @@ from .site import SiteGraph
 ALWAYS_RENDERED = frozenset({"home.html"})
 
 
-def _digest(*parts: bytes) -> bytes:
-    digest = hashlib.blake2b(digest_size=20)
+def digest(*parts: bytes) -> bytes:
+    """Return one digest of several byte strings, each delimited by its length."""
+    combined = hashlib.blake2b(digest_size=20)
     for part in parts:
-        digest.update(len(part).to_bytes(8, "little"))
-        digest.update(part)
-    return digest.digest()
+        combined.update(len(part).to_bytes(8, "little"))
+        combined.update(part)
+    return combined.digest()
 
 
-def _files_digest(folder: Path, pattern: str) -> bytes:
+def files_digest(folder: Path, pattern: str = "**/*") -> bytes:
+    """Return a digest of the names and bytes of the files below a folder."""
     parts = []
     for path in sorted(folder.glob(pattern)):
         if path.is_file():
             parts += [str(path.relative_to(folder)).encode(), path.read_bytes()]
-    return _digest(*parts)
+    return digest(*parts)
 
 
 class Fingerprints:
@@ -43,8 +45,8 @@ class Fingerprints:
             content.settings, graph.today, content.pages, content.tariffs, content.services, content.agencies,
             tuple((province.id, province.name) for province in content.provinces),
         )
-        code = _files_digest(Path(__file__).parent, "*.py")
-        self.shared = _digest(pickle.dumps(shared, protocol=5), _files_digest(templates, "**/*"), code)
+        code = files_digest(Path(__file__).parent, "*.py")
+        self.shared = digest(pickle.dumps(shared, protocol=5), files_digest(templates, "**/*"), code)
         self._memo: dict[int, bytes] = {}
 
     def of(self, route: Route) -> str | None:
@@ -54,11 +56,11 @@ class Fingerprints:
         parts = [self.shared, route.template.encode(), route.path.encode()]
         for key in sorted(route.context):
             parts += [key.encode(), self._value(route.context[key])]
-        return _digest(*parts).hex()
+        return digest(*parts).hex()
 
     def _value(self, value: object) -> bytes:
         # Keyed by identity: the routes keep every context value alive for the whole build.
         known = self._memo.get(id(value))
         if known is None:
-            known = self._memo[id(value)] = _digest(pickle.dumps(value, protocol=5))
+            known = self._memo[id(value)] = digest(pickle.dumps(value, protocol=5))
         return known

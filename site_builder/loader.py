@@ -6,6 +6,7 @@ ids its path gives (province folder, county file name, page slug).
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -99,6 +100,20 @@ def load(content_dir: Path) -> RawContent:
             add(path, kind, stem=path.stem)
     problems.extend(_unexpected_files(content_dir, expected))
     return RawContent(tuple(files), tuple(offices), tuple(problems))
+
+
+def content_digest(content_dir: Path) -> bytes:
+    """Return a digest of every file under content/, names and bytes: equal digests mean a build would read the same content."""
+    digest = hashlib.blake2b(digest_size=20)
+    for path in sorted(content_dir.rglob("*")):
+        if path.is_file():
+            try:
+                data = path.read_bytes()
+            except OSError:  # unreadable: the build reports it; no digest can stand for it
+                data = os.urandom(16)
+            name = path.relative_to(content_dir).as_posix().encode()
+            digest.update(len(name).to_bytes(8, "little") + name + len(data).to_bytes(8, "little") + data)
+    return digest.digest()
 
 
 def read_bytes(source: Source, path: Path) -> tuple[bytes | None, list[Problem]]:

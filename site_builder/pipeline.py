@@ -6,20 +6,21 @@ import multiprocessing
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from jinja2 import Environment
 
 from .cache import BuildCache, key_of
 from .config import BuildOptions, apply_overrides, build_date
 from .errors import ContentError, Problem, UsageError
-from .loader import OfficesSource, load, offices_bytes, parse_offices
+from .loader import OfficesSource, content_digest, load, offices_bytes, parse_offices
 from .models import Content
-from .fingerprint import Fingerprints
+from .fingerprint import Fingerprints, digest, files_digest
 from .render import environment, render
 from .routes import Route, plan
 from .site import build_graph
 from .validate import OfficesFile, read_offices, validate
-from .writer import FreshOutput, check_output_folder, refuse_duplicates
+from .writer import FileRecord, OutputUpdate, check_output_folder, refuse_duplicates, unchanged_output
 
 
 # A progress report: stage name, items done, items in all. The command line shows it; tests pass nothing.
@@ -115,27 +116,62 @@ class BuildReport:
     problems: list[Problem]
 
 
+@dataclass(frozen=True, slots=True)
+class BuildRecord:
+    """What the last successful build into an output folder read and left there, kept in the cache."""
+
+    inputs: bytes                  # digest of the content, templates, static files, code and options
+    files: dict[str, FileRecord]   # every file it left in the output folder
+    pages: int
+    problems: tuple[Problem, ...]  # its warnings, to be reported again
+
+
 def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache | None = None) -> BuildReport:
     """Build the site into the output folder; on any error the previous output stays as it was.
 
-    A page whose fingerprint is the one it had in the previous build is taken from the previous
-    output instead of being rendered again.
+    When nothing the build reads has changed since the last build into this folder, and nobody has
+    touched what it wrote there, there is nothing to do. Otherwise a page whose fingerprint is the
+    one it had in the previous build keeps its file; only the others are rendered.
     """
     check_output_folder(options.output_dir, [options.content_dir, options.templates_dir, options.static_dir])
+    if not options.content_dir.is_dir():
+        raise UsageError(f"the content folder {str(options.content_dir)!r} does not exist")
     cache = cache if cache is not None else BuildCache()
+    record_key = "output-" + key_of(options.output_dir.resolve(), b"")
+    previous = cache.get(record_key)
+    previous = previous if isinstance(previous, BuildRecord) else None
+    inputs = _inputs_digest(options)
+    if previous is not None and previous.inputs == inputs and unchanged_output(options.output_dir, previous.files):
+        progress("unchanged", 1, 1)
+        return BuildReport(previous.pages, 0, previous.pages, 0, list(previous.problems))
     content, problems = validated_content(options, progress, cache)
     content = replace(content, settings=apply_overrides(content.settings, options))
     graph = build_graph(content, build_date(options))
     routes = plan(graph)
-    refuse_duplicates([route.output_file for route in routes])
-    manifest_key = "manifest-" + key_of(options.output_dir.resolve(), b"")
-    previous = cache.get(manifest_key) or {}
-    with FreshOutput(options.output_dir) as output:
-        output.copy_tree(options.static_dir, "static")
+    refuse_duplicates([route.output_file for route in routes] + [asset for asset, _ in _assets(options.static_dir)])
+    with OutputUpdate(options.output_dir, previous.files if previous else None) as update:
+        for path, data in _assets(options.static_dir):
+            fingerprint = digest(data).hex()
+            kept = update.keep(path, fingerprint)
+            update.add(path, *((kept, False) if kept else update.write(path, data, fingerprint)))
         env = environment(options.templates_dir, graph)
-        written, manifest = render_all(routes, env, output, Fingerprints(graph, options.templates_dir), previous, options.jobs, progress)
-    cache.put(manifest_key, manifest)
-    return BuildReport(len(routes), written, len(routes) - written, output.removed, problems)
+        written = render_all(routes, env, update, Fingerprints(graph, options.templates_dir), options.jobs, progress)
+    cache.put(record_key, BuildRecord(inputs, update.files, len(routes), tuple(problems)))
+    return BuildReport(len(routes), written, len(routes) - written, update.removed, problems)
+
+
+def _inputs_digest(options: BuildOptions) -> bytes:
+    """Return a digest of everything a build reads: equal digests give equal sites."""
+    settings = repr((str(options.base_url), str(build_date(options)), options.strict)).encode()
+    return digest(content_digest(options.content_dir), files_digest(options.templates_dir), files_digest(options.static_dir),
+                  files_digest(Path(__file__).parent, "*.py"), settings)
+
+
+def _assets(static_dir: Path) -> list[tuple[str, bytes]]:
+    """Return the static files, as output paths below static/ and their bytes."""
+    if not static_dir.is_dir():
+        return []
+    return [(f"static/{path.relative_to(static_dir).as_posix()}", path.read_bytes()) for path in sorted(static_dir.rglob("*")) if path.is_file()]
 
 
 # What forked render workers inherit from the parent, set just before they start (passing the
@@ -144,34 +180,32 @@ _WORK: tuple | None = None
 CHUNK = 250  # pages a worker renders between progress reports
 
 
-def render_all(routes: list[Route], env: Environment, output: FreshOutput, fingerprints: Fingerprints,
-               previous: dict[str, str], jobs: int, progress: Progress) -> tuple[int, dict[str, str]]:
-    """Render the routes whose fingerprint changed, reuse the others; return how many pages changed and the new fingerprints."""
+def render_all(routes: list[Route], env: Environment, update: OutputUpdate, fingerprints: Fingerprints, jobs: int, progress: Progress) -> int:
+    """Render the routes whose fingerprint changed, keep the others' files; return how many pages changed."""
     global _WORK
-    _WORK = (routes, env, output, fingerprints, previous)
+    _WORK = (routes, env, update, fingerprints)
     chunks = [(start, min(start + CHUNK, len(routes))) for start in range(0, len(routes), CHUNK)]
-    changed = done = 0
-    manifest: dict[str, str] = {}
+    written = done = 0
     try:
-        for count, chunk_changed, chunk_manifest in parallel_map(_render_chunk, chunks, jobs):
-            done += count
-            changed += chunk_changed
-            manifest.update(chunk_manifest)
+        for results in parallel_map(_render_chunk, chunks, jobs):
+            for path, record, staged in results:
+                update.add(path, record, staged)
+                written += staged
+            done += len(results)
             progress("rendering", done, len(routes))
     finally:
         _WORK = None
-    return changed, manifest
+    return written
 
 
-def _render_chunk(chunk: tuple[int, int]) -> tuple[int, int, dict[str, str]]:
-    routes, env, output, fingerprints, previous = _WORK
-    changed = 0
-    manifest = {}
+def _render_chunk(chunk: tuple[int, int]) -> list[tuple[str, FileRecord, bool]]:
+    routes, env, update, fingerprints = _WORK
+    results = []
     for route in routes[chunk[0]:chunk[1]]:
         fingerprint = fingerprints.of(route)
-        if fingerprint is not None:
-            manifest[route.output_file] = fingerprint
-            if previous.get(route.output_file) == fingerprint and output.reuse(route.output_file):
-                continue
-        changed += output.write(route.output_file, render(route, env).encode("utf-8"))
-    return chunk[1] - chunk[0], changed, manifest
+        kept = update.keep(route.output_file, fingerprint) if fingerprint is not None else None
+        if kept is not None:
+            results.append((route.output_file, kept, False))
+        else:  # a page always rendered has no fingerprint: "" never matches one
+            results.append((route.output_file, *update.write(route.output_file, render(route, env).encode("utf-8"), fingerprint or "")))
+    return results

@@ -9,6 +9,7 @@ from persiantools.jdatetime import JalaliDate
 
 from .models import KINDS, STATUSES, Agency, Content, County, Fee, Office, OpeningHours, Province, Service, Tariff
 from .persian import sort_key
+from .pickling import pickle_by_fields
 
 EXPIRY_WARNING_DAYS = 90
 
@@ -189,16 +190,20 @@ def _reach(content: Content, provinces: tuple[Province, ...]) -> dict[str, tuple
         if office.status == "active":
             for service_id in office.services:
                 counts[(service_id, office.province_id, office.county_id)] += 1
+    counties_in_order = [(province, sorted(province.counties, key=lambda county: sort_key(county.name))) for province in provinces]
     reach = {}
     for service in content.services:
         places = []
-        for province in provinces:
-            counties = tuple(
+        for province, counties in counties_in_order:
+            offering = tuple(
                 CountyReach(county, counts[(service.id, province.id, county.id)])
-                for county in sorted(province.counties, key=lambda county: sort_key(county.name))
-                if counts[(service.id, province.id, county.id)]
+                for county in counties
+                if (service.id, province.id, county.id) in counts
             )
-            if counties:
-                places.append(ProvinceReach(province, counties))
+            if offering:
+                places.append(ProvinceReach(province, offering))
         reach[service.id] = tuple(places)
     return reach
+
+
+pickle_by_fields(CountySummary, CountyReach, ProvinceReach, FeeInYear, Figures)

@@ -19,6 +19,7 @@ from .models import (
 from .persian import format_jalali, has_arabic_letters, persian_letters
 from .models import KINDS
 from .schema import FILE_TYPES
+from .pickling import pickle_by_fields
 
 # Top-level URL segments the site's own pages use: a page named after one would overwrite them.
 RESERVED_PAGE_NAMES = frozenset({"provinces", "offices", "services", "agencies", "tariffs", "news", "static", "search", "data", "stats", "en", "fa"})
@@ -467,3 +468,6 @@ def _news(raw: RawContent, check: Validation, provinces: set[str]) -> list[NewsI
         if record.valid and slug_ok and body is not None:
             news.append(NewsItem(file.stem, record["title"], record["date"], body, record.get("summary"), record.get("province"), record.get("title_en")))
     return sorted(news, key=lambda item: (item.date, item.slug), reverse=True)
+
+
+pickle_by_fields(ProvinceFacts, OfficeDraft, OfficesFile)

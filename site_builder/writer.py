@@ -1,11 +1,14 @@
-"""The only writer of output/: pages go into a fresh folder that replaces the old one only when all are written."""
+"""The only writer of output/: changed pages are staged beside it and applied in place only when all are ready."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from .pickling import pickle_by_fields
 
 # Written into every output folder, so that a later build only ever replaces a folder it made itself.
 MARKER = ".pishkhan-output"
@@ -24,9 +27,10 @@ def safe_relative(path: str) -> PurePosixPath:
 
 
 def refuse_duplicates(paths: list[str]) -> None:
-    """Refuse a plan in which two pages would be written to one path."""
+    """Refuse a plan in which two pages would be written to one path, or a page outside the output folder."""
     seen: set[str] = set()
     for path in paths:
+        safe_relative(path)
         if path in seen:
             raise UnsafePath(f"refusing to write {path!r} twice")
         seen.add(path)
@@ -48,79 +52,194 @@ def check_output_folder(output_dir: Path, keep: list[Path]) -> None:
         raise UnsafePath(f"the output {str(output_dir)!r} has files this program did not write; choose an empty or new folder")
 
 
-class FreshOutput:
-    """A fresh folder beside the output folder; on success it takes the output's place, on failure it is removed."""
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """What the output folder holds at one path after a build: the page's fingerprint and the file's size and time."""
 
-    def __init__(self, output_dir: Path):
+    fingerprint: str
+    size: int
+    mtime_ns: int
+
+
+def _record(path: Path, fingerprint: str) -> FileRecord:
+    stat = path.stat()
+    return FileRecord(fingerprint, stat.st_size, stat.st_mtime_ns)
+
+
+class OutputUpdate:
+    """Changes to the output folder, staged beside it and applied in place only when every page is ready.
+
+    Pages that differ from the previous output are written to a staging folder (flat, so that
+    staging costs no folder per page); leaving the block without an error moves them into place,
+    keeping each replaced or removed file in a backup folder until all have moved, so that a
+    failure while applying puts every file back. A failure before that only removes the staging
+    folder: the previous output is never touched. The cost follows the pages that changed, not
+    the size of the site. Workers in forked processes may call `write` and `keep`; the parent
+    passes what they return to `add`.
+    """
+
+    def __init__(self, output_dir: Path, previous: dict[str, FileRecord] | None):
         self.output_dir = output_dir.resolve()
-        self.folder: Path | None = None
-        self.removed = 0  # files of the old output that the new one no longer has
+        if previous is None:  # no record of the last build: every file there is compared, and removed if no page makes it
+            previous = {path: FileRecord("", -1, -1) for path in files_below(self.output_dir)}
+        self.previous = previous  # what the last build left in the output folder
+        self.stage: Path | None = None
+        self.files: dict[str, FileRecord] = {}  # the new output, once applied
+        self.staged: set[str] = set()
+        self.removed = 0
 
-    def __enter__(self) -> FreshOutput:
+    def __enter__(self) -> OutputUpdate:
         self.output_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}-new-", dir=self.output_dir.parent))
-        os.chmod(self.folder, 0o755)
-        (self.folder / MARKER).write_text("Built by the Pishkhan portal generator; replaced whole on every build.\n")
+        self.stage = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}-stage-", dir=self.output_dir.parent))
         return self
 
     def __exit__(self, exc_type, exc, traceback) -> None:
         try:
             if exc_type is None:
-                self._swap()
+                self._apply()
         finally:
-            if self.folder.exists():
-                shutil.rmtree(self.folder, ignore_errors=True)
+            shutil.rmtree(self.stage, ignore_errors=True)
 
-    def write(self, path: str, data: bytes) -> bool:
-        """Write one file of the site; return whether it differs from the same file in the old output."""
-        relative = safe_relative(path)
-        target = self.folder / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        try:
-            return (self.output_dir / relative).read_bytes() != data
+    def keep(self, path: str, fingerprint: str) -> FileRecord | None:
+        """Return the record of a file the previous build wrote with this fingerprint and nobody has changed since; else None."""
+        old = self.previous.get(path)
+        if old is None or old.fingerprint != fingerprint:
+            return None
+        try:  # the path was checked by refuse_duplicates; this runs for every page of the site
+            stat = os.stat(os.path.join(self.output_dir, path))
         except OSError:
-            return True
+            return None
+        return old if (stat.st_size, stat.st_mtime_ns) == (old.size, old.mtime_ns) else None
 
-    def reuse(self, path: str) -> bool:
-        """Take a file unchanged from the old output (a hard link, else a copy); False when there is none."""
-        relative = safe_relative(path)
-        old, target = self.output_dir / relative, self.folder / relative
-        if not old.is_file():
-            return False
-        target.parent.mkdir(parents=True, exist_ok=True)
+    def write(self, path: str, data: bytes, fingerprint: str) -> tuple[FileRecord | None, bool]:
+        """Stage one file of the site unless the output already holds these bytes; return its record and whether it was staged.
+
+        A staged file's record is taken when it is applied.
+        """
+        target = self.output_dir / safe_relative(path)
         try:
-            os.link(old, target)
+            if target.stat().st_size == len(data) and target.read_bytes() == data:
+                return _record(target, fingerprint), False
         except OSError:
-            shutil.copyfile(old, target)
-        return True
+            pass
+        (self.stage / _staged_name(path)).write_bytes(data)
+        return FileRecord(fingerprint, len(data), 0), True
 
-    def copy_tree(self, source: Path, into: str) -> None:
-        """Copy a folder of assets into the site."""
-        if source.is_dir():
-            shutil.copytree(source, self.folder / safe_relative(into), dirs_exist_ok=True)
+    def add(self, path: str, record: FileRecord, staged: bool) -> None:
+        """Count a file of the new output, as `keep` or `write` returned it."""
+        self.files[path] = record
+        if staged:
+            self.staged.add(path)
 
-    def _swap(self) -> None:
-        """Put the fresh folder in place of the old output with two renames; if the second fails, put the old one back."""
-        self.removed = len(_files_below(self.output_dir) - _files_below(self.folder))
-        if not self.output_dir.exists():
-            self.folder.rename(self.output_dir)
-            return
-        old = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}-old-", dir=self.output_dir.parent))
-        old.rmdir()
-        self.output_dir.rename(old)
+    def _apply(self) -> None:
+        """Move the staged files into place and remove the files no page produces any more, undoing all of it on failure."""
+        backup = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}-backup-", dir=self.output_dir.parent))
+        moved: list[tuple[Path, Path | None]] = []  # (file in the output, its old version in the backup)
+        created: list[Path] = []                   # folders this build made
+        gone = sorted(set(self.previous) - set(self.files))
         try:
-            self.folder.rename(self.output_dir)
+            self._make_folder(self.output_dir, created)
+            marker = self.output_dir / MARKER
+            if not marker.is_file():
+                marker.write_text("Built by the Pishkhan portal generator; updated in place by every build.\n")
+            for number, path in enumerate(sorted(self.staged)):
+                target = self.output_dir / safe_relative(path)
+                self._make_folder(target.parent, created)
+                old = self._set_aside(target, backup / str(number))
+                moved.append((target, old))
+                _move(self.stage / _staged_name(path), target)
+                stat = target.stat()
+                self.files[path] = FileRecord(self.files[path].fingerprint, stat.st_size, stat.st_mtime_ns)
+            for number, path in enumerate(gone, start=len(self.staged)):
+                target = self.output_dir / safe_relative(path)
+                old = self._set_aside(target, backup / str(number))
+                if old is not None:
+                    moved.append((target, old))
         except BaseException:
-            old.rename(self.output_dir)
+            for target, old in reversed(moved):
+                if old is not None:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(old, target)
+                else:
+                    target.unlink(missing_ok=True)
+            for folder in reversed(created):
+                _remove_if_empty(folder)
+            shutil.rmtree(backup, ignore_errors=True)
             raise
-        shutil.rmtree(old, ignore_errors=True)
+        self.removed = sum(old is not None for target, old in moved[len(self.staged):])
+        for path in gone:  # a deleted office's folder goes with its page
+            _remove_empty_parents(self.output_dir / path, self.output_dir)
+        shutil.rmtree(backup, ignore_errors=True)
+
+    @staticmethod
+    def _set_aside(target: Path, backup: Path) -> Path | None:
+        """Move an existing file to the backup and return where it went; None when there was none."""
+        try:
+            _move(target, backup)
+        except FileNotFoundError:
+            return None
+        return backup
+
+    @staticmethod
+    def _make_folder(folder: Path, created: list[Path]) -> None:
+        """Make a folder and its missing parents, noting each one made."""
+        missing = []
+        while not folder.is_dir():
+            missing.append(folder)
+            folder = folder.parent
+        for folder in reversed(missing):
+            folder.mkdir()
+            created.append(folder)
 
 
-def _files_below(folder: Path) -> set[str]:
-    """Return the relative paths of the files below a folder."""
+def _move(source: Path, target: Path) -> None:
+    """Move a file within one file system, replacing what is there (one place, so that tests can make it fail)."""
+    os.replace(source, target)
+
+
+def unchanged_output(output_dir: Path, files: dict[str, FileRecord]) -> bool:
+    """Return whether the output folder still holds exactly the files a build recorded, by size and time."""
+    for path, record in files.items():
+        try:
+            stat = (output_dir / path).stat()
+        except OSError:
+            return False
+        if stat.st_size != record.size or stat.st_mtime_ns != record.mtime_ns:
+            return False
+    return True
+
+
+def _staged_name(path: str) -> str:
+    """A flat file name for a page path, the same in every worker process."""
+    return hashlib.blake2b(path.encode(), digest_size=16).hexdigest()
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
+
+
+def _remove_empty_parents(file: Path, root: Path) -> None:
+    """Remove the folders above a removed file that it leaves empty, up to the output folder."""
+    folder = file.parent
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def files_below(folder: Path) -> set[str]:
+    """Return the relative paths of the files below a folder, written with '/'."""
     files = set()
     for directory, _, names in os.walk(folder):
         prefix = os.path.relpath(directory, folder)
-        files.update(os.path.normpath(os.path.join(prefix, name)) for name in names)
+        files.update(PurePosixPath(os.path.normpath(os.path.join(prefix, name))).as_posix() for name in names)
+    files.discard(MARKER)
     return files
+
+
+pickle_by_fields(FileRecord)

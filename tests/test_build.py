@@ -97,27 +97,65 @@ def test_writer_refuses_a_plan_that_writes_one_path_twice():
         refuse_duplicates(["a/index.html", "b/index.html", "a/index.html"])
 
 
-def test_an_exception_while_writing_leaves_previous_output_untouched(site, monkeypatch):
+def retitle(site) -> None:
+    """Change the site's title, which every page shows."""
+    text = (site.content / "site.yaml").read_text(encoding="utf-8")
+    site.write("site.yaml", text.replace("title: ", "title: تازه ", 1))
+
+
+def test_a_full_disk_while_staging_leaves_previous_output_untouched(site, monkeypatch):
     assert site.run("build", "--jobs", "1").code == 0
-    before = {path: path.read_bytes() for path in (site.root / "output").rglob("*") if path.is_file()}
+    before = output_files(site)
     from site_builder import writer
 
-    written = []
+    staged = []
 
-    def full_disk(self, path, data):
-        written.append(path)
-        if len(written) > 3:
+    def full_disk(self, path, data, fingerprint):
+        staged.append(path)
+        if len(staged) > 3:
             raise OSError(28, "No space left on device")
-        return original(self, path, data)
+        return original(self, path, data, fingerprint)
 
-    original = writer.FreshOutput.write
-    monkeypatch.setattr(writer.FreshOutput, "write", full_disk)
-    result = site.run("build", "--jobs", "1", "--cache", "an-empty-cache")  # nothing to reuse: every page is written
+    original = writer.OutputUpdate.write
+    monkeypatch.setattr(writer.OutputUpdate, "write", full_disk)
+    retitle(site)
+    result = site.run("build", "--jobs", "1")
     assert result.code == 1
     assert result.err.splitlines()[-1] == "build.py: error: cannot write the site: No space left on device; output is as it was"
-    after = {path: path.read_bytes() for path in (site.root / "output").rglob("*") if path.is_file()}
-    assert after == before
+    assert output_files(site) == before
     assert not [p for p in site.root.iterdir() if p.name.startswith(".output-")]
+
+
+@pytest.mark.parametrize("fail_after", [0, 5, 20])
+def test_a_failure_while_applying_puts_every_file_back(site, monkeypatch, fail_after):
+    assert site.run("build", "--jobs", "1").code == 0
+    before = output_files(site)
+    from site_builder import writer
+
+    calls = []
+
+    def failing_replace(source, target):
+        calls.append(target)
+        if len(calls) > fail_after:
+            raise OSError(5, "Input/output error")
+        return os.replace(source, target)
+
+    import os
+    original = writer._move
+    monkeypatch.setattr(writer, "_move", failing_replace)
+    retitle(site)
+    site.write("provinces/gilan/offices/rasht.yaml", TINY_RASHT_WITHOUT_PENDING)  # a page to remove as well
+    result = site.run("build", "--jobs", "1")
+    assert result.code == 1, result.err
+    assert output_files(site) == before
+    assert not [p for p in site.root.iterdir() if p.name.startswith(".output-")]
+    monkeypatch.setattr(writer, "_move", original)
+    assert site.run("build", "--jobs", "1").code == 0  # and the next build finishes the job
+    assert not (site.root / "output/offices/13100124").exists()
+
+
+def output_files(site) -> dict:
+    return {path: path.read_bytes() for path in (site.root / "output").rglob("*") if path.is_file()}
 
 
 def test_two_jobs_build_the_same_bytes_as_one(tmp_path):
@@ -286,3 +324,39 @@ def test_a_failed_parallel_render_leaves_no_fresh_folder_behind(site, tmp_path):
     with pytest.raises(UndefinedError):
         pipeline.build(BuildOptions(content_dir=ROOT / "content", output_dir=site.root / "output", templates_dir=templates, jobs=2, today="1405/09/01"))
     assert [p.name for p in site.root.iterdir() if p.name.startswith(".output-")] == []
+
+
+def test_a_rebuild_with_nothing_changed_writes_nothing_and_repeats_the_warnings(site):
+    site.write("provinces/gilan/offices/notes.txt", "a stray file")
+    first = site.run("build", "--jobs", "1")
+    assert first.code == 0 and first.problems
+    files = output_files(site)
+    times = {path: path.stat().st_mtime_ns for path in files}
+    again = site.run("build", "--jobs", "1")
+    assert again.problems == first.problems
+    assert ": 0 written, " in again.err and ", 0 removed, in " in again.err
+    assert {path: path.stat().st_mtime_ns for path in output_files(site)} == times
+
+
+def test_a_file_changed_or_deleted_in_the_output_is_put_right_by_the_next_build(site):
+    assert site.run("build", "--jobs", "1").code == 0
+    clean = output_files(site)
+    office = site.root / "output/offices/13100123/index.html"
+    office.write_text("defaced", encoding="utf-8")
+    (site.root / "output/static/site.css").unlink()
+    result = site.run("build", "--jobs", "1")
+    assert ": 1 written, " in result.err
+    assert output_files(site) == clean
+
+
+def test_without_the_cache_a_build_still_removes_what_no_page_makes(site):
+    assert site.run("build", "--jobs", "1").code == 0
+    site.write("provinces/gilan/offices/rasht.yaml", TINY_RASHT_WITHOUT_PENDING)
+    result = site.run("build", "--jobs", "1", "--cache", "a-new-cache")  # no record of what the last build wrote
+    assert result.code == 0
+    assert not (site.root / "output/offices/13100124").exists()
+    assert ", 1 removed, in " in result.err
+    assert ": 4 written, 14 unchanged, " in result.err  # the rest are compared, not rewritten
+    assert site.run("build", "--jobs", "1", "--output", "clean").code == 0
+    clean = {path.relative_to(site.root / "clean"): path.read_bytes() for path in (site.root / "clean").rglob("*") if path.is_file()}
+    assert {path.relative_to(site.root / "output"): data for path, data in output_files(site).items()} == clean
