@@ -1,0 +1,93 @@
+"""Time rebuilds after no change and after an editor's one-line change, on the national content.
+
+    python benchmarks/incremental.py [--offices 30000] [--jobs 2] [--content DIR]
+
+Writes synthetic content (`build.py synth`, seed 1) unless --content is given (a copy is edited,
+never the original), then in one run, each build `python build.py --jobs N` end to end:
+  full        a clean build with an empty cache: the reference the others are compared with
+  unchanged   the same command again, nothing changed
+  one file    after changing one office's address in one county's offices file
+and the same two rebuilds inside one long-running process, as `build.py serve` does them (the
+cache of files already read stays in memory there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from site_builder import pipeline  # noqa: E402
+from site_builder.cache import BuildCache  # noqa: E402
+from site_builder.config import BuildOptions  # noqa: E402
+
+TODAY = "1405/09/01"
+
+
+def command_build(content: Path, output: Path, cache: Path, jobs: int) -> tuple[float, str]:
+    """Run `build.py` as a command; return seconds and its last line."""
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(content), "--output", str(output), "--today", TODAY,
+                             "--jobs", str(jobs), "--cache", str(cache)], check=True, capture_output=True, text=True)
+    return time.perf_counter() - start, result.stderr.strip().splitlines()[-1]
+
+
+def edit_one_office(content: Path, word: str) -> Path:
+    """Change the first office's address in the first offices file, as an editor would."""
+    path = sorted(content.glob("provinces/*/offices/*.yaml"))[0]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^(  address: )", rf"\g<1>{word} ", text, count=1), encoding="utf-8")
+    return path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--offices", type=int, default=30000)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--content", type=Path, help="content to copy and edit instead of synthetic content")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="pishkhan-incremental-"))
+    try:
+        content, output, cache = work / "content", work / "output", work / "cache"
+        if args.content:
+            shutil.copytree(args.content, content)
+        else:
+            subprocess.run([sys.executable, str(ROOT / "build.py"), "synth", str(content), "--offices", str(args.offices), "--seed", "1"], check=True, stderr=subprocess.DEVNULL)
+        full, full_line = command_build(content, output, cache, args.jobs)
+        unchanged, unchanged_line = command_build(content, output, cache, args.jobs)
+        edited = edit_one_office(content, "ویرایش")
+        one_file, one_file_line = command_build(content, output, cache, args.jobs)
+        print(f"content: {args.content or f'synthetic, {args.offices} offices'}; edited file: {edited.relative_to(content)}")
+        print(f"full build, empty cache     {full:6.2f} s   {full_line}")
+        print(f"rebuild, nothing changed    {unchanged:6.2f} s   {unchanged_line}   target at most 2 s")
+        print(f"rebuild, one file edited    {one_file:6.2f} s   {one_file_line}   target at most 1 s")
+
+        # As `build.py serve` rebuilds: one process, the cache in memory, warmed by a first build.
+        options = BuildOptions(content_dir=content, output_dir=output, today=TODAY, jobs=args.jobs)
+        memory = BuildCache(cache)
+        pipeline.build(options, cache=memory)
+        edit_one_office(content, "دوباره")
+        start = time.perf_counter()
+        report = pipeline.build(options, cache=memory)
+        in_process = time.perf_counter() - start
+        start = time.perf_counter()
+        pipeline.build(options, cache=memory)
+        in_process_unchanged = time.perf_counter() - start
+        print(f"serve's rebuild, one file   {in_process:6.2f} s   {report.written} written")
+        print(f"serve's rebuild, no change  {in_process_unchanged:6.2f} s")
+        print(f"one-file rebuild / full build: {one_file / full:.3f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
