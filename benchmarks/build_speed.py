@@ -23,10 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from site_builder import pipeline  # noqa: E402
-from site_builder.config import BuildOptions, build_date  # noqa: E402
+from site_builder.cache import BuildCache  # noqa: E402
+from site_builder.config import BuildOptions  # noqa: E402
+from site_builder.loader import scan  # noqa: E402
 from site_builder.render import environment, render  # noqa: E402
-from site_builder.routes import plan  # noqa: E402
-from site_builder.site import build_graph  # noqa: E402
+from site_builder.routes import plan, plan_county  # noqa: E402
 
 TODAY = "1405/09/01"
 
@@ -34,10 +35,15 @@ TODAY = "1405/09/01"
 def floor(content_dir: Path, output: Path) -> tuple[float, int]:
     """Render every page with a bare loop on one process; return seconds and pages."""
     options = BuildOptions(content_dir=content_dir, today=TODAY, jobs=2)
-    content, _ = pipeline.validated_content(options)
-    graph = build_graph(content, build_date(options))
+    cache = BuildCache()
+    read, content = pipeline.validated(options, scan(content_dir), lambda *_: None, cache)
+    graph = pipeline.site_graph(options, read, content)
     env = environment(options.templates_dir, graph)
+    offices = {(county.province, county.county): pipeline.offices_of(county, read, cache) for county in read.counties}
     routes = plan(graph)
+    for province in content.provinces:
+        for county in province.counties:
+            routes += plan_county(graph, county, offices.get((province.id, county.id), ()))
     start = time.perf_counter()
     for route in routes:
         html = render(route, env)

@@ -14,9 +14,9 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-# The modules that turn an offices file into an OfficesFile, and the libraries they lean on:
+# The modules that read and check content and count offices, and the libraries they lean on:
 # a change to any of them gives every file a new key.
-_READERS = ("errors", "yamlio", "persian", "fields", "models", "schema", "loader", "validate", "pickling")
+_READERS = ("errors", "yamlio", "persian", "fields", "models", "schema", "loader", "validate", "pickling", "site")
 _LIBRARIES = ("pyyaml", "persiantools", "pyicu-wheels")
 
 

@@ -15,7 +15,6 @@ from .config import BuildOptions, check_base_url
 from .errors import ContentError, UsageError
 from .report import ProgressDisplay, print_problems, summary
 from .schema import json_schemas
-from .serve import serve
 from .synth import synthesise
 from .writer import UnsafePath
 
@@ -138,6 +137,8 @@ def run_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"--port {args.port} is not a port number")
     shown_host = "localhost" if args.host in ("0.0.0.0", "::") else (f"[{args.host}]" if ":" in args.host else args.host)
     options = BuildOptions(args.content, args.output, base_url=f"http://{shown_host}:{args.port}/", today=args.today, jobs=max(1, args.jobs))
+    from .serve import serve  # livereload and tornado are needed by this command only
+
     try:
         serve(options, args.host, args.port, BuildCache(args.cache))
     except KeyboardInterrupt:

@@ -2,6 +2,8 @@
 
 A page's fingerprint covers its route's context plus what every page may show (the settings, the
 build date, the pages menu, tariffs, the catalogue, province names, the templates and the code).
+A county's pages also share one fingerprint, so that a county whose offices file is unchanged
+costs nothing.
 Templates must read page-specific facts from their context, not from the site graph; the home
 page shows national figures and is always rendered.
 """
@@ -9,10 +11,12 @@ page shows national figures and is always rendered.
 from __future__ import annotations
 
 import hashlib
+import io
 import pickle
 from pathlib import Path
 
 from .routes import Route
+from .models import County, Province
 from .site import SiteGraph
 
 ALWAYS_RENDERED = frozenset({"home.html"})
@@ -27,7 +31,7 @@ def digest(*parts: bytes) -> bytes:
     return combined.digest()
 
 
-def files_digest(folder: Path, pattern: str = "**/*") -> bytes:
+def folder_digest(folder: Path, pattern: str = "**/*") -> bytes:
     """Return a digest of the names and bytes of the files below a folder."""
     parts = []
     for path in sorted(folder.glob(pattern)):
@@ -45,8 +49,9 @@ class Fingerprints:
             content.settings, graph.today, content.pages, content.tariffs, content.services, content.agencies,
             tuple((province.id, province.name) for province in content.provinces),
         )
-        code = files_digest(Path(__file__).parent, "*.py")
-        self.shared = digest(pickle.dumps(shared, protocol=5), files_digest(templates, "**/*"), code)
+        code = folder_digest(Path(__file__).parent, "*.py")
+        self.shared = digest(pickle.dumps(shared, protocol=5), folder_digest(templates, "**/*"), code)
+        self.graph = graph
         self._memo: dict[int, bytes] = {}
 
     def of(self, route: Route) -> str | None:
@@ -58,9 +63,39 @@ class Fingerprints:
             parts += [key.encode(), self._value(route.context[key])]
         return digest(*parts).hex()
 
+    def of_county(self, county: County, source: bytes) -> str:
+        """Return one fingerprint for a county's page and its offices' pages, from the key of what was read for them.
+
+        Those pages show the county, its province, its offices (which `source` stands for) and
+        what every page may show; while this is unchanged none of them is planned or rendered.
+        """
+        province = self.graph.province_by_id[county.province_id]
+        return digest(self.shared, b"county", self._value(province), self._value(county), source).hex()
+
     def _value(self, value: object) -> bytes:
-        # Keyed by identity: the routes keep every context value alive for the whole build.
+        # Keyed by identity: the graph and the routes keep every context value alive for the whole build.
         known = self._memo.get(id(value))
         if known is None:
-            known = self._memo[id(value)] = digest(pickle.dumps(value, protocol=5))
+            buffer = io.BytesIO()
+            _Pickler(buffer, self, value).dump(value)
+            known = self._memo[id(value)] = digest(buffer.getvalue())
         return known
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles a value with the provinces and counties inside it written as their digests.
+
+    Many contexts hold the same province and county objects (where a service is offered lists
+    them all); each is pickled once per build instead of once per page.
+    """
+
+    def __init__(self, file, fingerprints: Fingerprints, value: object):
+        super().__init__(file, protocol=5)
+        self.fingerprints = fingerprints
+        self.value = value
+
+    def reducer_override(self, obj: object):
+        # Called for objects other than the built-in containers and scalars, so it costs little.
+        if obj is not self.value and type(obj) in (Province, County):
+            return bytes, (self.fingerprints._value(obj),)
+        return NotImplemented

@@ -1,4 +1,4 @@
-"""The only reader of content/: every file becomes a RawFile of YAML nodes with their marks.
+"""The only reader of content/: every file is read once (scan), then parsed into a RawFile of YAML nodes with their marks.
 
 Nothing is interpreted here beyond the file layout: which kind of file each path is, and the
 ids its path gives (province folder, county file name, page slug).
@@ -39,20 +39,43 @@ class RawFile:
 
 
 @dataclass(frozen=True, slots=True)
-class OfficesSource:
-    """An offices file found but not yet read: the pipeline reads these in parallel with `load_offices`."""
+class FoundFile:
+    """A content file found where the layout expects one, with its bytes (None when it cannot be read)."""
 
     path: Path
-    province: str
-    county: str
+    kind: str                 # a key of schema.FILE_TYPES
+    stem: str
+    province: str | None
+    data: bytes | None
+    problems: tuple[Problem, ...]  # why it cannot be read
+
+    @property
+    def county(self) -> str:
+        """An offices file is named after its county."""
+        return self.stem
+
+
+@dataclass(frozen=True, slots=True)
+class ContentFiles:
+    """What content/ holds: each file the build reads, in path order, and the problems of the layout."""
+
+    files: tuple[FoundFile, ...]
+    problems: tuple[Problem, ...]  # missing and unexpected files
+
+    @property
+    def offices(self) -> tuple[FoundFile, ...]:
+        return tuple(file for file in self.files if file.kind == "offices")
+
+    @property
+    def others(self) -> tuple[FoundFile, ...]:
+        return tuple(file for file in self.files if file.kind != "offices")
 
 
 @dataclass(frozen=True, slots=True)
 class RawContent:
-    """Everything read from content/, with the problems met while reading; offices files are only listed."""
+    """Every file but the offices files, parsed, with the problems met while reading them."""
 
     files: tuple[RawFile, ...]
-    offices: tuple[OfficesSource, ...]
     problems: tuple[Problem, ...]
 
     def of_kind(self, kind: str) -> list[RawFile]:
@@ -65,54 +88,57 @@ def display_path(path: Path) -> str:
     return os.path.relpath(path)
 
 
-def load(content_dir: Path) -> RawContent:
-    """Read every file under content/ into nodes; report missing, unreadable and unexpected files."""
-    files: list[RawFile] = []
-    offices: list[OfficesSource] = []
+def scan(content_dir: Path) -> ContentFiles:
+    """Find and read every file under content/; report missing, unreadable and unexpected files."""
+    files: list[FoundFile] = []
     problems: list[Problem] = []
-    expected = set()
 
-    def add(path: Path, kind: str, **ids) -> None:
-        expected.add(path)
-        file, found = (load_markdown if path.suffix == ".md" else load_yaml)(path, kind, **ids)
-        files.append(file)
-        problems.extend(found)
+    def add(path: Path, kind: str, stem: str, province: str | None = None) -> None:
+        data, unreadable = read_bytes(Source(display_path(path)), path)
+        files.append(FoundFile(path, kind, stem, province, data, tuple(unreadable)))
 
     for name, kind in TOP_FILES.items():
         path = content_dir / name
         if path.is_file():
-            add(path, kind, stem=path.stem)
+            add(path, kind, path.stem)
         else:
             problems.append(Problem(Mark(display_path(path), 1, 1), "error", f"{name} is missing: every site needs one"))
     for path in sorted((content_dir / "tariffs").glob("*.yaml")):
-        add(path, "tariff", stem=path.stem)
+        add(path, "tariff", path.stem)
     for folder in sorted(p for p in (content_dir / "provinces").glob("*") if p.is_dir()):
         province_file = folder / "province.yaml"
         if province_file.is_file():
-            add(province_file, "province", stem=folder.name, province=folder.name)
+            add(province_file, "province", folder.name, folder.name)
         else:
             problems.append(Problem(Mark(display_path(province_file), 1, 1), "error", f"province.yaml is missing: the folder {folder.name!r} needs one"))
         for path in sorted((folder / "offices").glob("*.yaml")):
-            expected.add(path)
-            offices.append(OfficesSource(path, folder.name, path.stem))
+            add(path, "offices", path.stem, folder.name)
     for kind, folder in (("page", "pages"), ("news", "news")):
         for path in sorted((content_dir / folder).glob("*.md")):
-            add(path, kind, stem=path.stem)
-    problems.extend(_unexpected_files(content_dir, expected))
-    return RawContent(tuple(files), tuple(offices), tuple(problems))
+            add(path, kind, path.stem)
+    problems.extend(_unexpected_files(content_dir, {file.path for file in files}))
+    return ContentFiles(tuple(files), tuple(problems))
 
 
-def content_digest(content_dir: Path) -> bytes:
-    """Return a digest of every file under content/, names and bytes: equal digests mean a build would read the same content."""
+def load(found: ContentFiles) -> RawContent:
+    """Parse every file but the offices files into nodes."""
+    files: list[RawFile] = []
+    problems: list[Problem] = []
+    for file in found.others:
+        raw, met = (load_markdown if file.path.suffix == ".md" else load_yaml)(file.path, file.kind, file.stem, file.province, file.data)
+        files.append(raw)
+        problems.extend(file.problems)
+        problems.extend(met)
+    return RawContent(tuple(files), tuple(problems))
+
+
+def files_digest(files: tuple[FoundFile, ...]) -> bytes:
+    """Return a digest of files' names and bytes: equal digests mean the same files were read."""
     digest = hashlib.blake2b(digest_size=20)
-    for path in sorted(content_dir.rglob("*")):
-        if path.is_file():
-            try:
-                data = path.read_bytes()
-            except OSError:  # unreadable: the build reports it; no digest can stand for it
-                data = os.urandom(16)
-            name = path.relative_to(content_dir).as_posix().encode()
-            digest.update(len(name).to_bytes(8, "little") + name + len(data).to_bytes(8, "little") + data)
+    for file in files:
+        name = file.path.as_posix().encode()
+        data = file.data if file.data is not None else b"\0unreadable"
+        digest.update(len(name).to_bytes(8, "little") + name + len(data).to_bytes(8, "little") + data)
     return digest.digest()
 
 
@@ -124,39 +150,29 @@ def read_bytes(source: Source, path: Path) -> tuple[bytes | None, list[Problem]]
         return None, [Problem(Mark(source.path, 1, 1), "error", f"cannot read the file: {exc.strerror}")]
 
 
-def offices_bytes(source: OfficesSource) -> tuple[bytes | None, tuple[Problem, ...]]:
-    """Return the bytes of an offices file, or None and the problem that says why it cannot be read."""
-    data, problems = read_bytes(Source(display_path(source.path)), source.path)
-    return data, tuple(problems)
-
-
-def parse_offices(source: OfficesSource, data: bytes | None, problems: tuple[Problem, ...] = ()) -> RawFile:
+def parse_offices(file: FoundFile) -> RawFile:
     """Parse one county's offices file from the bytes already read; its problems travel with it."""
-    if data is None:
-        return RawFile("offices", Source(display_path(source.path)), None, source.county, source.province, problems=problems)
-    raw, found = load_yaml(source.path, "offices", source.county, source.province, data)
+    if file.data is None:
+        return RawFile("offices", Source(display_path(file.path)), None, file.stem, file.province, problems=file.problems)
+    raw, found = load_yaml(file.path, "offices", file.stem, file.province, file.data)
     return replace(raw, problems=tuple(found))
 
 
-def load_yaml(path: Path, kind: str, stem: str, province: str | None = None, data: bytes | None = None) -> tuple[RawFile, list[Problem]]:
-    """Read one YAML file (or parse bytes already read from it) into nodes."""
+def load_yaml(path: Path, kind: str, stem: str, province: str | None, data: bytes | None) -> tuple[RawFile, list[Problem]]:
+    """Parse the bytes read from one YAML file into nodes (None: it could not be read, and scan said why)."""
     source = Source(display_path(path))
-    problems = []
     if data is None:
-        data, problems = read_bytes(source, path)
-    if data is None:
-        return RawFile(kind, source, None, stem, province), problems
+        return RawFile(kind, source, None, stem, province), []
     root, problems = read_yaml(source, data)
     empty = root is None and not any(problem.is_error for problem in problems)
     return RawFile(kind, source, root, stem, province, empty=empty), problems
 
 
-def load_markdown(path: Path, kind: str, stem: str, province: str | None = None) -> tuple[RawFile, list[Problem]]:
-    """Read a Markdown file: YAML front matter between '---' lines, then the body."""
+def load_markdown(path: Path, kind: str, stem: str, province: str | None, data: bytes | None) -> tuple[RawFile, list[Problem]]:
+    """Parse a Markdown file's bytes: YAML front matter between '---' lines, then the body."""
     source = Source(display_path(path), line_offset=1)
-    data, problems = read_bytes(source, path)
     if data is None:
-        return RawFile(kind, source, None, stem), problems
+        return RawFile(kind, source, None, stem), []
     text, problems = decode(source, data)
     if text is None:
         return RawFile(kind, source, None, stem), problems

@@ -209,14 +209,13 @@ class SiteSettings:
 
 @dataclass(frozen=True, slots=True)
 class Content:
-    """All validated content, ready for the site graph."""
+    """All validated content but the offices, which are kept and read county by county."""
 
     settings: SiteSettings
     agencies: tuple[Agency, ...]
     services: tuple[Service, ...]
     tariffs: tuple[Tariff, ...]
     provinces: tuple[Province, ...]
-    offices: tuple[Office, ...]
     pages: tuple[Page, ...] = ()
     news: tuple[NewsItem, ...] = field(default=())
 

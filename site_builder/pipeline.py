@@ -13,13 +13,14 @@ from jinja2 import Environment
 from .cache import BuildCache, key_of
 from .config import BuildOptions, apply_overrides, build_date
 from .errors import ContentError, Problem, UsageError
-from .loader import OfficesSource, content_digest, load, offices_bytes, parse_offices
-from .models import Content
-from .fingerprint import Fingerprints, digest, files_digest
+from .fingerprint import Fingerprints, digest, folder_digest
+from .loader import ContentFiles, FoundFile, display_path, files_digest, load, parse_offices, scan
+from .models import Content, Office
 from .render import environment, render
-from .routes import Route, plan
-from .site import build_graph
-from .validate import OfficesFile, read_offices, validate
+from .routes import Route, plan, plan_county, url_of
+from .site import OfficeCounts, SiteGraph, build_graph, count_offices
+from .validate import Catalogue, OfficesFile, ProvinceFacts, duplicate_codes, read_offices, resolve_offices, validate_catalogue
+from .pickling import pickle_by_fields
 from .writer import FileRecord, OutputUpdate, check_output_folder, refuse_duplicates, unchanged_output
 
 
@@ -32,10 +33,39 @@ def _quiet(stage: str, done: int, total: int) -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class CountyRead:
+    """One county's offices file read and checked, without its offices: what every build needs of it."""
+
+    path: Path
+    province: str
+    county: str
+    key: str | None                     # stands for the file, its province, the services and the code; None: unreadable
+    codes: tuple[tuple[str, int, int], ...]  # each code with its line and column
+    problems: tuple[Problem, ...]
+    counts: OfficeCounts
+
+
+@dataclass(frozen=True, slots=True)
+class ContentRead:
+    """All content read and checked; the offices themselves stay in the cache until a page needs them."""
+
+    content: Content | None             # None when there is an error
+    counties: tuple[CountyRead, ...]    # in path order
+    catalogue: Catalogue
+    problems: list[Problem]
+    found: ContentFiles                 # what was read, should an office have to be read again
+
+    @property
+    def errors(self) -> int:
+        return sum(problem.is_error for problem in self.problems)
+
+
+@dataclass(frozen=True, slots=True)
 class CheckReport:
-    """What validation found."""
+    """What validation found, and the content with every office when there was no error."""
 
     content: Content | None
+    offices: tuple[Office, ...]
     problems: list[Problem]
 
     @property
@@ -51,12 +81,28 @@ def check(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
     """Load and validate the content; nothing is written."""
     if not options.content_dir.is_dir():
         raise UsageError(f"the content folder {str(options.content_dir)!r} does not exist")
-    raw = load(options.content_dir)
-    offices = read_offices_files(raw.offices, options.jobs, progress, cache)
+    cache = cache if cache is not None else BuildCache()
+    read = read_content(scan(options.content_dir), options.jobs, progress, cache)
+    if read.content is None:
+        return CheckReport(None, (), read.problems)
+    offices = tuple(office for county in read.counties for office in offices_of(county, read, cache))
+    return CheckReport(read.content, offices, read.problems)
+
+
+def read_content(found: ContentFiles, jobs: int, progress: Progress, cache: BuildCache) -> ContentRead:
+    """Validate what scan found: the catalogue once per change to it, each offices file once per change to it or its province."""
+    catalogue_key = "catalogue-" + key_of(Path("content"), files_digest(found.others))
+    catalogue = cache.get(catalogue_key)
+    if not isinstance(catalogue, Catalogue):
+        catalogue = validate_catalogue(load(found))
+        cache.put(catalogue_key, catalogue)
+    counties = read_counties(found.offices, catalogue, jobs, progress, cache)
     progress("checking", 0, 1)
-    content, problems = validate(raw, offices)
+    problems = sorted([*found.problems, *catalogue.problems, *(p for county in counties for p in county.problems),
+                       *duplicate_codes([(display_path(county.path), county.codes) for county in counties])])
     progress("checking", 1, 1)
-    return CheckReport(content, problems)
+    failed = catalogue.content is None or any(problem.is_error for problem in problems)
+    return ContentRead(None if failed else catalogue.content, tuple(counties), catalogue, problems, found)
 
 
 def parallel_map(function: Callable, items: list, jobs: int) -> Iterator:
@@ -76,33 +122,67 @@ def parallel_map(function: Callable, items: list, jobs: int) -> Iterator:
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-def read_offices_files(sources: tuple[OfficesSource, ...], jobs: int, progress: Progress = _quiet, cache: BuildCache | None = None) -> list[OfficesFile]:
-    """Read the county offices files, most of the content, in path order: kept ones from the cache, the rest in parallel."""
+def _facts_key(province: ProvinceFacts | None) -> bytes:
+    """Return what checking an offices file reads of its province, as bytes (pickles of its records would vary by run)."""
+    if province is None:
+        return b""
+    counties = [(county_id, tuple(item.value for item in county.get("cities", ()))) for county_id, county in province.counties.items()]
+    return repr((province.id, province.given_by_kind, counties)).encode()
+
+
+def read_counties(files: tuple[FoundFile, ...], catalogue: Catalogue, jobs: int, progress: Progress = _quiet, cache: BuildCache | None = None) -> list[CountyRead]:
+    """Read and check the county offices files, most of the content, in path order: kept ones from the cache, the rest in parallel.
+
+    A file's key stands for its bytes, what its province says, the services defined and the code,
+    which is everything its reading and checking depend on.
+    """
     cache = cache if cache is not None else BuildCache()
-    work = [(source, *offices_bytes(source)) for source in sources]
-    keys = [key_of(source.path, data) if data is not None else None for source, data, _ in work]
-    files: list[OfficesFile | None] = [cache.get(key) if key else None for key in keys]
-    missing = [index for index, file in enumerate(files) if file is None]
-    results = parallel_map(_parse_and_read, [work[index] for index in missing], jobs if len(missing) >= 16 else 1)
-    for done, (index, file) in enumerate(zip(missing, results), start=1):
-        files[index] = file
+    services = repr(tuple(catalogue.services)).encode()
+    facts = {province: _facts_key(catalogue.provinces.get(province)) for province in {file.province for file in files}}
+    keys = [key_of(file.path, digest(file.data, facts[file.province], services)) if file.data is not None else None for file in files]
+    reads: list[CountyRead | None] = [cache.get("county-" + key) if key else None for key in keys]
+    missing = [index for index, read in enumerate(reads) if not isinstance(read, CountyRead)]
+    parsed = read_offices_files([files[index] for index in missing], jobs, cache)
+    for done, (index, file) in enumerate(zip(missing, parsed), start=1):
+        reads[index] = _check_county(files[index], keys[index], file, catalogue, cache)
+        progress("reading", len(files) - len(missing) + done, len(files))
+    progress("reading", len(files), len(files))
+    return reads
+
+
+def _check_county(found: FoundFile, key: str | None, file: OfficesFile, catalogue: Catalogue, cache: BuildCache) -> CountyRead:
+    """Check one read offices file against its province and the catalogue; keep the result and the offices apart."""
+    county = resolve_offices(file, catalogue.provinces.get(found.province), catalogue.services)
+    read = CountyRead(found.path, found.province, found.county, key, county.codes, county.problems, count_offices(county.offices))
+    if key:
+        cache.put("county-" + key, read)
+        cache.put("offices-" + key, county.offices)
+    return read
+
+
+def offices_of(county: CountyRead, read: ContentRead, cache: BuildCache) -> tuple[Office, ...]:
+    """Return a county's offices, from the cache, or read again where the cache has lost them."""
+    offices = cache.get("offices-" + county.key) if county.key else None
+    if offices is None:
+        [file] = read_offices_files([next(found for found in read.found.offices if found.path == county.path)], 1, cache)
+        offices = resolve_offices(file, read.catalogue.provinces.get(county.province), read.catalogue.services).offices
+    return offices
+
+
+def read_offices_files(files: list[FoundFile], jobs: int, cache: BuildCache) -> list[OfficesFile]:
+    """Read offices files on their own, in order: kept ones from the cache, the rest in parallel."""
+    keys = [key_of(file.path, file.data) if file.data is not None else None for file in files]
+    read: list[OfficesFile | None] = [cache.get(key) if key else None for key in keys]
+    missing = [index for index, file in enumerate(read) if file is None]
+    for index, file in zip(missing, parallel_map(_parse_and_read, [files[index] for index in missing], jobs if len(missing) >= 16 else 1)):
+        read[index] = file
         if keys[index]:
             cache.put(keys[index], file)
-        progress("reading", len(sources) - len(missing) + done, len(sources))
-    progress("reading", len(sources), len(sources))
-    return files
+    return read
 
 
-def _parse_and_read(work: tuple[OfficesSource, bytes | None, tuple[Problem, ...]]) -> OfficesFile:
-    return read_offices(parse_offices(*work))
-
-
-def validated_content(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache | None = None) -> tuple[Content, list[Problem]]:
-    """Return the content model, or raise ContentError with every problem."""
-    report = check(options, progress, cache)
-    if report.content is None or (options.strict and report.problems):
-        raise ContentError(report.problems)
-    return report.content, report.problems
+def _parse_and_read(file: FoundFile) -> OfficesFile:
+    return read_offices(parse_offices(file))
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,17 +201,32 @@ class BuildRecord:
     """What the last successful build into an output folder read and left there, kept in the cache."""
 
     inputs: bytes                  # digest of the content, templates, static files, code and options
-    files: dict[str, FileRecord]   # every file it left in the output folder
+    files: dict[str, tuple[str, int, int]]  # every file it left in the output folder, as a FileRecord's fields (quicker to keep)
+    counties: dict[str, tuple[str, tuple[str, ...]]]  # county page path -> its pages' shared fingerprint, and those pages
     pages: int
     problems: tuple[Problem, ...]  # its warnings, to be reported again
+
+
+def validated(options: BuildOptions, found: ContentFiles, progress: Progress, cache: BuildCache) -> tuple[ContentRead, Content]:
+    """Return the content read and checked, with the command line's overrides; raise ContentError with every problem."""
+    read = read_content(found, options.jobs, progress, cache)
+    if read.content is None or (options.strict and read.problems):
+        raise ContentError(read.problems)
+    return read, replace(read.content, settings=apply_overrides(read.content.settings, options))
+
+
+def site_graph(options: BuildOptions, read: ContentRead, content: Content) -> SiteGraph:
+    """Build the site graph from the content and each county's office counts."""
+    return build_graph(content, {(county.province, county.county): county.counts for county in read.counties}, build_date(options))
 
 
 def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache | None = None) -> BuildReport:
     """Build the site into the output folder; on any error the previous output stays as it was.
 
     When nothing the build reads has changed since the last build into this folder, and nobody has
-    touched what it wrote there, there is nothing to do. Otherwise a page whose fingerprint is the
-    one it had in the previous build keeps its file; only the others are rendered.
+    touched what it wrote there, there is nothing to do. Otherwise a county whose offices file,
+    province and shared facts are unchanged keeps its pages without their being planned; of the
+    other pages, one whose fingerprint is unchanged keeps its file; only the rest are rendered.
     """
     check_output_folder(options.output_dir, [options.content_dir, options.templates_dir, options.static_dir])
     if not options.content_dir.is_dir():
@@ -139,32 +234,63 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
     cache = cache if cache is not None else BuildCache()
     record_key = "output-" + key_of(options.output_dir.resolve(), b"")
     previous = cache.get(record_key)
-    previous = previous if isinstance(previous, BuildRecord) else None
-    inputs = _inputs_digest(options)
+    previous = replace(previous, files={path: FileRecord(*fields) for path, fields in previous.files.items()}) if isinstance(previous, BuildRecord) else None
+    found = scan(options.content_dir)
+    inputs = _inputs_digest(options, found)
     if previous is not None and previous.inputs == inputs and unchanged_output(options.output_dir, previous.files):
         progress("unchanged", 1, 1)
         return BuildReport(previous.pages, 0, previous.pages, 0, list(previous.problems))
-    content, problems = validated_content(options, progress, cache)
-    content = replace(content, settings=apply_overrides(content.settings, options))
-    graph = build_graph(content, build_date(options))
+    read, content = validated(options, found, progress, cache)
+    graph = site_graph(options, read, content)
+    fingerprints = Fingerprints(graph, options.templates_dir)
     routes = plan(graph)
-    refuse_duplicates([route.output_file for route in routes] + [asset for asset, _ in _assets(options.static_dir)])
+    assets = _assets(options.static_dir)
     with OutputUpdate(options.output_dir, previous.files if previous else None) as update:
-        for path, data in _assets(options.static_dir):
+        counties, kept = _county_routes(options, read, content, graph, fingerprints, previous, update, routes, cache)
+        # The pages kept from unchanged counties were checked when they were first written.
+        refuse_duplicates([route.output_file for route in routes] + [asset for asset, _ in assets])
+        for asset, data in assets:
             fingerprint = digest(data).hex()
-            kept = update.keep(path, fingerprint)
-            update.add(path, *((kept, False) if kept else update.write(path, data, fingerprint)))
-        env = environment(options.templates_dir, graph)
-        written = render_all(routes, env, update, Fingerprints(graph, options.templates_dir), options.jobs, progress)
-    cache.put(record_key, BuildRecord(inputs, update.files, len(routes), tuple(problems)))
-    return BuildReport(len(routes), written, len(routes) - written, update.removed, problems)
+            unchanged = update.keep(asset, fingerprint)
+            update.add(asset, *((unchanged, False) if unchanged else update.write(asset, data, fingerprint)))
+        env = environment(options.templates_dir, graph, cache.folder / "templates" if cache.folder else None)
+        written = render_all(routes, env, update, fingerprints, options.jobs, progress)
+    pages = len(routes) + kept
+    cache.put(record_key, BuildRecord(inputs, {path: tuple(record) for path, record in update.files.items()}, counties, pages, tuple(read.problems)))
+    return BuildReport(pages, written, pages - written, update.removed, read.problems)
 
 
-def _inputs_digest(options: BuildOptions) -> bytes:
+def _county_routes(options: BuildOptions, read: ContentRead, content: Content, graph: SiteGraph, fingerprints: Fingerprints,
+                   previous: BuildRecord | None, update: OutputUpdate, routes: list[Route], cache: BuildCache) -> tuple[dict, int]:
+    """Keep the pages of each county whose shared fingerprint is unchanged; plan the others' into routes.
+
+    Returns the counties' fingerprints and pages for the record, and how many pages were kept.
+    """
+    by_county = {(county.province, county.county): county for county in read.counties}
+    counties, kept = {}, 0
+    for province in content.provinces:
+        for county in province.counties:
+            county_read = by_county.get((province.id, county.id))
+            fingerprint = fingerprints.of_county(county, county_read.key.encode() if county_read and county_read.key else b"")
+            path = url_of(county)
+            old = previous.counties.get(path) if previous else None
+            if old is not None and old[0] == fingerprint and unchanged_output(options.output_dir, {page: previous.files[page] for page in old[1]}):
+                for page in old[1]:
+                    update.add(page, previous.files[page], False)
+                counties[path], kept = old, kept + len(old[1])
+                continue
+            offices = offices_of(county_read, read, cache) if county_read else ()
+            county_routes = plan_county(graph, county, offices)
+            routes += county_routes
+            counties[path] = (fingerprint, tuple(route.output_file for route in county_routes))
+    return counties, kept
+
+
+def _inputs_digest(options: BuildOptions, found: ContentFiles) -> bytes:
     """Return a digest of everything a build reads: equal digests give equal sites."""
-    settings = repr((str(options.base_url), str(build_date(options)), options.strict)).encode()
-    return digest(content_digest(options.content_dir), files_digest(options.templates_dir), files_digest(options.static_dir),
-                  files_digest(Path(__file__).parent, "*.py"), settings)
+    settings = repr((str(options.base_url), str(build_date(options)), options.strict, found.problems)).encode()
+    return digest(files_digest(found.files), folder_digest(options.templates_dir), folder_digest(options.static_dir),
+                  folder_digest(Path(__file__).parent, "*.py"), settings)
 
 
 def _assets(static_dir: Path) -> list[tuple[str, bytes]]:
@@ -209,3 +335,6 @@ def _render_chunk(chunk: tuple[int, int]) -> list[tuple[str, FileRecord, bool]]:
         else:  # a page always rendered has no fingerprint: "" never matches one
             results.append((route.output_file, *update.write(route.output_file, render(route, env).encode("utf-8"), fingerprint or "")))
     return results
+
+
+pickle_by_fields(CountyRead, BuildRecord)

@@ -15,7 +15,7 @@ from xml.etree.ElementTree import Element
 import markdown
 import nh3
 from babel.numbers import format_decimal
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
@@ -98,10 +98,14 @@ def render_markdown(text: str) -> Markup:
     return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}}, url_schemes={"http", "https", "mailto", "tel"}))
 
 
-def environment(templates: Path, graph: SiteGraph) -> Environment:
-    """Return the Jinja environment: strict about undefined names, escaping everything by default."""
+def environment(templates: Path, graph: SiteGraph, compiled: Path | None = None) -> Environment:
+    """Return the Jinja environment: strict about undefined names, escaping everything by default.
+
+    Given a folder, compiled templates are kept there (by their source's checksum) for the next build.
+    """
     env = Environment(
         loader=FileSystemLoader(templates),
+        bytecode_cache=_bytecode_cache(compiled),
         autoescape=select_autoescape(("html", "xml")),
         undefined=StrictUndefined,
         finalize=show,
@@ -149,3 +153,13 @@ def render_problems(templates: Path, problems: list) -> str:
 def render(route: Route, env: Environment) -> str:
     """Render one page to HTML."""
     return env.get_template(route.template).render(route.context, route=route, canonical=Latin(env.globals["base_url"] + route.path))
+
+
+def _bytecode_cache(folder: Path | None) -> FileSystemBytecodeCache | None:
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a cache that cannot be written only costs speed
+        return None
+    return FileSystemBytecodeCache(str(folder))

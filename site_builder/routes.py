@@ -51,16 +51,11 @@ def url_of(target: object) -> str:
 
 
 def plan(graph: SiteGraph) -> list[Route]:
-    """Return every page of the site."""
+    """Return every page of the site but the counties' and their offices' (see plan_county)."""
     content = graph.content
     routes = [Route("", "home.html")]
     for province in graph.provinces:
         routes.append(Route(url_of(province), "province.html", {"province": province, "counties": graph.counties_of(province)}))
-        for summary in graph.counties_of(province):
-            routes.append(Route(url_of(summary.county), "county.html", {"province": province, "summary": summary}))
-    for office in content.offices:
-        county = graph.county_of(office).county
-        routes.append(Route(url_of(office), "office.html", {"office": office, "province": graph.province_by_id[office.province_id], "county": county}))
     routes.append(Route("services/", "services.html"))
     for service in content.services:
         routes.append(Route(url_of(service), "service.html", {"service": service, "agency": graph.agencies[service.agency_id], "places": graph.reach[service.id]}))
@@ -76,4 +71,14 @@ def plan(graph: SiteGraph) -> list[Route]:
         routes.append(Route(url_of(item), "news.html", {"item": item}))
     routes.append(Route("404.html", "404.html"))
     routes.append(Route("robots.txt", "robots.txt"))
+    return routes
+
+
+def plan_county(graph: SiteGraph, county: County, offices: tuple[Office, ...]) -> list[Route]:
+    """Return the pages of one county: its own and its offices'."""
+    province = graph.province_by_id[county.province_id]
+    summary = graph.counties[(province.id, county.id)]
+    routes = [Route(url_of(county), "county.html", {"province": province, "summary": summary, **graph.county_pages(offices)})]
+    for office in offices:
+        routes.append(Route(url_of(office), "office.html", {"office": office, "province": province, "county": county}))
     return routes

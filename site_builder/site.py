@@ -15,38 +15,46 @@ EXPIRY_WARNING_DAYS = 90
 
 
 @dataclass(frozen=True, slots=True)
-class CountySummary:
-    """A county with its offices, in code order, and their counts by kind and status."""
+class OfficeCounts:
+    """A county's offices counted: all, by kind, by status, and how many active ones offer each service."""
 
-    county: County
-    offices: tuple[Office, ...]
+    offices: int
     by_kind: dict[str, int]
     by_status: dict[str, int]
+    active_by_service: dict[str, int]
 
-    @property
-    def licensed_active(self) -> tuple[Office, ...]:
-        """Return the active offices, whose license holders the directorates publish."""
-        return tuple(office for office in self.offices if office.status == "active" and office.license)
+
+def count_offices(offices: tuple[Office, ...]) -> OfficeCounts:
+    """Count one county's offices; the site graph is built from these counts, not from every office."""
+    active_by_service: Counter[str] = Counter()
+    for office in offices:
+        if office.status == "active":
+            active_by_service.update(office.services)
+    return OfficeCounts(
+        len(offices), counted((o.kind for o in offices), KINDS), counted((o.status for o in offices), STATUSES), dict(sorted(active_by_service.items()))
+    )
 
 
 @dataclass(frozen=True, slots=True)
-class CountyReach:
-    """How many active offices of a county offer a service."""
+class CountySummary:
+    """A county with the number of its offices, by kind and by status."""
 
     county: County
     offices: int
+    by_kind: dict[str, int]
+    by_status: dict[str, int]
 
 
 @dataclass(frozen=True, slots=True)
 class ProvinceReach:
-    """Where in a province a service is offered."""
+    """Where in a province a service is offered: each county with its active offices that offer it."""
 
     province: Province
-    counties: tuple[CountyReach, ...]
+    counties: tuple[tuple[County, int], ...]  # plain pairs: a national site has about 70,000 of them
 
     @property
     def offices(self) -> int:
-        return sum(county.offices for county in self.counties)
+        return sum(offices for _, offices in self.counties)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +86,6 @@ class SiteGraph:
     provinces: tuple[Province, ...]                     # in Persian alphabetical order
     province_by_id: dict[str, Province]
     counties: dict[tuple[str, str], CountySummary]
-    offices: dict[str, Office]
     services: dict[str, Service]
     agencies: dict[str, Agency]
     catalogue: tuple[tuple[Agency, tuple[Service, ...]], ...]  # agencies and their services, Persian order
@@ -92,8 +99,10 @@ class SiteGraph:
         summaries = [self.counties[(province.id, county.id)] for county in province.counties]
         return sorted(summaries, key=lambda summary: sort_key(summary.county.name))
 
-    def county_of(self, office: Office) -> CountySummary:
-        return self.counties[(office.province_id, office.county_id)]
+    def county_pages(self, offices: tuple[Office, ...]) -> dict:
+        """Return what a county's page shows: its offices in code order and the license holders of the active ones."""
+        in_order = tuple(sorted(offices, key=lambda office: office.code))
+        return {"offices": in_order, "license_holders": tuple(office for office in in_order if office.status == "active" and office.license)}
 
     def fee(self, service_id: str, kind: str) -> int | None:
         """Return the fee in force for a service at an office of this kind, or None when the tariff has none."""
@@ -138,18 +147,14 @@ def counted(values, order: tuple[str, ...]) -> dict[str, int]:
     return {key: counts[key] for key in order if counts[key]}
 
 
-def build_graph(content: Content, today: JalaliDate) -> SiteGraph:
-    """Index the content model for rendering."""
-    by_county: dict[tuple[str, str], list[Office]] = defaultdict(list)
-    for office in content.offices:
-        by_county[(office.province_id, office.county_id)].append(office)
+def build_graph(content: Content, counts: dict[tuple[str, str], OfficeCounts], today: JalaliDate) -> SiteGraph:
+    """Index the content model and the counts of each county's offices (by province and county id) for rendering."""
+    none = count_offices(())
     counties = {}
     for province in content.provinces:
         for county in province.counties:
-            offices = tuple(sorted(by_county[(province.id, county.id)], key=lambda office: office.code))
-            counties[(province.id, county.id)] = CountySummary(
-                county, offices, counted((o.kind for o in offices), KINDS), counted((o.status for o in offices), STATUSES)
-            )
+            found = counts.get((province.id, county.id), none)
+            counties[(province.id, county.id)] = CountySummary(county, found.offices, found.by_kind, found.by_status)
     provinces = tuple(sorted(content.provinces, key=lambda province: sort_key(province.name)))
     services_by_agency = defaultdict(list)
     for service in content.services:
@@ -165,17 +170,16 @@ def build_graph(content: Content, today: JalaliDate) -> SiteGraph:
         provinces=provinces,
         province_by_id={province.id: province for province in provinces},
         counties=counties,
-        offices={office.code: office for office in content.offices},
         services={service.id: service for service in content.services},
         agencies={agency.id: agency for agency in content.agencies},
         catalogue=catalogue,
         tariffs=tariffs,
         tariff_in_force=next(t for t in tariffs if t.year == content.settings.tariff_year),
-        reach=_reach(content, provinces),
+        reach=_reach(content, provinces, counts),
         figures=Figures(
-            offices=len(content.offices),
-            by_kind=counted((o.kind for o in content.offices), KINDS),
-            by_status=counted((o.status for o in content.offices), STATUSES),
+            offices=sum(summary.offices for summary in counties.values()),
+            by_kind=_summed((summary.by_kind for summary in counties.values()), KINDS),
+            by_status=_summed((summary.by_status for summary in counties.values()), STATUSES),
             services=len(content.services),
             agencies=len(content.agencies),
             counties=len(counties),
@@ -183,27 +187,26 @@ def build_graph(content: Content, today: JalaliDate) -> SiteGraph:
     )
 
 
-def _reach(content: Content, provinces: tuple[Province, ...]) -> dict[str, tuple[ProvinceReach, ...]]:
-    """Count, for each service, the active offices offering it in each county."""
-    counts: Counter[tuple[str, str, str]] = Counter()
-    for office in content.offices:
-        if office.status == "active":
-            for service_id in office.services:
-                counts[(service_id, office.province_id, office.county_id)] += 1
-    counties_in_order = [(province, sorted(province.counties, key=lambda county: sort_key(county.name))) for province in provinces]
-    reach = {}
-    for service in content.services:
-        places = []
-        for province, counties in counties_in_order:
-            offering = tuple(
-                CountyReach(county, counts[(service.id, province.id, county.id)])
-                for county in counties
-                if (service.id, province.id, county.id) in counts
-            )
-            if offering:
-                places.append(ProvinceReach(province, offering))
-        reach[service.id] = tuple(places)
-    return reach
+def _summed(counts, order: tuple[str, ...]) -> dict[str, int]:
+    """Add up counts keyed in a fixed order, leaving out what does not occur."""
+    total: Counter[str] = Counter()
+    for count in counts:
+        total.update(count)
+    return {key: total[key] for key in order if total[key]}
 
 
-pickle_by_fields(CountySummary, CountyReach, ProvinceReach, FeeInYear, Figures)
+def _reach(content: Content, provinces: tuple[Province, ...], counts: dict[tuple[str, str], OfficeCounts]) -> dict[str, tuple[ProvinceReach, ...]]:
+    """Gather, for each service, the active offices offering it in each county: provinces and counties in Persian order."""
+    places: dict[str, list[ProvinceReach]] = defaultdict(list)
+    for province in provinces:
+        in_province: dict[str, list[tuple[County, int]]] = defaultdict(list)
+        for county in sorted(province.counties, key=lambda county: sort_key(county.name)):
+            found = counts.get((province.id, county.id))
+            for service_id, offices in (found.active_by_service.items() if found else ()):
+                in_province[service_id].append((county, offices))
+        for service_id, counties in in_province.items():
+            places[service_id].append(ProvinceReach(province, tuple(counties)))
+    return {service.id: tuple(places.get(service.id, ())) for service in content.services}
+
+
+pickle_by_fields(OfficeCounts, CountySummary, ProvinceReach, FeeInYear, Figures)

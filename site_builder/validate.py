@@ -90,34 +90,50 @@ def check_file_name(raw: RawFile, check: Validation, what: str) -> bool:
     return check_name(raw.path, raw.stem, check, what)
 
 
-def validate(raw: RawContent, offices_files: list[OfficesFile]) -> tuple[Content | None, list[Problem]]:
-    """Turn raw files and the offices files read on their own into the content model.
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """Everything but the offices, validated: the content model's catalogue part and what offices are checked against."""
 
-    Returns None with the problems when any is an error.
-    """
+    content: Content | None                 # None when any file has an error
+    provinces: dict[str, ProvinceFacts]     # by province id, valid or not
+    services: dict[str, None]               # the ids of the services defined, in file order
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CountyOffices:
+    """One county's offices, checked against its province and the catalogue; what the cross-file rules need."""
+
+    path: str
+    province: str
+    county: str
+    offices: tuple[Office, ...]             # in file order; only offices without errors
+    codes: tuple[tuple[str, int, int], ...]  # every code the file gives, with its line and column: codes must be unique
+    problems: tuple[Problem, ...]
+
+
+def validate_catalogue(raw: RawContent) -> Catalogue:
+    """Read and check every file but the offices files; the problems of reading them are the raw files' own."""
     check = Validation(list(raw.problems))
     settings, site = _settings(raw, check)
     agencies = _agencies(raw, check)
     services = _services(raw, check, agencies)
     tariffs = _tariffs(raw, check, services, site)
     provinces, province_facts = _provinces(raw, check, agencies, services)
-    offices = _offices(offices_files, check, province_facts, services)
     pages = _pages(raw, check)
     news = _news(raw, check, {file.stem for file in raw.of_kind("province")})
-    problems = sorted(check.problems)
-    if settings is None or any(problem.is_error for problem in problems):
-        return None, problems
-    content = Content(
-        settings=settings,
-        agencies=tuple(Agency(a["id"], a["name"], a.get("name_en"), a.get("website")) for a in agencies.values()),
-        services=tuple(_service(s) for s in services.values()),
-        tariffs=tuple(sorted(tariffs, key=lambda t: t.year)),
-        provinces=tuple(provinces.values()),
-        offices=tuple(offices),
-        pages=tuple(pages),
-        news=tuple(news),
-    )
-    return content, problems
+    content = None
+    if settings is not None and not any(problem.is_error for problem in check.problems):
+        content = Content(
+            settings=settings,
+            agencies=tuple(Agency(a["id"], a["name"], a.get("name_en"), a.get("website")) for a in agencies.values()),
+            services=tuple(_service(s) for s in services.values()),
+            tariffs=tuple(sorted(tariffs, key=lambda t: t.year)),
+            provinces=tuple(provinces.values()),
+            pages=tuple(pages),
+            news=tuple(news),
+        )
+    return Catalogue(content, province_facts, dict.fromkeys(services), tuple(check.problems))
 
 
 def _first_record(raw: RawContent, kind: str, check: Validation) -> Rec | None:
@@ -346,37 +362,47 @@ def _draft(record: Rec, check: Validation) -> OfficeDraft:
     )
 
 
-def _offices(files: list[OfficesFile], check: Validation, provinces: dict[str, ProvinceFacts], services: dict[str, Rec]) -> list[Office]:
-    """Check offices against their province, the catalogue and each other; give each its services."""
+def resolve_offices(file: OfficesFile, province: ProvinceFacts | None, services: dict[str, None]) -> CountyOffices:
+    """Check one county's offices against their province and the catalogue, and give each its services.
+
+    Everything here depends only on the file, its province and the services defined, so that the
+    result can be kept for as long as those are unchanged.
+    """
+    check = Validation(list(file.problems))
     offices: list[Office] = []
-    codes: dict[str, Mark] = {}
-    for file in files:
-        check.problems.extend(file.problems)
-        province = provinces.get(file.province)
-        county = None
-        if province is not None and check_name(file.path, file.county, check, "county file name"):
-            county = province.counties.get(file.county)
-            if county is None:
-                hint = did_you_mean(file.county, tuple(province.counties))
-                check.error(Mark(file.path, 1, 1), f"{file.county!r} is not a county of {province.id}: an offices file is named after one of the counties in its province.yaml;{hint or ' they are ' + ', '.join(province.counties)}")
-        # Without a readable province.yaml the memoranda are unknown: add/remove are compared with nothing.
-        given_by_kind = province.given_by_kind if province else None
-        for draft in file.drafts or ():
-            if draft.code is not None:
-                if draft.code in codes:
-                    check.error(draft.code_mark, f"office code {draft.code} is used twice: also at {codes[draft.code]}")
-                else:
-                    codes[draft.code] = draft.code_mark
-            _check_office_references(draft, check, county, services, given_by_kind)
-            if draft.office is not None and county is not None:
-                given = given_by_kind.get(draft.kind, ())
-                removed = {item.value for item in draft.removed}
-                offered = tuple(dict.fromkeys(s for s in (*given, *(item.value for item in draft.added)) if s not in removed))
-                offices.append(replace(draft.office, province_id=province.id, county_id=file.county, services=offered))
-    return offices
+    county = None
+    if province is not None and check_name(file.path, file.county, check, "county file name"):
+        county = province.counties.get(file.county)
+        if county is None:
+            hint = did_you_mean(file.county, tuple(province.counties))
+            check.error(Mark(file.path, 1, 1), f"{file.county!r} is not a county of {province.id}: an offices file is named after one of the counties in its province.yaml;{hint or ' they are ' + ', '.join(province.counties)}")
+    # Without a readable province.yaml the memoranda are unknown: add/remove are compared with nothing.
+    given_by_kind = province.given_by_kind if province else None
+    for draft in file.drafts or ():
+        _check_office_references(draft, check, county, services, given_by_kind)
+        if draft.office is not None and county is not None:
+            given = given_by_kind.get(draft.kind, ())
+            removed = {item.value for item in draft.removed}
+            offered = tuple(dict.fromkeys(s for s in (*given, *(item.value for item in draft.added)) if s not in removed))
+            offices.append(replace(draft.office, province_id=province.id, county_id=file.county, services=offered))
+    codes = tuple((draft.code, draft.code_mark.line, draft.code_mark.col) for draft in file.drafts or () if draft.code is not None)
+    return CountyOffices(file.path, file.province, file.county, tuple(offices), codes, tuple(check.problems))
 
 
-def _check_office_references(draft: OfficeDraft, check: Validation, county: Rec | None, services: dict[str, Rec], given_by_kind: dict | None) -> None:
+def duplicate_codes(files: list[tuple[str, tuple[tuple[str, int, int], ...]]]) -> list[Problem]:
+    """Report each office code given a second time, files (path, codes) in path order, naming the first place."""
+    check = Validation()
+    first: dict[str, tuple[str, int, int]] = {}
+    for path, codes in files:
+        for code, line, col in codes:
+            if code in first:
+                check.error(Mark(path, line, col), f"office code {code} is used twice: also at {Mark(*first[code])}")
+            else:
+                first[code] = (path, line, col)
+    return check.problems
+
+
+def _check_office_references(draft: OfficeDraft, check: Validation, county: Rec | None, services: dict[str, None], given_by_kind: dict | None) -> None:
     cities = tuple(item.value for item in county.get("cities", ())) if county else ()
     if cities and draft.city is not None and draft.city not in cities:
         hint = did_you_mean(draft.city, cities)
@@ -470,4 +496,4 @@ def _news(raw: RawContent, check: Validation, provinces: set[str]) -> list[NewsI
     return sorted(news, key=lambda item: (item.date, item.slug), reverse=True)
 
 
-pickle_by_fields(ProvinceFacts, OfficeDraft, OfficesFile)
+pickle_by_fields(ProvinceFacts, OfficeDraft, OfficesFile, Catalogue, CountyOffices)

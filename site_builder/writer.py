@@ -6,9 +6,8 @@ import hashlib
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from .pickling import pickle_by_fields
+from typing import NamedTuple
 
 # Written into every output folder, so that a later build only ever replaces a folder it made itself.
 MARKER = ".pishkhan-output"
@@ -52,8 +51,7 @@ def check_output_folder(output_dir: Path, keep: list[Path]) -> None:
         raise UnsafePath(f"the output {str(output_dir)!r} has files this program did not write; choose an empty or new folder")
 
 
-@dataclass(frozen=True, slots=True)
-class FileRecord:
+class FileRecord(NamedTuple):
     """What the output folder holds at one path after a build: the page's fingerprint and the file's size and time."""
 
     fingerprint: str
@@ -199,9 +197,10 @@ def _move(source: Path, target: Path) -> None:
 
 def unchanged_output(output_dir: Path, files: dict[str, FileRecord]) -> bool:
     """Return whether the output folder still holds exactly the files a build recorded, by size and time."""
+    folder = str(output_dir)
     for path, record in files.items():
         try:
-            stat = (output_dir / path).stat()
+            stat = os.stat(os.path.join(folder, path))
         except OSError:
             return False
         if stat.st_size != record.size or stat.st_mtime_ns != record.mtime_ns:
@@ -241,5 +240,3 @@ def files_below(folder: Path) -> set[str]:
     files.discard(MARKER)
     return files
 
-
-pickle_by_fields(FileRecord)

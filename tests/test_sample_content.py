@@ -27,6 +27,11 @@ def content(report):
     return report.content
 
 
+@pytest.fixture(scope="module")
+def offices(report):
+    return report.offices
+
+
 def test_check_passes_with_no_problem_at_all(report):
     assert [str(problem) for problem in report.problems] == []
 
@@ -47,21 +52,21 @@ def test_the_three_provinces_of_the_articles(content):
         assert all(county.urban_population > 0 for county in province.counties)
 
 
-def test_offices_cover_every_kind_and_status_in_every_province(content):
-    assert len(content.offices) >= 150
+def test_offices_cover_every_kind_and_status_in_every_province(content, offices):
+    assert len(offices) >= 150
     for province in content.provinces:
-        offices = [office for office in content.offices if office.province_id == province.id]
-        assert {office.kind for office in offices} == {"urban", "rural", "police10", "kargozari"}, province.id
-        assert {office.status for office in offices} == {"active", "inactive", "under_review", "revoked", "pending"}, province.id
+        in_province = [office for office in offices if office.province_id == province.id]
+        assert {office.kind for office in in_province} == {"urban", "rural", "police10", "kargozari"}, province.id
+        assert {office.status for office in in_province} == {"active", "inactive", "under_review", "revoked", "pending"}, province.id
 
 
-def test_licensees_are_persons_and_companies(content):
-    types = Counter(office.license.holder.type for office in content.offices if office.license)
+def test_licensees_are_persons_and_companies(content, offices):
+    types = Counter(office.license.holder.type for office in offices if office.license)
     assert types["person"] > 0 and types["company"] > 0
 
 
-def test_bushehr_police_and_brokerage_offices_match_the_article(content):
-    bushehr = [office for office in content.offices if office.province_id == "bushehr"]
+def test_bushehr_police_and_brokerage_offices_match_the_article(content, offices):
+    bushehr = [office for office in offices if office.province_id == "bushehr"]
     police = [office for office in bushehr if office.kind == "police10"]
     assert len(police) == 22
     assert sum(office.county_id == "bushehr" for office in police) == 6
@@ -117,6 +122,6 @@ def test_no_private_value_reaches_any_built_file(sample_site):
             assert not leaked, f"{path}: {leaked[:3]}"
 
 
-def test_sample_builds_a_page_per_office(sample_site, content):
-    for office in content.offices:
+def test_sample_builds_a_page_per_office(sample_site, offices):
+    for office in offices:
         assert (sample_site / "offices" / office.code / "index.html").is_file()

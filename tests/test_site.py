@@ -23,19 +23,29 @@ BASE = "https://pishkhan.example.ir/"
 
 
 @pytest.fixture(scope="module")
-def content():
-    return pipeline.check(BuildOptions(content_dir=ROOT / "content")).content
+def report():
+    return pipeline.check(BuildOptions(content_dir=ROOT / "content"))
+
+
+@pytest.fixture(scope="module")
+def content(report):
+    return report.content
+
+
+@pytest.fixture(scope="module")
+def offices(report):
+    return report.offices
 
 
 def read(site: Path, url: str) -> str:
     return (site / url / "index.html").read_text(encoding="utf-8")
 
 
-def test_every_page_type_is_built(sample_site, content):
+def test_every_page_type_is_built(sample_site, content, offices):
     expected = ["", "services/", "tariffs/", "tariffs/1404/", "tariffs/1405/", "news/"]
     expected += [f"provinces/{p.id}/" for p in content.provinces]
     expected += [f"provinces/{p.id}/{c.id}/" for p in content.provinces for c in p.counties]
-    expected += [f"offices/{o.code}/" for o in content.offices]
+    expected += [f"offices/{o.code}/" for o in offices]
     expected += [f"services/{s.id}/" for s in content.services]
     expected += [f"agencies/{a.id}/" for a in content.agencies]
     expected += [f"{page.slug}/" for page in content.pages] + [f"news/{n.slug}/" for n in content.news]
@@ -65,8 +75,8 @@ def test_urls_and_machine_attributes_keep_latin_digits(sample_site):
             assert not PERSIAN_DIGIT.search(json.dumps(data.get("telephone", ""))), path
 
 
-def test_phone_links_dial_the_number_and_show_it_left_to_right(sample_site, content):
-    office = next(o for o in content.offices if o.phone)
+def test_phone_links_dial_the_number_and_show_it_left_to_right(sample_site, content, offices):
+    office = next(o for o in offices if o.phone)
     html = read(sample_site, f"offices/{office.code}")
     assert f'<a href="tel:{office.phone}" dir="ltr">{digits.en_to_fa(office.phone)}</a>' in html
 
@@ -110,29 +120,29 @@ def test_services_are_listed_in_persian_order_within_each_agency(sample_site):
         assert names == sorted(names, key=sort_key)
 
 
-def test_county_page_publishes_license_holders_of_active_offices_only(sample_site, content):
+def test_county_page_publishes_license_holders_of_active_offices_only(sample_site, content, offices):
     for province in content.provinces:
         for county in province.counties:
             html = read(sample_site, f"provinces/{province.id}/{county.id}")
             holders_table = html.split("<h2>دارندگان پروانه دفاتر فعال</h2>")[1]
             shown = Counter(re.findall(r"<tr><td>([^<]+)</td><td>شخص", holders_table))
-            expected = Counter(o.license.holder.name for o in content.offices if o.county_id == county.id and o.province_id == province.id and o.status == "active")
+            expected = Counter(o.license.holder.name for o in offices if o.county_id == county.id and o.province_id == province.id and o.status == "active")
             assert shown == expected, county.id
 
 
-def test_office_page_says_status_in_words_and_whether_the_license_expired(sample_site, content):
+def test_office_page_says_status_in_words_and_whether_the_license_expired(sample_site, content, offices):
     today = parse_jalali(SAMPLE_TODAY)
-    expired = next(o for o in content.offices if o.license and o.license.expires < today and o.status == "active")
+    expired = next(o for o in offices if o.license and o.license.expires < today and o.status == "active")
     html = read(sample_site, f"offices/{expired.code}")
     assert '<strong class="status-active">فعال</strong>' in html
     assert "(منقضی‌شده)" in html
-    valid = next(o for o in content.offices if o.license and o.license.expires.year >= today.year + 2)
+    valid = next(o for o in offices if o.license and o.license.expires.year >= today.year + 2)
     assert "(معتبر)" in read(sample_site, f"offices/{valid.code}")
 
 
-def test_office_page_lists_its_services_with_the_fee_in_force(sample_site, content):
+def test_office_page_lists_its_services_with_the_fee_in_force(sample_site, content, offices):
     tariff = next(t for t in content.tariffs if t.year == 1405)
-    rural = next(o for o in content.offices if o.kind == "rural" and o.services and any(tariff.fees[s].urban != tariff.fees[s].rural for s in o.services))
+    rural = next(o for o in offices if o.kind == "rural" and o.services and any(tariff.fees[s].urban != tariff.fees[s].rural for s in o.services))
     html = read(sample_site, f"offices/{rural.code}")
     service_id = next(s for s in rural.services if tariff.fees[s].urban != tariff.fees[s].rural)
     row = re.search(rf'href="/services/{service_id}/">[^<]+</a></td><td>([^<]+)</td>', html)
@@ -140,8 +150,8 @@ def test_office_page_lists_its_services_with_the_fee_in_force(sample_site, conte
     assert html.count('<tr><td><a href="/services/') == len(rural.services)
 
 
-def test_office_json_ld_describes_a_government_office(sample_site, content):
-    office = next(o for o in content.offices if o.location and o.phone and o.address)
+def test_office_json_ld_describes_a_government_office(sample_site, content, offices):
+    office = next(o for o in offices if o.location and o.phone and o.address)
     [data] = scan(sample_site / "offices" / office.code / "index.html").json_ld
     assert data["@type"] == "GovernmentOffice"
     assert data["telephone"] == office.phone
@@ -151,13 +161,13 @@ def test_office_json_ld_describes_a_government_office(sample_site, content):
     assert data["openingHoursSpecification"][0]["opens"]
 
 
-def test_service_page_shows_fee_history_and_where_it_is_offered(sample_site, content):
+def test_service_page_shows_fee_history_and_where_it_is_offered(sample_site, content, offices):
     service = content.services[0]
     html = read(sample_site, f"services/{service.id}")
     [data] = scan(sample_site / "services" / service.id / "index.html").json_ld
     assert data["@type"] == "GovernmentService" and data["provider"]["@type"] == "GovernmentOrganization"
     assert '<a href="/tariffs/1404/">۱۴۰۴</a>' in html and '<a href="/tariffs/1405/">۱۴۰۵</a> (در حال اجرا)' in html
-    offering = Counter((o.province_id, o.county_id) for o in content.offices if o.status == "active" and service.id in o.services)
+    offering = Counter((o.province_id, o.county_id) for o in offices if o.status == "active" and service.id in o.services)
     for (province_id, county_id), count in offering.items():
         assert re.search(rf'<li><a href="/provinces/{province_id}/{county_id}/">[^<]+</a> \({digits.en_to_fa(str(count))} دفتر\)</li>', html)
     assert html.count('<ul class="reach">') == len({p for p, _ in offering})

@@ -23,14 +23,15 @@ def test_synth_covers_every_province_county_kind_and_status(tmp_path):
     from site_builder.config import BuildOptions
 
     assert main(["synth", str(tmp_path / "content"), "--offices", "3000"]) == 0
-    content = pipeline.check(BuildOptions(content_dir=tmp_path / "content")).content
+    report = pipeline.check(BuildOptions(content_dir=tmp_path / "content"))
+    content = report.content
     provinces = json.loads(DATA.read_text(encoding="utf-8"))
     assert len(content.provinces) == len(provinces) == 31
     assert sum(len(p.counties) for p in content.provinces) == sum(len(p["counties"]) for p in provinces) > 400
-    assert len(content.offices) == 3000
+    assert len(report.offices) == 3000
     assert len(content.services) == 700
-    assert {o.kind for o in content.offices} == {"urban", "rural", "police10", "kargozari"}
-    assert {o.status for o in content.offices} == {"active", "inactive", "under_review", "revoked", "pending"}
+    assert {o.kind for o in report.offices} == {"urban", "rural", "police10", "kargozari"}
+    assert {o.status for o in report.offices} == {"active", "inactive", "under_review", "revoked", "pending"}
     assert [t.year for t in content.tariffs] == [1404, 1405]
 
 
