@@ -7,7 +7,8 @@ never the original), then in one run, each build `python build.py --jobs N` end 
   full        a clean build with an empty cache: the reference the others are compared with
   unchanged   the same command again, nothing changed
   one file    after changing one office's address in one county's offices file
-and the same two rebuilds inside one long-running process, as `build.py serve` does them (the
+  status      after changing one office's status (the counts on province and service pages change too)
+and the same rebuilds inside one long-running process, as `build.py serve` does them (the
 cache of files already read stays in memory there).
 """
 
@@ -48,6 +49,14 @@ def edit_one_office(content: Path, word: str) -> Path:
     return path
 
 
+def change_one_status(content: Path) -> None:
+    """Turn the first active office of the first offices file inactive, or back."""
+    path = sorted(content.glob("provinces/*/offices/*.yaml"))[0]
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace("status: active", "status: inactive", 1) if "status: active" in text else text.replace("status: inactive", "status: active", 1)
+    path.write_text(changed, encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--offices", type=int, default=30000)
@@ -65,10 +74,13 @@ def main() -> int:
         unchanged, unchanged_line = command_build(content, output, cache, args.jobs)
         edited = edit_one_office(content, "ویرایش")
         one_file, one_file_line = command_build(content, output, cache, args.jobs)
+        change_one_status(content)
+        status, status_line = command_build(content, output, cache, args.jobs)
         print(f"content: {args.content or f'synthetic, {args.offices} offices'}; edited file: {edited.relative_to(content)}")
         print(f"full build, empty cache     {full:6.2f} s   {full_line}")
         print(f"rebuild, nothing changed    {unchanged:6.2f} s   {unchanged_line}   target at most 2 s")
         print(f"rebuild, one file edited    {one_file:6.2f} s   {one_file_line}   target at most 1 s")
+        print(f"rebuild, one status changed {status:6.2f} s   {status_line}")
 
         # As `build.py serve` rebuilds: one process, the cache in memory, warmed by a first build.
         options = BuildOptions(content_dir=content, output_dir=output, today=TODAY, jobs=args.jobs)

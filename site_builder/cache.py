@@ -11,24 +11,22 @@ import hashlib
 import os
 import pickle
 import sys
-from importlib import metadata
 from pathlib import Path
 
 # The modules that read and check content and count offices, and the libraries they lean on:
 # a change to any of them gives every file a new key.
 _READERS = ("errors", "yamlio", "persian", "fields", "models", "schema", "loader", "validate", "pickling", "site")
-_LIBRARIES = ("pyyaml", "persiantools", "pyicu-wheels")
 
 
 def _code_version() -> bytes:
+    import icu  # the libraries' own version attributes: importlib.metadata costs more than a rebuild can spare
+    import persiantools
+    import yaml
+
     digest = hashlib.blake2b(sys.version.encode(), digest_size=16)
     for name in _READERS:
         digest.update((Path(__file__).parent / f"{name}.py").read_bytes())
-    for library in _LIBRARIES:
-        try:
-            digest.update(f"{library}={metadata.version(library)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{library}=absent".encode())
+    digest.update(repr((yaml.__version__, persiantools.__version__, icu.VERSION, icu.ICU_VERSION)).encode())
     return digest.digest()
 
 

@@ -63,6 +63,10 @@ class Fingerprints:
             parts += [key.encode(), self._value(route.context[key])]
         return digest(*parts).hex()
 
+    def of_site(self) -> str:
+        """Return one fingerprint for the site's own pages, which show the content but the offices, and the counts of the offices."""
+        return digest(self.shared, b"site", pickle.dumps((self.graph.content, self.graph.counts), protocol=5)).hex()
+
     def of_county(self, county: County, source: bytes) -> str:
         """Return one fingerprint for a county's page and its offices' pages, from the key of what was read for them.
 

@@ -17,7 +17,7 @@ from .fingerprint import Fingerprints, digest, folder_digest
 from .loader import ContentFiles, FoundFile, display_path, files_digest, load, parse_offices, scan
 from .models import Content, Office
 from .render import environment, render
-from .routes import Route, plan, plan_county, url_of
+from .routes import HOME, Route, plan, plan_county, url_of
 from .site import OfficeCounts, SiteGraph, build_graph, count_offices
 from .validate import Catalogue, OfficesFile, ProvinceFacts, duplicate_codes, read_offices, resolve_offices, validate_catalogue
 from .pickling import pickle_by_fields
@@ -201,8 +201,8 @@ class BuildRecord:
     """What the last successful build into an output folder read and left there, kept in the cache."""
 
     inputs: bytes                  # digest of the content, templates, static files, code and options
-    files: dict[str, tuple[str, int, int]]  # every file it left in the output folder, as a FileRecord's fields (quicker to keep)
-    counties: dict[str, tuple[str, tuple[str, ...]]]  # county page path -> its pages' shared fingerprint, and those pages
+    files: dict[str, tuple[str, int, int]]  # every file it left in the output folder: a FileRecord's fields, quicker to keep
+    groups: dict[str, tuple[str, tuple[str, ...]]]  # a group of pages -> their shared fingerprint, and their files
     pages: int
     problems: tuple[Problem, ...]  # its warnings, to be reported again
 
@@ -234,7 +234,7 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
     cache = cache if cache is not None else BuildCache()
     record_key = "output-" + key_of(options.output_dir.resolve(), b"")
     previous = cache.get(record_key)
-    previous = replace(previous, files={path: FileRecord(*fields) for path, fields in previous.files.items()}) if isinstance(previous, BuildRecord) else None
+    previous = previous if isinstance(previous, BuildRecord) else None
     found = scan(options.content_dir)
     inputs = _inputs_digest(options, found)
     if previous is not None and previous.inputs == inputs and unchanged_output(options.output_dir, previous.files):
@@ -243,11 +243,19 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
     read, content = validated(options, found, progress, cache)
     graph = site_graph(options, read, content)
     fingerprints = Fingerprints(graph, options.templates_dir)
-    routes = plan(graph)
     assets = _assets(options.static_dir)
     with OutputUpdate(options.output_dir, previous.files if previous else None) as update:
-        counties, kept = _county_routes(options, read, content, graph, fingerprints, previous, update, routes, cache)
-        # The pages kept from unchanged counties were checked when they were first written.
+        routes, groups, kept = [HOME], {}, 0
+        for group, fingerprint, planner in _page_groups(read, content, graph, fingerprints, cache):
+            old = previous.groups.get(group) if previous else None
+            if old is not None and old[0] == fingerprint and unchanged_output(options.output_dir, {page: previous.files[page] for page in old[1]}):
+                for page in old[1]:  # checked when they were first written
+                    update.add(page, previous.files[page], False)
+                groups[group], kept = old, kept + len(old[1])
+                continue
+            planned = planner()
+            routes += planned
+            groups[group] = (fingerprint, tuple(route.output_file for route in planned))
         refuse_duplicates([route.output_file for route in routes] + [asset for asset, _ in assets])
         for asset, data in assets:
             fingerprint = digest(data).hex()
@@ -256,34 +264,25 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
         env = environment(options.templates_dir, graph, cache.folder / "templates" if cache.folder else None)
         written = render_all(routes, env, update, fingerprints, options.jobs, progress)
     pages = len(routes) + kept
-    cache.put(record_key, BuildRecord(inputs, {path: tuple(record) for path, record in update.files.items()}, counties, pages, tuple(read.problems)))
+    cache.put(record_key, BuildRecord(inputs, {path: tuple(record) for path, record in update.files.items()}, groups, pages, tuple(read.problems)))
     return BuildReport(pages, written, pages - written, update.removed, read.problems)
 
 
-def _county_routes(options: BuildOptions, read: ContentRead, content: Content, graph: SiteGraph, fingerprints: Fingerprints,
-                   previous: BuildRecord | None, update: OutputUpdate, routes: list[Route], cache: BuildCache) -> tuple[dict, int]:
-    """Keep the pages of each county whose shared fingerprint is unchanged; plan the others' into routes.
+def _page_groups(read: ContentRead, content: Content, graph: SiteGraph, fingerprints: Fingerprints, cache: BuildCache) -> Iterator[tuple[str, str, Callable[[], list[Route]]]]:
+    """Yield the groups of pages that share a fingerprint: each with its name, its fingerprint and how to plan its pages.
 
-    Returns the counties' fingerprints and pages for the record, and how many pages were kept.
+    The site's own pages (provinces, services, agencies, tariffs, pages, news; not the home page,
+    which is always rendered) show the catalogue and the counts; each county's pages show its
+    offices. A group whose fingerprint is unchanged keeps its files without being planned.
     """
+    yield "", fingerprints.of_site(), lambda: [route for route in plan(graph) if route is not HOME]
     by_county = {(county.province, county.county): county for county in read.counties}
-    counties, kept = {}, 0
     for province in content.provinces:
         for county in province.counties:
             county_read = by_county.get((province.id, county.id))
             fingerprint = fingerprints.of_county(county, county_read.key.encode() if county_read and county_read.key else b"")
-            path = url_of(county)
-            old = previous.counties.get(path) if previous else None
-            if old is not None and old[0] == fingerprint and unchanged_output(options.output_dir, {page: previous.files[page] for page in old[1]}):
-                for page in old[1]:
-                    update.add(page, previous.files[page], False)
-                counties[path], kept = old, kept + len(old[1])
-                continue
-            offices = offices_of(county_read, read, cache) if county_read else ()
-            county_routes = plan_county(graph, county, offices)
-            routes += county_routes
-            counties[path] = (fingerprint, tuple(route.output_file for route in county_routes))
-    return counties, kept
+            yield url_of(county), fingerprint, lambda county=county, county_read=county_read: plan_county(
+                graph, county, offices_of(county_read, read, cache) if county_read else ())
 
 
 def _inputs_digest(options: BuildOptions, found: ContentFiles) -> bytes:

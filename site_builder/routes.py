@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .models import Agency, County, NewsItem, Office, Page, Province, Service, Tariff
-from .site import SiteGraph
+from .site import SiteGraph, reach
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,15 +50,19 @@ def url_of(target: object) -> str:
     raise TypeError(f"no page for {type(target).__name__}")
 
 
+HOME = Route("", "home.html")
+
+
 def plan(graph: SiteGraph) -> list[Route]:
     """Return every page of the site but the counties' and their offices' (see plan_county)."""
     content = graph.content
-    routes = [Route("", "home.html")]
+    places = reach(graph)
+    routes = [HOME]
     for province in graph.provinces:
         routes.append(Route(url_of(province), "province.html", {"province": province, "counties": graph.counties_of(province)}))
     routes.append(Route("services/", "services.html"))
     for service in content.services:
-        routes.append(Route(url_of(service), "service.html", {"service": service, "agency": graph.agencies[service.agency_id], "places": graph.reach[service.id]}))
+        routes.append(Route(url_of(service), "service.html", {"service": service, "agency": graph.agencies[service.agency_id], "places": places[service.id]}))
     for agency in content.agencies:
         routes.append(Route(url_of(agency), "agency.html", {"agency": agency, "services": graph.services_of(agency)}))
     routes.append(Route("tariffs/", "tariff.html", {"tariff": graph.tariff_in_force, "in_force": True}))

@@ -91,7 +91,7 @@ class SiteGraph:
     catalogue: tuple[tuple[Agency, tuple[Service, ...]], ...]  # agencies and their services, Persian order
     tariffs: tuple[Tariff, ...]                         # newest first
     tariff_in_force: Tariff
-    reach: dict[str, tuple[ProvinceReach, ...]]         # service id -> where active offices offer it
+    counts: dict[tuple[str, str], OfficeCounts]         # each county's offices counted, by province and county id
     figures: Figures
 
     def counties_of(self, province: Province) -> list[CountySummary]:
@@ -175,7 +175,7 @@ def build_graph(content: Content, counts: dict[tuple[str, str], OfficeCounts], t
         catalogue=catalogue,
         tariffs=tariffs,
         tariff_in_force=next(t for t in tariffs if t.year == content.settings.tariff_year),
-        reach=_reach(content, provinces, counts),
+        counts=counts,
         figures=Figures(
             offices=sum(summary.offices for summary in counties.values()),
             by_kind=_summed((summary.by_kind for summary in counties.values()), KINDS),
@@ -195,18 +195,18 @@ def _summed(counts, order: tuple[str, ...]) -> dict[str, int]:
     return {key: total[key] for key in order if total[key]}
 
 
-def _reach(content: Content, provinces: tuple[Province, ...], counts: dict[tuple[str, str], OfficeCounts]) -> dict[str, tuple[ProvinceReach, ...]]:
+def reach(graph: SiteGraph) -> dict[str, tuple[ProvinceReach, ...]]:
     """Gather, for each service, the active offices offering it in each county: provinces and counties in Persian order."""
     places: dict[str, list[ProvinceReach]] = defaultdict(list)
-    for province in provinces:
+    for province in graph.provinces:
         in_province: dict[str, list[tuple[County, int]]] = defaultdict(list)
         for county in sorted(province.counties, key=lambda county: sort_key(county.name)):
-            found = counts.get((province.id, county.id))
+            found = graph.counts.get((province.id, county.id))
             for service_id, offices in (found.active_by_service.items() if found else ()):
                 in_province[service_id].append((county, offices))
         for service_id, counties in in_province.items():
             places[service_id].append(ProvinceReach(province, tuple(counties)))
-    return {service.id: tuple(places.get(service.id, ())) for service in content.services}
+    return {service.id: tuple(places.get(service.id, ())) for service in graph.content.services}
 
 
 pickle_by_fields(OfficeCounts, CountySummary, ProvinceReach, FeeInYear, Figures)

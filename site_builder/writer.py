@@ -76,11 +76,11 @@ class OutputUpdate:
     passes what they return to `add`.
     """
 
-    def __init__(self, output_dir: Path, previous: dict[str, FileRecord] | None):
+    def __init__(self, output_dir: Path, previous: dict[str, tuple[str, int, int]] | None):
         self.output_dir = output_dir.resolve()
         if previous is None:  # no record of the last build: every file there is compared, and removed if no page makes it
             previous = {path: FileRecord("", -1, -1) for path in files_below(self.output_dir)}
-        self.previous = previous  # what the last build left in the output folder
+        self.previous = previous  # what the last build left in the output folder: FileRecords, or their fields as tuples
         self.stage: Path | None = None
         self.files: dict[str, FileRecord] = {}  # the new output, once applied
         self.staged: set[str] = set()
@@ -101,13 +101,13 @@ class OutputUpdate:
     def keep(self, path: str, fingerprint: str) -> FileRecord | None:
         """Return the record of a file the previous build wrote with this fingerprint and nobody has changed since; else None."""
         old = self.previous.get(path)
-        if old is None or old.fingerprint != fingerprint:
+        if old is None or old[0] != fingerprint:
             return None
         try:  # the path was checked by refuse_duplicates; this runs for every page of the site
             stat = os.stat(os.path.join(self.output_dir, path))
         except OSError:
             return None
-        return old if (stat.st_size, stat.st_mtime_ns) == (old.size, old.mtime_ns) else None
+        return FileRecord(*old) if (stat.st_size, stat.st_mtime_ns) == old[1:] else None
 
     def write(self, path: str, data: bytes, fingerprint: str) -> tuple[FileRecord | None, bool]:
         """Stage one file of the site unless the output already holds these bytes; return its record and whether it was staged.
@@ -195,7 +195,7 @@ def _move(source: Path, target: Path) -> None:
     os.replace(source, target)
 
 
-def unchanged_output(output_dir: Path, files: dict[str, FileRecord]) -> bool:
+def unchanged_output(output_dir: Path, files: dict[str, tuple[str, int, int]]) -> bool:
     """Return whether the output folder still holds exactly the files a build recorded, by size and time."""
     folder = str(output_dir)
     for path, record in files.items():
@@ -203,7 +203,7 @@ def unchanged_output(output_dir: Path, files: dict[str, FileRecord]) -> bool:
             stat = os.stat(os.path.join(folder, path))
         except OSError:
             return False
-        if stat.st_size != record.size or stat.st_mtime_ns != record.mtime_ns:
+        if (stat.st_size, stat.st_mtime_ns) != record[1:]:
             return False
     return True
 
