@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """Validate and report; exit 1 on errors (or warnings with --strict)."""
-    report = pipeline.check(BuildOptions(content_dir=args.content, strict=args.strict, jobs=max(1, args.jobs)), cache=BuildCache(args.cache))
+    report = pipeline.check(BuildOptions(content_dir=args.content, strict=args.strict, jobs=max(1, args.jobs)), cache=BuildCache(args.cache), offices=False)
     print_problems(report.problems)
     failed = report.errors or (args.strict and report.warnings)
     print(summary(report.errors, report.warnings, args.content, failed), file=sys.stderr)

@@ -77,14 +77,14 @@ class CheckReport:
         return len(self.problems) - self.errors
 
 
-def check(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache | None = None) -> CheckReport:
-    """Load and validate the content; nothing is written."""
+def check(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache | None = None, offices: bool = True) -> CheckReport:
+    """Load and validate the content; nothing is written. Without `offices` the report leaves them out, which is quicker."""
     if not options.content_dir.is_dir():
         raise UsageError(f"the content folder {str(options.content_dir)!r} does not exist")
     cache = cache if cache is not None else BuildCache()
     read = read_content(scan(options.content_dir), options.jobs, progress, cache)
-    if read.content is None:
-        return CheckReport(None, (), read.problems)
+    if read.content is None or not offices:
+        return CheckReport(read.content, (), read.problems)
     offices = tuple(office for county in read.counties for office in offices_of(county, read, cache))
     return CheckReport(read.content, offices, read.problems)
 
@@ -238,7 +238,6 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
     found = scan(options.content_dir)
     inputs = _inputs_digest(options, found)
     if previous is not None and previous.inputs == inputs and unchanged_output(options.output_dir, previous.files):
-        progress("unchanged", 1, 1)
         return BuildReport(previous.pages, 0, previous.pages, 0, list(previous.problems))
     read, content = validated(options, found, progress, cache)
     graph = site_graph(options, read, content)
