@@ -1,6 +1,8 @@
-"""The build cache: offices files already read, kept by content so that an unchanged file is never parsed twice.
+"""The build cache: what reading and checking content produced, kept by content so that nothing unchanged is read twice.
 
-It lives in memory (serve keeps one across rebuilds) and, given a folder, on disk between runs.
+It keeps the catalogue checked, each offices file read, each county's counts and offices, and a
+record of the last build into each output folder; compiled templates sit beside it. It lives in
+memory (serve keeps one across rebuilds) and, given a folder, on disk between runs.
 A cache file that is damaged or from another version is treated as missing; a cache that cannot
 be written is simply not kept. Entries are pickles: restore a cache folder only from your own builds.
 """
@@ -13,29 +15,35 @@ import pickle
 import sys
 from pathlib import Path
 
-# The modules that read and check content and count offices, and the libraries they lean on:
-# a change to any of them gives every file a new key.
-_READERS = ("errors", "yamlio", "persian", "fields", "models", "schema", "loader", "validate", "pickling", "site")
-
-
 def _code_version() -> bytes:
-    import icu  # the libraries' own version attributes: importlib.metadata costs more than a rebuild can spare
+    """Return a digest of this program's code and of the Python and libraries it runs on.
+
+    Cache keys, page fingerprints and the digest of a build's inputs all include it, so that a
+    change of code or library is never answered from what the old one made. (The libraries' own
+    version attributes: importlib.metadata costs more than a rebuild can spare.)
+    """
+    import babel
+    import icu
+    import jinja2
+    import markdown
+    import nh3
     import persiantools
     import yaml
 
-    digest = hashlib.blake2b(sys.version.encode(), digest_size=16)
-    for name in _READERS:
-        digest.update((Path(__file__).parent / f"{name}.py").read_bytes())
-    digest.update(repr((yaml.__version__, persiantools.__version__, icu.VERSION, icu.ICU_VERSION)).encode())
+    digest = hashlib.blake2b(sys.version.encode(), digest_size=20)
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    versions = (babel.__version__, icu.VERSION, icu.ICU_VERSION, jinja2.__version__, markdown.__version__, nh3.__version__, persiantools.__version__, yaml.__version__)
+    digest.update(repr(versions).encode())
     return digest.digest()
 
 
-_CODE_VERSION = _code_version()
+CODE_VERSION = _code_version()
 
 
 def key_of(path: Path, data: bytes) -> str:
     """Return the cache key of a file's bytes as read from a path, reported relative to the working directory."""
-    digest = hashlib.blake2b(_CODE_VERSION, digest_size=20)
+    digest = hashlib.blake2b(CODE_VERSION, digest_size=20)
     digest.update(str(path).encode() + b"\0" + os.getcwd().encode() + b"\0")
     digest.update(data)
     return digest.hexdigest()

@@ -1,11 +1,12 @@
 """Page fingerprints: a digest of everything a page shows, so that an unchanged page is not rendered again.
 
 A page's fingerprint covers its route's context plus what every page may show (the settings, the
-build date, the pages menu, tariffs, the catalogue, province names, the templates and the code).
-A county's pages also share one fingerprint, so that a county whose offices file is unchanged
-costs nothing.
-Templates must read page-specific facts from their context, not from the site graph; the home
-page shows national figures and is always rendered.
+build date, the pages menu, tariffs, the catalogue, province names, the templates, the code and
+its libraries). Templates must read page-specific facts from their context, not from the site
+graph; the home page shows national figures and is always rendered. Pages also come in groups
+with one fingerprint each, so that an unchanged group costs nothing: a county's page and its
+offices' pages (of_county), and the site's own pages, which show the content but the offices
+and the counts of the offices (of_site).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pickle
 from pathlib import Path
 
 from .routes import Route
+from .cache import CODE_VERSION
 from .models import County, Province
 from .site import SiteGraph
 
@@ -43,14 +45,14 @@ def folder_digest(folder: Path, pattern: str = "**/*") -> bytes:
 class Fingerprints:
     """Computes page fingerprints for one build; digests of shared objects are computed once."""
 
-    def __init__(self, graph: SiteGraph, templates: Path):
+    def __init__(self, graph: SiteGraph, templates: bytes):
+        """Take the graph and the digest of the templates (folder_digest), read once per build."""
         content = graph.content
         shared = (
             content.settings, graph.today, content.pages, content.tariffs, content.services, content.agencies,
             tuple((province.id, province.name) for province in content.provinces),
         )
-        code = folder_digest(Path(__file__).parent, "*.py")
-        self.shared = digest(pickle.dumps(shared, protocol=5), folder_digest(templates, "**/*"), code)
+        self.shared = digest(_canonical(shared), templates, CODE_VERSION)
         self.graph = graph
         self._memo: dict[int, bytes] = {}
 
@@ -65,7 +67,7 @@ class Fingerprints:
 
     def of_site(self) -> str:
         """Return one fingerprint for the site's own pages, which show the content but the offices, and the counts of the offices."""
-        return digest(self.shared, b"site", pickle.dumps((self.graph.content, self.graph.counts), protocol=5)).hex()
+        return digest(self.shared, b"site", _canonical((self.graph.content, self.graph.counts))).hex()
 
     def of_county(self, county: County, source: bytes) -> str:
         """Return one fingerprint for a county's page and its offices' pages, from the key of what was read for them.
@@ -81,25 +83,33 @@ class Fingerprints:
         known = self._memo.get(id(value))
         if known is None:
             buffer = io.BytesIO()
-            _Pickler(buffer, self, value).dump(value)
+            _Pickler(buffer, value, self).dump(value)
             known = self._memo[id(value)] = digest(buffer.getvalue())
         return known
 
 
+def _canonical(value: object) -> bytes:
+    """Pickle a value the same way whenever it is equal: without the memo, whose back-references follow object identity."""
+    buffer = io.BytesIO()
+    _Pickler(buffer, value).dump(value)
+    return buffer.getvalue()
+
+
 class _Pickler(pickle.Pickler):
-    """Pickles a value with the provinces and counties inside it written as their digests.
+    """Pickles a value canonically, with the provinces and counties inside it written as their digests when given fingerprints.
 
     Many contexts hold the same province and county objects (where a service is offered lists
     them all); each is pickled once per build instead of once per page.
     """
 
-    def __init__(self, file, fingerprints: Fingerprints, value: object):
+    def __init__(self, file, value: object, fingerprints: Fingerprints | None = None):
         super().__init__(file, protocol=5)
-        self.fingerprints = fingerprints
+        self.fast = True  # no memo: equal values give equal bytes, however their objects are shared
         self.value = value
+        self.fingerprints = fingerprints
 
     def reducer_override(self, obj: object):
         # Called for objects other than the built-in containers and scalars, so it costs little.
-        if obj is not self.value and type(obj) in (Province, County):
+        if self.fingerprints is not None and obj is not self.value and type(obj) in (Province, County):
             return bytes, (self.fingerprints._value(obj),)
         return NotImplemented

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from .cache import BuildCache, key_of
+from .cache import CODE_VERSION, BuildCache, key_of
 from .config import BuildOptions, apply_overrides, build_date
 from .errors import ContentError, Problem, UsageError
 from .fingerprint import Fingerprints, digest, folder_digest
@@ -21,7 +21,7 @@ from .routes import HOME, Route, plan, plan_county, url_of
 from .site import OfficeCounts, SiteGraph, build_graph, count_offices
 from .validate import Catalogue, OfficesFile, ProvinceFacts, duplicate_codes, read_offices, resolve_offices, validate_catalogue
 from .pickling import pickle_by_fields
-from .writer import FileRecord, OutputUpdate, check_output_folder, refuse_duplicates, unchanged_output
+from .writer import FileRecord, OutputUpdate, check_output_folder, output_state, refuse_duplicates, unchanged_output
 
 
 # A progress report: stage name, items done, items in all. The command line shows it; tests pass nothing.
@@ -55,10 +55,6 @@ class ContentRead:
     problems: list[Problem]
     found: ContentFiles                 # what was read, should an office have to be read again
 
-    @property
-    def errors(self) -> int:
-        return sum(problem.is_error for problem in self.problems)
-
 
 @dataclass(frozen=True, slots=True)
 class CheckReport:
@@ -85,8 +81,8 @@ def check(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
     read = read_content(scan(options.content_dir), options.jobs, progress, cache)
     if read.content is None or not offices:
         return CheckReport(read.content, (), read.problems)
-    offices = tuple(office for county in read.counties for office in offices_of(county, read, cache))
-    return CheckReport(read.content, offices, read.problems)
+    every_office = tuple(office for county in read.counties for office in offices_of(county, read, cache))
+    return CheckReport(read.content, every_office, read.problems)
 
 
 def read_content(found: ContentFiles, jobs: int, progress: Progress, cache: BuildCache) -> ContentRead:
@@ -200,7 +196,7 @@ class BuildReport:
 class BuildRecord:
     """What the last successful build into an output folder read and left there, kept in the cache."""
 
-    inputs: bytes                  # digest of the content, templates, static files, code and options
+    inputs: bytes                  # digest of the content, templates, static files, code and options; the marker names it
     files: dict[str, tuple[str, int, int]]  # every file it left in the output folder: a FileRecord's fields, quicker to keep
     groups: dict[str, tuple[str, tuple[str, ...]]]  # a group of pages -> their shared fingerprint, and their files
     pages: int
@@ -224,9 +220,10 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
     """Build the site into the output folder; on any error the previous output stays as it was.
 
     When nothing the build reads has changed since the last build into this folder, and nobody has
-    touched what it wrote there, there is nothing to do. Otherwise a county whose offices file,
-    province and shared facts are unchanged keeps its pages without their being planned; of the
-    other pages, one whose fingerprint is unchanged keeps its file; only the rest are rendered.
+    touched what it wrote there, there is nothing to do. Otherwise a group of pages (the site's
+    own, or a county's) whose shared fingerprint is unchanged keeps its files without being
+    planned; of the other pages, one whose fingerprint is unchanged keeps its file; only the rest
+    are rendered.
     """
     check_output_folder(options.output_dir, [options.content_dir, options.templates_dir, options.static_dir])
     if not options.content_dir.is_dir():
@@ -234,16 +231,19 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
     cache = cache if cache is not None else BuildCache()
     record_key = "output-" + key_of(options.output_dir.resolve(), b"")
     previous = cache.get(record_key)
-    previous = previous if isinstance(previous, BuildRecord) else None
+    # A record describes the output only if the marker names its state: another cache or working
+    # folder may have built into the same output since, or a build may have stopped while moving files.
+    if not isinstance(previous, BuildRecord) or output_state(options.output_dir) != previous.inputs.hex():
+        previous = None
     found = scan(options.content_dir)
-    inputs = _inputs_digest(options, found)
+    templates, assets = folder_digest(options.templates_dir), _assets(options.static_dir)
+    inputs = _inputs_digest(options, found, templates, assets)
     if previous is not None and previous.inputs == inputs and unchanged_output(options.output_dir, previous.files):
         return BuildReport(previous.pages, 0, previous.pages, 0, list(previous.problems))
     read, content = validated(options, found, progress, cache)
     graph = site_graph(options, read, content)
-    fingerprints = Fingerprints(graph, options.templates_dir)
-    assets = _assets(options.static_dir)
-    with OutputUpdate(options.output_dir, previous.files if previous else None) as update:
+    fingerprints = Fingerprints(graph, templates)
+    with OutputUpdate(options.output_dir, previous.files if previous else None, inputs.hex()) as update:
         routes, groups, kept = [HOME], {}, 0
         for group, fingerprint, planner in _page_groups(read, content, graph, fingerprints, cache):
             old = previous.groups.get(group) if previous else None
@@ -260,7 +260,8 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
             fingerprint = digest(data).hex()
             unchanged = update.keep(asset, fingerprint)
             update.add(asset, *((unchanged, False) if unchanged else update.write(asset, data, fingerprint)))
-        env = environment(options.templates_dir, graph, cache.folder / "templates" if cache.folder else None)
+        compiled = cache.folder / f"templates-{CODE_VERSION.hex()[:16]}" if cache.folder else None  # Jinja's own key is the source alone
+        env = environment(options.templates_dir, graph, compiled)
         written = render_all(routes, env, update, fingerprints, options.jobs, progress)
     pages = len(routes) + kept
     cache.put(record_key, BuildRecord(inputs, {path: tuple(record) for path, record in update.files.items()}, groups, pages, tuple(read.problems)))
@@ -284,11 +285,10 @@ def _page_groups(read: ContentRead, content: Content, graph: SiteGraph, fingerpr
                 graph, county, offices_of(county_read, read, cache) if county_read else ())
 
 
-def _inputs_digest(options: BuildOptions, found: ContentFiles) -> bytes:
+def _inputs_digest(options: BuildOptions, found: ContentFiles, templates: bytes, assets: list[tuple[str, bytes]]) -> bytes:
     """Return a digest of everything a build reads: equal digests give equal sites."""
     settings = repr((str(options.base_url), str(build_date(options)), options.strict, found.problems)).encode()
-    return digest(files_digest(found.files), folder_digest(options.templates_dir), folder_digest(options.static_dir),
-                  folder_digest(Path(__file__).parent, "*.py"), settings)
+    return digest(files_digest(found.files), templates, *(part for asset in assets for part in (asset[0].encode(), asset[1])), CODE_VERSION, settings)
 
 
 def _assets(static_dir: Path) -> list[tuple[str, bytes]]:

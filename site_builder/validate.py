@@ -104,9 +104,6 @@ class Catalogue:
 class CountyOffices:
     """One county's offices, checked against its province and the catalogue; what the cross-file rules need."""
 
-    path: str
-    province: str
-    county: str
     offices: tuple[Office, ...]             # in file order; only offices without errors
     codes: tuple[tuple[str, int, int], ...]  # every code the file gives, with its line and column: codes must be unique
     problems: tuple[Problem, ...]
@@ -386,7 +383,7 @@ def resolve_offices(file: OfficesFile, province: ProvinceFacts | None, services:
             offered = tuple(dict.fromkeys(s for s in (*given, *(item.value for item in draft.added)) if s not in removed))
             offices.append(replace(draft.office, province_id=province.id, county_id=file.county, services=offered))
     codes = tuple((draft.code, draft.code_mark.line, draft.code_mark.col) for draft in file.drafts or () if draft.code is not None)
-    return CountyOffices(file.path, file.province, file.county, tuple(offices), codes, tuple(check.problems))
+    return CountyOffices(tuple(offices), codes, tuple(check.problems))
 
 
 def duplicate_codes(files: list[tuple[str, tuple[tuple[str, int, int], ...]]]) -> list[Problem]:
@@ -496,4 +493,4 @@ def _news(raw: RawContent, check: Validation, provinces: set[str]) -> list[NewsI
     return sorted(news, key=lambda item: (item.date, item.slug), reverse=True)
 
 
-pickle_by_fields(ProvinceFacts, OfficeDraft, OfficesFile, Catalogue, CountyOffices)
+pickle_by_fields(ProvinceFacts, OfficeDraft, OfficesFile, Catalogue)

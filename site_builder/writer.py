@@ -9,12 +9,13 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-# Written into every output folder, so that a later build only ever replaces a folder it made itself.
+# Written into every output folder, so that a build only ever updates a folder it made itself. It
+# also names the state the last build left there, so that a record of another state is not trusted.
 MARKER = ".pishkhan-output"
 
 
 class UnsafePath(ValueError):
-    """A page path outside the output folder, a path two pages share, or an output folder the build must not replace."""
+    """A page path outside the output folder, a path two pages share, or an output folder the build must not update."""
 
 
 def safe_relative(path: str) -> PurePosixPath:
@@ -36,7 +37,7 @@ def refuse_duplicates(paths: list[str]) -> None:
 
 
 def check_output_folder(output_dir: Path, keep: list[Path]) -> None:
-    """Refuse an output folder whose replacement would destroy something else: a file, the working
+    """Refuse an output folder whose update would destroy something else: a file, the working
     directory or a folder above it, a folder holding the sources, or a folder the build did not make."""
     output = output_dir.resolve()
     if output.exists() and not output.is_dir():
@@ -64,6 +65,15 @@ def _record(path: Path, fingerprint: str) -> FileRecord:
     return FileRecord(fingerprint, stat.st_size, stat.st_mtime_ns)
 
 
+def output_state(output_dir: Path) -> str | None:
+    """Return the state the marker names: what the last build left in the output folder; None without one."""
+    try:
+        lines = (output_dir / MARKER).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeError):
+        return None
+    return next((line.removeprefix("state: ") for line in lines if line.startswith("state: ")), None)
+
+
 class OutputUpdate:
     """Changes to the output folder, staged beside it and applied in place only when every page is ready.
 
@@ -76,13 +86,14 @@ class OutputUpdate:
     passes what they return to `add`.
     """
 
-    def __init__(self, output_dir: Path, previous: dict[str, tuple[str, int, int]] | None):
+    def __init__(self, output_dir: Path, previous: dict[str, tuple[str, int, int]] | None, state: str):
         self.output_dir = output_dir.resolve()
+        self.state = state  # names what this build leaves in the output folder, in the marker
         if previous is None:  # no record of the last build: every file there is compared, and removed if no page makes it
             previous = {path: FileRecord("", -1, -1) for path in files_below(self.output_dir)}
         self.previous = previous  # what the last build left in the output folder: FileRecords, or their fields as tuples
         self.stage: Path | None = None
-        self.files: dict[str, FileRecord] = {}  # the new output, once applied
+        self.files: dict[str, tuple[str, int, int]] = {}  # the new output, once applied
         self.staged: set[str] = set()
         self.removed = 0
 
@@ -123,50 +134,65 @@ class OutputUpdate:
         (self.stage / _staged_name(path)).write_bytes(data)
         return FileRecord(fingerprint, len(data), 0), True
 
-    def add(self, path: str, record: FileRecord, staged: bool) -> None:
+    def add(self, path: str, record: tuple[str, int, int], staged: bool) -> None:
         """Count a file of the new output, as `keep` or `write` returned it."""
         self.files[path] = record
         if staged:
             self.staged.add(path)
 
     def _apply(self) -> None:
-        """Move the staged files into place and remove the files no page produces any more, undoing all of it on failure."""
+        """Move the staged files into place and remove the files no page produces any more, undoing all of it on failure.
+
+        Removed files go first, with the folders they leave empty, so that a page may take the
+        place of a folder that is gone, and a folder the place of a file.
+        """
         backup = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}-backup-", dir=self.output_dir.parent))
         moved: list[tuple[Path, Path | None]] = []  # (file in the output, its old version in the backup)
-        created: list[Path] = []                   # folders this build made
+        created: list[Path] = []                   # folders this build made, the output folder among them
+        marker = self.output_dir / MARKER
+        old_marker = backup / "marker"
         gone = sorted(set(self.previous) - set(self.files))
         try:
             self._make_folder(self.output_dir, created)
-            marker = self.output_dir / MARKER
-            if not marker.is_file():
-                marker.write_text("Built by the Pishkhan portal generator; updated in place by every build.\n")
-            for number, path in enumerate(sorted(self.staged)):
-                target = self.output_dir / safe_relative(path)
-                self._make_folder(target.parent, created)
-                old = self._set_aside(target, backup / str(number))
-                moved.append((target, old))
-                _move(self.stage / _staged_name(path), target)
-                stat = target.stat()
-                self.files[path] = FileRecord(self.files[path].fingerprint, stat.st_size, stat.st_mtime_ns)
-            for number, path in enumerate(gone, start=len(self.staged)):
+            if marker.is_file():
+                shutil.copy2(marker, old_marker)
+            marker.write_text("Built by the Pishkhan portal generator; updated in place by every build.\nstate: being updated\n")
+            for number, path in enumerate(gone):
                 target = self.output_dir / safe_relative(path)
                 old = self._set_aside(target, backup / str(number))
                 if old is not None:
                     moved.append((target, old))
+                    _remove_empty_parents(target, self.output_dir)
+            self.removed = len(moved)
+            inside: set[Path] = {self.output_dir}
+            for number, path in enumerate(sorted(self.staged), start=len(gone)):
+                target = self.output_dir / safe_relative(path)
+                self._make_folder(target.parent, created)
+                _check_inside(target.parent, self.output_dir, inside)
+                moved.append((target, self._set_aside(target, backup / str(number))))
+                _move(self.stage / _staged_name(path), target)
+                stat = target.stat()
+                self.files[path] = FileRecord(self.files[path][0], stat.st_size, stat.st_mtime_ns)
+            marker.write_text(f"Built by the Pishkhan portal generator; updated in place by every build.\nstate: {self.state}\n")
         except BaseException:
             for target, old in reversed(moved):
+                if target.is_dir() and not target.is_symlink():  # folders made for pages where a removed file was
+                    for folder in reversed(created):
+                        if folder == target or target in folder.parents:
+                            _remove_if_empty(folder)
+                else:
+                    target.unlink(missing_ok=True)
                 if old is not None:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     os.replace(old, target)
-                else:
-                    target.unlink(missing_ok=True)
+            if old_marker.is_file():
+                os.replace(old_marker, marker)
+            else:
+                marker.unlink(missing_ok=True)
             for folder in reversed(created):
                 _remove_if_empty(folder)
             shutil.rmtree(backup, ignore_errors=True)
             raise
-        self.removed = sum(old is not None for target, old in moved[len(self.staged):])
-        for path in gone:  # a deleted office's folder goes with its page
-            _remove_empty_parents(self.output_dir / path, self.output_dir)
         shutil.rmtree(backup, ignore_errors=True)
 
     @staticmethod
@@ -174,7 +200,7 @@ class OutputUpdate:
         """Move an existing file to the backup and return where it went; None when there was none."""
         try:
             _move(target, backup)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return None
         return backup
 
@@ -188,6 +214,15 @@ class OutputUpdate:
         for folder in reversed(missing):
             folder.mkdir()
             created.append(folder)
+
+
+def _check_inside(folder: Path, root: Path, known: set[Path]) -> None:
+    """Refuse to write into a folder that leads outside the output folder (a link someone put there)."""
+    if folder in known:
+        return
+    if not Path(os.path.realpath(folder)).is_relative_to(os.path.realpath(root)):
+        raise UnsafePath(f"refusing to write into {str(folder)!r}: it leads outside the output folder")
+    known.add(folder)
 
 
 def _move(source: Path, target: Path) -> None:

@@ -310,7 +310,7 @@ def _die(item):
     os._exit(137)
 
 
-def test_a_failed_parallel_render_leaves_no_fresh_folder_behind(site, tmp_path):
+def test_a_failed_parallel_render_leaves_no_staging_folder_behind(site, tmp_path):
     import shutil
 
     from jinja2 import UndefinedError
@@ -361,3 +361,97 @@ def test_without_the_cache_a_build_still_removes_what_no_page_makes(site):
     assert site.run("build", "--jobs", "1", "--output", "clean").code == 0
     clean = {path.relative_to(site.root / "clean"): path.read_bytes() for path in (site.root / "clean").rglob("*") if path.is_file()}
     assert {path.relative_to(site.root / "output"): data for path, data in output_files(site).items()} == clean
+
+
+def apply_output(folder, previous, files: dict[str, bytes], state: str = "s"):
+    """Write a whole output with OutputUpdate, as a build does; return the update."""
+    from site_builder.writer import OutputUpdate
+
+    with OutputUpdate(folder, previous, state) as update:
+        for path, data in files.items():
+            update.add(path, *update.write(path, data, path))
+    return update
+
+
+def files_in(folder) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file() and p.name != ".pishkhan-output"}
+
+
+@pytest.mark.parametrize("before, after", [
+    ({"static/extra": b"a file"}, {"static/extra/x.css": b"now a folder"}),
+    ({"static/extra/x.css": b"a folder"}, {"static/extra": b"now a file"}),
+])
+def test_a_file_may_become_a_folder_and_a_folder_a_file(tmp_path, before, after):
+    output = tmp_path / "output"
+    first = apply_output(output, None, before)
+    apply_output(output, first.files, after)
+    assert files_in(output) == after
+
+
+@pytest.mark.parametrize("before, after", [
+    ({"static/extra": b"a file", "index.html": b"home"}, {"static/extra/x.css": b"now a folder", "index.html": b"new home"}),
+    ({"static/extra/x.css": b"a folder", "index.html": b"home"}, {"static/extra": b"now a file", "index.html": b"new home"}),
+])
+def test_a_failure_while_such_a_change_is_applied_puts_the_old_output_back(tmp_path, monkeypatch, before, after):
+    from site_builder import writer
+
+    output = tmp_path / "output"
+    first = apply_output(output, None, before)
+    marker = (output / ".pishkhan-output").read_bytes()
+    original = writer._move
+    moves = []
+
+    def fail_on_last_move(source, target):
+        moves.append(target)
+        if len(moves) == 3:  # set aside the gone file, set aside the old home page, then fail moving a new page in
+            raise OSError(28, "No space left on device")
+        original(source, target)
+
+    monkeypatch.setattr(writer, "_move", fail_on_last_move)
+    with pytest.raises(OSError):
+        apply_output(output, first.files, after, state="t")
+    assert files_in(output) == before
+    assert (output / ".pishkhan-output").read_bytes() == marker
+    assert [p.name for p in tmp_path.iterdir()] == ["output"]
+
+
+def test_a_failed_first_build_leaves_no_output_folder(tmp_path, monkeypatch):
+    from site_builder import writer
+
+    def no_space(source, target):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer, "_move", no_space)
+    with pytest.raises(OSError):
+        apply_output(tmp_path / "output", None, {"index.html": b"home", "a/index.html": b"a"})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_record_of_an_output_another_build_has_changed_since_is_not_trusted(site, monkeypatch):
+    """A build from another working folder or with another cache leaves the first cache's record out of date."""
+    assert site.run("build", "--jobs", "1", "--output", "public").code == 0
+    (site.root / "elsewhere").mkdir()
+    monkeypatch.chdir(site.root / "elsewhere")
+    site.write("provinces/gilan/offices/rasht.yaml", TINY_RASHT_WITHOUT_PENDING.replace("13100123", "13100999"))
+    assert site.run("build", "--jobs", "1", "--content", "../content", "--output", "../public").code == 0
+    assert (site.root / "public/offices/13100999/index.html").is_file()
+    monkeypatch.chdir(site.root)
+    site.write("provinces/gilan/offices/rasht.yaml", TINY_RASHT_WITHOUT_PENDING)
+    assert site.run("build", "--jobs", "1", "--output", "public").code == 0
+    assert site.run("build", "--jobs", "1", "--output", "clean", "--cache", "another-cache").code == 0
+    assert files_in(site.root / "public") == files_in(site.root / "clean")
+
+
+def test_a_link_in_the_output_to_a_folder_outside_is_never_written_through(site):
+    assert site.run("build", "--jobs", "1").code == 0
+    outside = site.root / "outside"
+    outside.mkdir()
+    office = site.root / "output/offices/13100123"
+    for file in office.iterdir():
+        file.unlink()
+    office.rmdir()
+    office.symlink_to(outside)
+    result = site.run("build", "--jobs", "1")
+    assert result.code == 2
+    assert "leads outside the output folder" in result.err
+    assert list(outside.iterdir()) == []
