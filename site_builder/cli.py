@@ -33,6 +33,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--output", type=Path, default=Path("output"), help="output folder (default: output)")
     build.add_argument("--base-url", help="absolute URL the site is published at, overriding site.yaml")
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
+    build.add_argument("--precompress", action="store_true", help="also write a .gz twin of each page, stylesheet and text file, for servers that send them as they are (nginx's gzip_static)")
     build.add_argument("--today", help="build date, Solar Hijri (1405/09/01); default: SOURCE_DATE_EPOCH, else today")
     build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes that render pages (default: one per core)")
     build.add_argument("--cache", type=Path, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})")
@@ -93,7 +94,7 @@ def run_build(args: argparse.Namespace) -> int:
         check_base_url(args.base_url)
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    options = BuildOptions(args.content, args.output, args.base_url, args.strict, args.today, jobs=args.jobs)
+    options = BuildOptions(args.content, args.output, args.base_url, args.strict, args.today, jobs=args.jobs, precompress=args.precompress)
     started = time.perf_counter()
     progress = ProgressDisplay(sys.stderr)
     try:

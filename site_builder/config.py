@@ -30,6 +30,7 @@ class BuildOptions:
     strict: bool = False
     today: str | None = None      # the build date, Solar Hijri, as given on the command line
     jobs: int = 1                 # processes that render pages
+    precompress: bool = False     # also write a .gz twin of each text file, for nginx's gzip_static
     templates_dir: Path = PROJECT_DIR / "templates"
     static_dir: Path = PROJECT_DIR / "static"
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
+from .assets import hashed_assets
 from .cache import CODE_VERSION, BuildCache, key_of
 from .config import BuildOptions, apply_overrides, build_date
 from .errors import ContentError, Problem, UsageError
@@ -21,7 +22,7 @@ from .routes import HOME, Route, plan, plan_county, url_of
 from .site import OfficeCounts, SiteGraph, build_graph, count_offices
 from .validate import Catalogue, OfficesFile, ProvinceFacts, duplicate_codes, read_offices, resolve_offices, validate_catalogue
 from .pickling import pickle_by_fields
-from .writer import FileRecord, OutputUpdate, check_output_folder, output_state, refuse_duplicates, unchanged_output
+from .writer import Entry, OutputUpdate, check_output_folder, output_state, refuse_duplicates, unchanged_output
 
 
 # A progress report: stage name, items done, items in all. The command line shows it; tests pass nothing.
@@ -236,32 +237,32 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
     if not isinstance(previous, BuildRecord) or output_state(options.output_dir) != previous.inputs.hex():
         previous = None
     found = scan(options.content_dir)
-    templates, assets = folder_digest(options.templates_dir), _assets(options.static_dir)
-    inputs = _inputs_digest(options, found, templates, assets)
+    templates, static = folder_digest(options.templates_dir), _static_files(options.static_dir)
+    inputs = _inputs_digest(options, found, templates, static)
     if previous is not None and previous.inputs == inputs and unchanged_output(options.output_dir, previous.files):
         return BuildReport(previous.pages, 0, previous.pages, 0, list(previous.problems))
     read, content = validated(options, found, progress, cache)
     graph = site_graph(options, read, content)
-    fingerprints = Fingerprints(graph, templates)
-    with OutputUpdate(options.output_dir, previous.files if previous else None, inputs.hex()) as update:
+    assets = hashed_assets(static)
+    # Pages name the assets they load: a new asset name is a change to every page, like a template's.
+    fingerprints = Fingerprints(graph, digest(templates, *(asset.path.encode() for asset in assets.values()), b"gzip twins" if options.precompress else b""))
+    with OutputUpdate(options.output_dir, previous.files if previous else None, inputs.hex(), options.precompress) as update:
         routes, groups, kept = [HOME], {}, 0
         for group, fingerprint, planner in _page_groups(read, content, graph, fingerprints, cache):
             old = previous.groups.get(group) if previous else None
             if old is not None and old[0] == fingerprint and unchanged_output(options.output_dir, {page: previous.files[page] for page in old[1]}):
-                for page in old[1]:  # checked when they were first written
-                    update.add(page, previous.files[page], False)
+                update.add([(file, previous.files[file], False) for file in old[1]])  # checked when they were first written
                 groups[group], kept = old, kept + len(old[1])
                 continue
             planned = planner()
             routes += planned
-            groups[group] = (fingerprint, tuple(route.output_file for route in planned))
-        refuse_duplicates([route.output_file for route in routes] + [asset for asset, _ in assets])
-        for asset, data in assets:
-            fingerprint = digest(data).hex()
-            unchanged = update.keep(asset, fingerprint)
-            update.add(asset, *((unchanged, False) if unchanged else update.write(asset, data, fingerprint)))
+            groups[group] = (fingerprint, tuple(file for route in planned for file in update.files_of(route.output_file)))
+        refuse_duplicates([route.output_file for route in routes] + [asset.path for asset in assets.values()])
+        for asset in assets.values():
+            fingerprint = digest(asset.data).hex()
+            update.add(update.keep(asset.path, fingerprint) or update.write(asset.path, asset.data, fingerprint))
         compiled = cache.folder / f"templates-{CODE_VERSION.hex()[:16]}" if cache.folder else None  # Jinja's own key is the source alone
-        env = environment(options.templates_dir, graph, compiled)
+        env = environment(options.templates_dir, graph, compiled, {source: asset.path for source, asset in assets.items()})
         written = render_all(routes, env, update, fingerprints, options.jobs, progress)
     pages = len(routes) + kept
     cache.put(record_key, BuildRecord(inputs, {path: tuple(record) for path, record in update.files.items()}, groups, pages, tuple(read.problems)))
@@ -285,17 +286,17 @@ def _page_groups(read: ContentRead, content: Content, graph: SiteGraph, fingerpr
                 graph, county, offices_of(county_read, read, cache) if county_read else ())
 
 
-def _inputs_digest(options: BuildOptions, found: ContentFiles, templates: bytes, assets: list[tuple[str, bytes]]) -> bytes:
+def _inputs_digest(options: BuildOptions, found: ContentFiles, templates: bytes, static: list[tuple[str, bytes]]) -> bytes:
     """Return a digest of everything a build reads: equal digests give equal sites."""
-    settings = repr((str(options.base_url), str(build_date(options)), options.strict, found.problems)).encode()
-    return digest(files_digest(found.files), templates, *(part for asset in assets for part in (asset[0].encode(), asset[1])), CODE_VERSION, settings)
+    settings = repr((str(options.base_url), str(build_date(options)), options.strict, options.precompress, found.problems)).encode()
+    return digest(files_digest(found.files), templates, *(part for name, data in static for part in (name.encode(), data)), CODE_VERSION, settings)
 
 
-def _assets(static_dir: Path) -> list[tuple[str, bytes]]:
-    """Return the static files, as output paths below static/ and their bytes."""
+def _static_files(static_dir: Path) -> list[tuple[str, bytes]]:
+    """Return the static files: their paths below static/ and their bytes."""
     if not static_dir.is_dir():
         return []
-    return [(f"static/{path.relative_to(static_dir).as_posix()}", path.read_bytes()) for path in sorted(static_dir.rglob("*")) if path.is_file()]
+    return [(path.relative_to(static_dir).as_posix(), path.read_bytes()) for path in sorted(static_dir.rglob("*")) if path.is_file()]
 
 
 # What forked render workers inherit from the parent, set just before they start (passing the
@@ -311,28 +312,26 @@ def render_all(routes: list[Route], env: Environment, update: OutputUpdate, fing
     chunks = [(start, min(start + CHUNK, len(routes))) for start in range(0, len(routes), CHUNK)]
     written = done = 0
     try:
-        for results in parallel_map(_render_chunk, chunks, jobs):
-            for path, record, staged in results:
-                update.add(path, record, staged)
-                written += staged
-            done += len(results)
+        for pages in parallel_map(_render_chunk, chunks, jobs):
+            for entries in pages:
+                update.add(entries)
+                written += entries[0][2]  # the page itself was staged; its gzip twin follows it
+            done += len(pages)
             progress("rendering", done, len(routes))
     finally:
         _WORK = None
     return written
 
 
-def _render_chunk(chunk: tuple[int, int]) -> list[tuple[str, FileRecord, bool]]:
+def _render_chunk(chunk: tuple[int, int]) -> list[list[Entry]]:
     routes, env, update, fingerprints = _WORK
-    results = []
+    pages = []
     for route in routes[chunk[0]:chunk[1]]:
         fingerprint = fingerprints.of(route)
         kept = update.keep(route.output_file, fingerprint) if fingerprint is not None else None
-        if kept is not None:
-            results.append((route.output_file, kept, False))
-        else:  # a page always rendered has no fingerprint: "" never matches one
-            results.append((route.output_file, *update.write(route.output_file, render(route, env).encode("utf-8"), fingerprint or "")))
-    return results
+        # A page always rendered has no fingerprint: "" never matches one.
+        pages.append(kept or update.write(route.output_file, render(route, env).encode("utf-8"), fingerprint or ""))
+    return pages
 
 
 pickle_by_fields(CountyRead, BuildRecord)

@@ -15,7 +15,7 @@ from xml.etree.ElementTree import Element
 import markdown
 import nh3
 from babel.numbers import format_decimal
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError, pass_context, select_autoescape
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
@@ -98,10 +98,11 @@ def render_markdown(text: str) -> Markup:
     return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}}, url_schemes={"http", "https", "mailto", "tel"}))
 
 
-def environment(templates: Path, graph: SiteGraph, compiled: Path | None = None) -> Environment:
+def environment(templates: Path, graph: SiteGraph, compiled: Path | None = None, assets: dict[str, str] | None = None) -> Environment:
     """Return the Jinja environment: strict about undefined names, escaping everything by default.
 
-    Given a folder, compiled templates are kept there (by their source's checksum) for the next build.
+    Given a folder, compiled templates are kept there (by their source's checksum) for the next
+    build. `assets` maps each static file, as templates name it, to its published path.
     """
     env = Environment(
         loader=FileSystemLoader(templates),
@@ -123,6 +124,9 @@ def environment(templates: Path, graph: SiteGraph, compiled: Path | None = None)
         markdown=render_markdown,
         latin=Latin,
         url=lambda target: Latin(root + url_of(target)),
+        # pass_context keeps Jinja from folding {{ "site.css"|asset }} into the compiled template,
+        # which the bytecode cache would keep after the stylesheet's name changed.
+        asset=pass_context(lambda context, source: Latin(root + _published(assets or {}, source))),
         absolute=lambda target: Latin(settings.base_url + url_of(target)),
         office_data=lambda office, name: structured.office_data(
             office, graph.province_by_id[office.province_id], graph.hours_of(office), name, settings.base_url + url_of(office)
@@ -163,3 +167,11 @@ def _bytecode_cache(folder: Path | None) -> FileSystemBytecodeCache | None:
     except OSError:  # a cache that cannot be written only costs speed
         return None
     return FileSystemBytecodeCache(str(folder))
+
+
+def _published(assets: dict[str, str], source: str) -> str:
+    """Return a static file's published path; a template naming a file static/ lacks is an error."""
+    try:
+        return assets[source]
+    except KeyError:
+        raise TemplateError(f"no static file {source!r} in static/") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import shutil
@@ -52,12 +53,20 @@ def check_output_folder(output_dir: Path, keep: list[Path]) -> None:
         raise UnsafePath(f"the output {str(output_dir)!r} has files this program did not write; choose an empty or new folder")
 
 
+# Files a server may send compressed; fonts and images are compressed already.
+COMPRESSIBLE = (".html", ".css", ".js", ".svg", ".xml", ".json", ".txt", ".csv")
+
+
 class FileRecord(NamedTuple):
     """What the output folder holds at one path after a build: the page's fingerprint and the file's size and time."""
 
     fingerprint: str
     size: int
     mtime_ns: int
+
+
+# A file of the output as the writer reports it: its path, its record, and whether it was staged.
+Entry = tuple[str, FileRecord, bool]
 
 
 def _record(path: Path, fingerprint: str) -> FileRecord:
@@ -86,8 +95,9 @@ class OutputUpdate:
     passes what they return to `add`.
     """
 
-    def __init__(self, output_dir: Path, previous: dict[str, tuple[str, int, int]] | None, state: str):
+    def __init__(self, output_dir: Path, previous: dict[str, tuple[str, int, int]] | None, state: str, precompress: bool = False):
         self.output_dir = output_dir.resolve()
+        self.precompress = precompress  # write a .gz twin of each text file, for servers that send it as it is
         self.state = state  # names what this build leaves in the output folder, in the marker
         if previous is None:  # no record of the last build: every file there is compared, and removed if no page makes it
             previous = {path: FileRecord("", -1, -1) for path in files_below(self.output_dir)}
@@ -109,22 +119,35 @@ class OutputUpdate:
         finally:
             shutil.rmtree(self.stage, ignore_errors=True)
 
-    def keep(self, path: str, fingerprint: str) -> FileRecord | None:
-        """Return the record of a file the previous build wrote with this fingerprint and nobody has changed since; else None."""
-        old = self.previous.get(path)
-        if old is None or old[0] != fingerprint:
-            return None
-        try:  # the path was checked by refuse_duplicates; this runs for every page of the site
-            stat = os.stat(os.path.join(self.output_dir, path))
-        except OSError:
-            return None
-        return FileRecord(*old) if (stat.st_size, stat.st_mtime_ns) == old[1:] else None
+    def files_of(self, path: str) -> tuple[str, ...]:
+        """Return the files a page or asset is published as: itself, and its gzip twin when precompressing."""
+        return (path, path + ".gz") if self.precompress and path.endswith(COMPRESSIBLE) else (path,)
 
-    def write(self, path: str, data: bytes, fingerprint: str) -> tuple[FileRecord | None, bool]:
-        """Stage one file of the site unless the output already holds these bytes; return its record and whether it was staged.
+    def keep(self, path: str, fingerprint: str) -> list[Entry] | None:
+        """Return the entries of a page the previous build wrote with this fingerprint, all of whose files nobody has changed since; else None."""
+        entries = []
+        for file in self.files_of(path):
+            old = self.previous.get(file)
+            if old is None or old[0] != fingerprint:
+                return None
+            try:  # the path was checked by refuse_duplicates; this runs for every page of the site
+                stat = os.stat(os.path.join(self.output_dir, file))
+            except OSError:
+                return None
+            if (stat.st_size, stat.st_mtime_ns) != old[1:]:
+                return None
+            entries.append((file, FileRecord(*old), False))
+        return entries
 
-        A staged file's record is taken when it is applied.
-        """
+    def write(self, path: str, data: bytes, fingerprint: str) -> list[Entry]:
+        """Stage a page or asset, and its gzip twin when precompressing, unless the output already holds these bytes."""
+        entries = [(path, *self._stage(path, data, fingerprint))]
+        if len(self.files_of(path)) > 1:
+            entries.append((path + ".gz", *self._stage(path + ".gz", gzip.compress(data, compresslevel=9, mtime=0), fingerprint)))
+        return entries
+
+    def _stage(self, path: str, data: bytes, fingerprint: str) -> tuple[FileRecord, bool]:
+        """Stage one file unless the output holds these bytes; return its record (a staged one's is taken when applied) and whether it was staged."""
         target = self.output_dir / safe_relative(path)
         try:
             if target.stat().st_size == len(data) and target.read_bytes() == data:
@@ -134,11 +157,12 @@ class OutputUpdate:
         (self.stage / _staged_name(path)).write_bytes(data)
         return FileRecord(fingerprint, len(data), 0), True
 
-    def add(self, path: str, record: tuple[str, int, int], staged: bool) -> None:
-        """Count a file of the new output, as `keep` or `write` returned it."""
-        self.files[path] = record
-        if staged:
-            self.staged.add(path)
+    def add(self, entries: list[Entry]) -> None:
+        """Count files of the new output, as `keep` or `write` returned them."""
+        for path, record, staged in entries:
+            self.files[path] = record
+            if staged:
+                self.staged.add(path)
 
     def _apply(self) -> None:
         """Move the staged files into place and remove the files no page produces any more, undoing all of it on failure.

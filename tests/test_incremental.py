@@ -99,17 +99,18 @@ def test_incremental_builds_equal_clean_builds_after_random_edits(tmp_path, seed
         shutil.copytree(ROOT / folder, tmp_path / folder)
     cache = BuildCache(tmp_path / "cache")
 
-    def options(output: str, jobs: int, today: str) -> BuildOptions:
+    def options(output: str, jobs: int, today: str, precompress: bool) -> BuildOptions:
         return BuildOptions(content_dir=tmp_path / "content", output_dir=tmp_path / output, today=today,
-                            templates_dir=tmp_path / "templates", static_dir=tmp_path / "static", jobs=jobs)
+                            templates_dir=tmp_path / "templates", static_dir=tmp_path / "static", jobs=jobs, precompress=precompress)
 
-    pipeline.build(options("incremental", 2, SAMPLE_TODAY), cache=cache)
+    pipeline.build(options("incremental", 2, SAMPLE_TODAY, False), cache=cache)
     for number, edit in enumerate(rng.sample(EDITS, len(EDITS))):
         edit(tmp_path, rng)
         today = rng.choice([SAMPLE_TODAY, "1406/03/01"])  # licenses expire, and the footer's date changes
+        precompress = rng.random() < 0.5
         if number % 2:
             cache = BuildCache(tmp_path / "cache")
-        report = pipeline.build(options("incremental", 1 + number % 2, today), cache=cache)
-        pipeline.build(options(f"clean-{number}", 1, today), cache=BuildCache())
+        report = pipeline.build(options("incremental", 1 + number % 2, today, precompress), cache=cache)
+        pipeline.build(options(f"clean-{number}", 1, today, precompress), cache=BuildCache())
         assert tree(tmp_path / "incremental") == tree(tmp_path / f"clean-{number}"), edit.__name__
         assert report.unchanged > 0 or edit in (change_site_title, rename_service, change_fee, edit_page, edit_template, rename_province) or today != SAMPLE_TODAY

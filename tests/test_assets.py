@@ -1,0 +1,33 @@
+"""Static files are published under names that carry a digest of their bytes, so that hosts may cache them for a year."""
+
+from __future__ import annotations
+
+import re
+
+from site_builder.assets import hashed_assets
+
+CSS = b'@font-face { src: url("fonts/a.woff2") format("woff2"); }\nbody { background: url(data:image/png;base64,AAAA); }\n'
+
+
+def test_names_carry_a_digest_and_stylesheets_point_at_the_named_fonts():
+    assets = hashed_assets([("site.css", CSS), ("fonts/a.woff2", b"font"), ("fonts/OFL.txt", b"licence")])
+    font, css = assets["fonts/a.woff2"], assets["site.css"]
+    assert re.fullmatch(r"static/fonts/a\.[0-9a-f]{10}\.woff2", font.path)
+    assert re.fullmatch(r"static/site\.[0-9a-f]{10}\.css", css.path)
+    assert f'url("{font.path.removeprefix("static/")}")'.encode() in css.data
+    assert b"url(data:image/png;base64,AAAA)" in css.data  # a data: URL is not a file
+    assert assets["fonts/OFL.txt"].path == "static/fonts/OFL.txt"  # a licence keeps the name people look for
+
+
+def test_a_new_font_gives_the_stylesheet_a_new_name_too():
+    before = hashed_assets([("site.css", CSS), ("fonts/a.woff2", b"font")])
+    after = hashed_assets([("site.css", CSS), ("fonts/a.woff2", b"another font")])
+    assert before["fonts/a.woff2"].path != after["fonts/a.woff2"].path
+    assert before["site.css"].path != after["site.css"].path
+
+
+def test_pages_link_the_published_names(sample_site):
+    home = (sample_site / "index.html").read_text(encoding="utf-8")
+    stylesheet = re.search(r'<link rel="stylesheet" href="/(static/site\.[0-9a-f]{10}\.css)">', home).group(1)
+    assert (sample_site / stylesheet).is_file()
+    assert not (sample_site / "static/site.css").exists()
