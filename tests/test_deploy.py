@@ -1,0 +1,204 @@
+"""The built site behind Debian's nginx with deploy/nginx.conf, at a domain root and under a sub-path:
+every link, anchor and asset works (linkchecker), the security and cache headers are sent, and
+Chromium loads the pages with the Content-Security-Policy in force and nothing refused."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLE_TODAY, require
+from site_builder.cli import main
+
+BASES = ["/", "/a/b/"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def site_config(output: Path, port: int, base: str) -> str:
+    """Return deploy/nginx.conf with its CHANGE lines filled in, as the README tells an operator.
+
+    One line is the tests' own: linkchecker waits 0.1-0.6 s between requests to a host unless
+    the host answers with a LinkChecker header, which made a crawl of the sample take minutes.
+    """
+    config = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    replacements = {
+        "    listen 80;\n    listen [::]:80;\n": f"    listen 127.0.0.1:{port};\n",
+        "location / {": f"location {base} {{",
+        "alias /srv/pishkhan/output/;": f"alias {output}/;",
+        "error_page 404 /404.html;": f"error_page 404 {base}404.html;",
+        "        index index.html;\n": "        index index.html;\n        add_header LinkChecker \"crawl at full speed\";\n",
+    }
+    for old, new in replacements.items():
+        assert config.count(old) == 1, old
+        config = config.replace(old, new)
+    return config
+
+
+@pytest.fixture(scope="module", params=BASES, ids=["root", "sub-path"])
+def nginx_site(request, tmp_path_factory):
+    """The sample built for a base URL and served by nginx with deploy/nginx.conf; stopped when the tests end."""
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").is_file() else None)
+    require(nginx is not None, "nginx", "install Debian's nginx (apt-get install nginx)")
+    base = request.param
+    folder = tmp_path_factory.mktemp("nginx")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}{base}"
+    output = folder / "output"
+    assert main(["build", "--content", str(ROOT / "content"), "--output", str(output), "--today", SAMPLE_TODAY,
+                 "--base-url", url, "--precompress", "--cache", str(folder / "cache")]) == 0
+    (folder / "site.conf").write_text(site_config(output, port, base), encoding="utf-8")
+    temp = folder / "temp"
+    temp.mkdir()
+    (folder / "nginx.conf").write_text(f"""
+user root;
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    include {folder}/site.conf;
+}}
+""", encoding="utf-8")
+    process = subprocess.Popen([nginx, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            break
+        except (urllib.error.URLError, ConnectionError):
+            if process.poll() is not None:
+                pytest.fail(f"nginx stopped: {process.stderr.read().decode()}")
+            time.sleep(0.1)
+    yield url, output
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def fetch(url: str, **headers) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy")
+
+
+def test_pages_carry_the_security_headers_and_a_short_cache_lifetime(nginx_site):
+    url, _ = nginx_site
+    status, headers, body = fetch(url + "offices/13101001/")
+    assert status == 200
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert all(name in headers for name in SECURITY_HEADERS)
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Cache-Control"] == "public, max-age=300"
+    assert "دفتر" in body.decode("utf-8")
+
+
+def test_assets_named_after_their_bytes_are_kept_for_a_year(nginx_site):
+    url, output = nginx_site
+    for asset in [*output.glob("static/site.*.css"), *output.glob("static/fonts/*.woff2")]:
+        status, headers, _ = fetch(url + str(asset.relative_to(output)))
+        assert status == 200
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable", asset.name
+        assert all(name in headers for name in SECURITY_HEADERS)
+
+
+def test_precompressed_twins_are_sent_to_browsers_that_accept_gzip(nginx_site):
+    url, output = nginx_site
+    status, headers, body = fetch(url + "services/", **{"Accept-Encoding": "gzip"})
+    assert status == 200 and headers.get("Content-Encoding") == "gzip"
+    assert gzip.decompress(body) == (output / "services/index.html").read_bytes()
+
+
+def test_a_missing_page_gets_the_site_404_page_with_the_same_headers(nginx_site):
+    url, output = nginx_site
+    status, headers, body = fetch(url + "offices/99999999/")
+    assert status == 404
+    assert body == (output / "404.html").read_bytes()
+    assert all(name in headers for name in SECURITY_HEADERS)
+
+
+def test_a_folder_without_its_slash_is_redirected_on_the_same_host(nginx_site):
+    url, _ = nginx_site
+    status, headers, _ = fetch(url + "offices/13101001")
+    assert status == 200  # urllib followed the redirect
+    request = urllib.request.Request(url + "offices/13101001", method="HEAD")
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as redirect:
+        opener.open(request, timeout=10)
+    assert redirect.value.code == 301
+    assert redirect.value.headers["Location"] == urllib.parse.urlsplit(url).path + "offices/13101001/"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_every_link_anchor_and_asset_works(nginx_site, tmp_path):
+    url, _ = nginx_site
+    config = tmp_path / "linkcheckerrc"
+    config.write_text("[checking]\nthreads=4\nmaxrequestspersecond=1000\n[AnchorCheck]\n", encoding="utf-8")
+    linkchecker = Path(sys.executable).parent / "linkchecker"
+    # Links outside the site (maps, agencies' sites, tel: and mailto:) are only checked for syntax:
+    # the tests have no network. A missing anchor is a warning to linkchecker, and fails here too.
+    result = subprocess.run([str(linkchecker), "--config", str(config), "--no-robots", "--no-status",
+                             "-o", "text", "--ignore-url", r"^(?!" + re.escape(url) + ")", url],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-5000:]
+    checked = re.search(r"(\d+) links? in (\d+) URLs? checked\. (\d+) warnings? found.*?(\d+) errors? found", result.stdout)
+    assert checked, result.stdout[-3000:]
+    assert int(checked.group(2)) > 300
+    assert (checked.group(3), checked.group(4)) == ("0", "0"), result.stdout[-5000:]
+
+
+def test_links_stay_below_the_base_path(nginx_site):
+    url, output = nginx_site
+    base = urllib.parse.urlsplit(url).path
+    for page in output.rglob("*.html"):
+        for link in re.findall(r'(?:href|src)="(/[^"]*)"', page.read_text(encoding="utf-8")):
+            assert link.startswith(base), (page, link)
+
+
+@pytest.mark.parametrize("path", ["", "provinces/gilan/rasht/", "offices/13101001/", "services/", "tariffs/", "about/", "offices/99999999/"])
+def test_chromium_loads_pages_with_the_policy_in_force_and_nothing_refused(nginx_site, chromium, path):
+    url, _ = nginx_site
+    page = chromium.new_page()
+    problems = []
+    page.on("console", lambda message: problems.append(message.text) if message.type in ("error", "warning") and "404" not in message.text else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    failed = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    response = page.goto(url + path)
+    page.evaluate("document.fonts.ready")
+    assert "Content-Security-Policy" in {name.title() for name in response.all_headers()} or "content-security-policy" in response.all_headers()
+    assert problems == [] and failed == []
+    assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("Vazirmatn")
+    page.close()
