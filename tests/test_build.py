@@ -463,7 +463,7 @@ def test_precompress_writes_a_gzip_twin_of_each_text_file_and_no_more(site):
     assert site.run("build", "--jobs", "1", "--precompress").code == 0
     output = site.root / "output"
     twins = sorted(output.rglob("*.gz"))
-    texts = [p for p in output.rglob("*") if p.is_file() and p.suffix in (".html", ".css", ".txt")]
+    texts = [p for p in output.rglob("*") if p.is_file() and p.suffix in (".html", ".css", ".txt", ".svg")]
     assert len(twins) == len(texts) > 10
     assert all(gzip.decompress(p.read_bytes()) == p.with_suffix("").read_bytes() for p in twins)
     assert not list(output.rglob("*.woff2.gz"))
