@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -31,14 +32,17 @@ def nginx_path() -> str | None:
 
 def site_config(output: Path, port: int, base: str, extra_headers: dict[str, str] | None = None) -> str:
     """Return deploy/nginx.conf with its CHANGE lines filled in, as the README tells an operator to."""
+    if not (base.startswith("/") and base.endswith("/")):
+        raise ValueError(f"the base path {base!r} must start and end with '/': without the last one, alias would serve the folder above the site")
     config = CONFIG.read_text(encoding="utf-8")
-    headers = "".join(f'        add_header {name} "{value}";\n' for name, value in (extra_headers or {}).items())
+    headers = "".join(f'    add_header {name} "{value}" always;\n' for name, value in (extra_headers or {}).items())
     replacements = {
         "    listen 80;\n    listen [::]:80;\n": f"    listen 127.0.0.1:{port};\n",
         "location / {": f"location {base} {{",
         "alias /srv/pishkhan/output/;": f"alias {output.resolve()}/;",
-        "error_page 404 /404.html;": f"error_page 404 {base}404.html;",
-        "        index index.html;\n": "        index index.html;\n" + headers,
+        "error_page 403 404 =404 /404.html;": f"error_page 403 404 =404 {base}404.html;",
+        "    # location = /a/b { return 301 /a/b/; }": f"    location = {base.rstrip('/')} {{ return 301 {base}; }}" if base != "/" else "",
+        "    add_header X-Frame-Options": headers + "    add_header X-Frame-Options",
     }
     for old, new in replacements.items():
         if config.count(old) != 1:
@@ -84,10 +88,14 @@ http {{
                 try:
                     urllib.request.urlopen(url, timeout=1)
                     break
+                except urllib.error.HTTPError:  # it answered: it is up, whatever the page says
+                    break
                 except (urllib.error.URLError, ConnectionError):
                     if process.poll() is not None:
                         raise RuntimeError(f"nginx stopped: {process.stderr.read().decode()}") from None
                     time.sleep(0.1)
+            else:
+                raise RuntimeError(f"nginx did not answer at {url} within 10 s")
             yield url
         finally:
             process.terminate()
@@ -100,6 +108,7 @@ def main() -> int:
     parser.add_argument("--base", default="/", help="the base path of the site's base_url (default: /)")
     parser.add_argument("--port", type=int, default=8080)
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop nginx on the way out, as Ctrl-C does
     with nginx_serving(args.output, args.base, args.port) as url:
         print(f"serving {args.output} at {url}; Ctrl-C stops", file=sys.stderr)
         with contextlib.suppress(KeyboardInterrupt):

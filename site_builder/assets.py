@@ -13,6 +13,8 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from .errors import UsageError
+
 # url("fonts/a.woff2"), url('a.svg') or url(a.png) in a stylesheet; data: and absolute URLs are left alone.
 _CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')\s]+)\1\s*\)""")
 _KEEP_NAME = (".txt",)
@@ -48,17 +50,27 @@ def _published_name(source: str, data: bytes) -> str:
 
 
 def _rewrite_urls(source: str, data: bytes, assets: dict[str, Asset]) -> bytes:
-    """Point a stylesheet's relative url()s at the published names of the files they name."""
+    """Point a stylesheet's relative url()s at the published names of the files they name.
+
+    A url() naming no file in static/ is refused: once names carry digests it could only be a
+    mistake. A query or fragment (`font.eot?#iefix`) is kept after the published name.
+    """
     folder = posixpath.dirname(source)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"static/{source} is not UTF-8 text; save it as UTF-8") from None
 
     def published(match: re.Match) -> str:
         quote, url = match.group(1), match.group(2)
         if ":" in url or url.startswith(("/", "#")):
             return match.group(0)
-        target = assets.get(posixpath.normpath(posixpath.join(folder, url)))
+        suffix = re.search(r"[?#]", url)
+        name, tail = (url[:suffix.start()], url[suffix.start():]) if suffix else (url, "")
+        target = assets.get(posixpath.normpath(posixpath.join(folder, name)))
         if target is None:
-            return match.group(0)
+            raise UsageError(f"static/{source}: url({url}) names no file in static/")
         relative = posixpath.relpath(target.path, posixpath.dirname("static/" + source))
-        return f"url({quote}{relative}{quote})"
+        return f"url({quote}{relative}{tail}{quote})"
 
-    return _CSS_URL.sub(published, data.decode("utf-8")).encode("utf-8")
+    return _CSS_URL.sub(published, text).encode("utf-8")

@@ -199,7 +199,7 @@ class BuildRecord:
 
     inputs: bytes                  # digest of the content, templates, static files, code and options; the marker names it
     files: dict[str, tuple[str, int, int]]  # every file it left in the output folder: a FileRecord's fields, quicker to keep
-    groups: dict[str, tuple[str, tuple[str, ...]]]  # a group of pages -> their shared fingerprint, and their files
+    groups: dict[str, tuple[str, tuple[str, ...], int]]  # a group of pages -> their shared fingerprint, their files, how many pages
     pages: int
     problems: tuple[Problem, ...]  # its warnings, to be reported again
 
@@ -250,13 +250,13 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
         routes, groups, kept = [HOME], {}, 0
         for group, fingerprint, planner in _page_groups(read, content, graph, fingerprints, cache):
             old = previous.groups.get(group) if previous else None
-            if old is not None and old[0] == fingerprint and unchanged_output(options.output_dir, {page: previous.files[page] for page in old[1]}):
+            if old is not None and old[0] == fingerprint and unchanged_output(options.output_dir, {file: previous.files[file] for file in old[1]}):
                 update.add([(file, previous.files[file], False) for file in old[1]])  # checked when they were first written
-                groups[group], kept = old, kept + len(old[1])
+                groups[group], kept = old, kept + old[2]
                 continue
             planned = planner()
             routes += planned
-            groups[group] = (fingerprint, tuple(file for route in planned for file in update.files_of(route.output_file)))
+            groups[group] = (fingerprint, tuple(file for route in planned for file in update.files_of(route.output_file)), len(planned))
         refuse_duplicates([route.output_file for route in routes] + [asset.path for asset in assets.values()])
         for asset in assets.values():
             fingerprint = digest(asset.data).hex()
@@ -296,7 +296,8 @@ def _static_files(static_dir: Path) -> list[tuple[str, bytes]]:
     """Return the static files: their paths below static/ and their bytes."""
     if not static_dir.is_dir():
         return []
-    return [(path.relative_to(static_dir).as_posix(), path.read_bytes()) for path in sorted(static_dir.rglob("*")) if path.is_file()]
+    return [(path.relative_to(static_dir).as_posix(), path.read_bytes()) for path in sorted(static_dir.rglob("*"))
+            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(static_dir).parts)]  # not .DS_Store
 
 
 # What forked render workers inherit from the parent, set just before they start (passing the
@@ -315,7 +316,7 @@ def render_all(routes: list[Route], env: Environment, update: OutputUpdate, fing
         for pages in parallel_map(_render_chunk, chunks, jobs):
             for entries in pages:
                 update.add(entries)
-                written += entries[0][2]  # the page itself was staged; its gzip twin follows it
+                written += any(staged for _, _, staged in entries)  # the page, or its gzip twin
             done += len(pages)
             progress("rendering", done, len(routes))
     finally:

@@ -167,8 +167,10 @@ class OutputUpdate:
     def _apply(self) -> None:
         """Move the staged files into place and remove the files no page produces any more, undoing all of it on failure.
 
-        Removed files go first, with the folders they leave empty, so that a page may take the
-        place of a folder that is gone, and a folder the place of a file.
+        A site being served while it is updated should never link what is not there: new assets
+        (new names) go in first, then pages, and files no page produces go last. Only a page that
+        takes the place of a removed folder, or a folder that of a removed file, waits until the
+        removed files and the folders they leave empty are gone.
         """
         backup = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}-backup-", dir=self.output_dir.parent))
         moved: list[tuple[Path, Path | None]] = []  # (file in the output, its old version in the backup)
@@ -176,27 +178,30 @@ class OutputUpdate:
         marker = self.output_dir / MARKER
         old_marker = backup / "marker"
         gone = sorted(set(self.previous) - set(self.files))
+        gone_folders = {str(parent) for path in gone for parent in PurePosixPath(path).parents}
+        gone_files = set(gone)
+
+        def in_the_way(path: str) -> bool:
+            return path in gone_folders or any(str(parent) in gone_files for parent in PurePosixPath(path).parents)
+
+        staged = sorted(self.staged, key=lambda path: (not path.startswith("static/"), path))
+        first, last = [path for path in staged if not in_the_way(path)], [path for path in staged if in_the_way(path)]
+        counter = iter(range(len(staged) + len(gone)))
         try:
             self._make_folder(self.output_dir, created)
             if marker.is_file():
                 shutil.copy2(marker, old_marker)
             marker.write_text("Built by the Pishkhan portal generator; updated in place by every build.\nstate: being updated\n")
-            for number, path in enumerate(gone):
+            inside: set[Path] = {self.output_dir}
+            self._move_in(first, backup, counter, moved, created, inside)
+            for path in gone:
                 target = self.output_dir / safe_relative(path)
-                old = self._set_aside(target, backup / str(number))
+                old = self._set_aside(target, backup / str(next(counter)))
                 if old is not None:
                     moved.append((target, old))
+                    self.removed += 1
                     _remove_empty_parents(target, self.output_dir)
-            self.removed = len(moved)
-            inside: set[Path] = {self.output_dir}
-            for number, path in enumerate(sorted(self.staged), start=len(gone)):
-                target = self.output_dir / safe_relative(path)
-                self._make_folder(target.parent, created)
-                _check_inside(target.parent, self.output_dir, inside)
-                moved.append((target, self._set_aside(target, backup / str(number))))
-                _move(self.stage / _staged_name(path), target)
-                stat = target.stat()
-                self.files[path] = FileRecord(self.files[path][0], stat.st_size, stat.st_mtime_ns)
+            self._move_in(last, backup, counter, moved, created, inside)
             marker.write_text(f"Built by the Pishkhan portal generator; updated in place by every build.\nstate: {self.state}\n")
         except BaseException:
             for target, old in reversed(moved):
@@ -218,6 +223,17 @@ class OutputUpdate:
             shutil.rmtree(backup, ignore_errors=True)
             raise
         shutil.rmtree(backup, ignore_errors=True)
+
+    def _move_in(self, paths: list[str], backup: Path, counter, moved: list, created: list[Path], inside: set[Path]) -> None:
+        """Move staged files into place, each old version to the backup, noting every step for a rollback."""
+        for path in paths:
+            target = self.output_dir / safe_relative(path)
+            self._make_folder(target.parent, created)
+            _check_inside(target.parent, self.output_dir, inside)
+            moved.append((target, self._set_aside(target, backup / str(next(counter)))))
+            _move(self.stage / _staged_name(path), target)
+            stat = target.stat()
+            self.files[path] = FileRecord(self.files[path][0], stat.st_size, stat.st_mtime_ns)
 
     @staticmethod
     def _set_aside(target: Path, backup: Path) -> Path | None:

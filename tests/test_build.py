@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import re
+
 import pytest
 
 from site_builder.writer import UnsafePath, safe_relative
@@ -403,7 +405,7 @@ def test_a_failure_while_such_a_change_is_applied_puts_the_old_output_back(tmp_p
 
     def fail_on_last_move(source, target):
         moves.append(target)
-        if len(moves) == 3:  # set aside the gone file, set aside the old home page, then fail moving a new page in
+        if len(moves) == 3:  # midway: after the new home page went in, before the folder or file changed places
             raise OSError(28, "No space left on device")
         original(source, target)
 
@@ -469,3 +471,13 @@ def test_precompress_writes_a_gzip_twin_of_each_text_file_and_no_more(site):
     assert not list(output.rglob("*.woff2.gz"))
     assert site.run("build", "--jobs", "1").code == 0  # without the option the twins go
     assert not list(output.rglob("*.gz"))
+
+
+def test_the_report_counts_pages_not_files_when_precompressing(site):
+    first = site.run("build", "--jobs", "1", "--precompress")
+    pages = re.search(r"built (\d+) pages", first.err).group(1)
+    site.write("provinces/gilan/offices/rasht.yaml", (site.content / "provinces/gilan/offices/rasht.yaml").read_text(encoding="utf-8").replace("kind: urban", "kind: urban\n  address: خیابان تازه", 1))
+    again = site.run("build", "--jobs", "1", "--precompress")
+    assert f"built {pages} pages into output: 2 written, {int(pages) - 2} unchanged, 0 removed" in again.err
+    next((site.root / "output").rglob("services/index.html.gz")).unlink()
+    assert f"built {pages} pages into output: 1 written, " in site.run("build", "--jobs", "1", "--precompress").err

@@ -86,7 +86,20 @@ def test_precompressed_twins_are_sent_to_browsers_that_accept_gzip(nginx_site):
     url, output = nginx_site
     status, headers, body = fetch(url + "services/", **{"Accept-Encoding": "gzip"})
     assert status == 200 and headers.get("Content-Encoding") == "gzip"
+    assert headers.get("Vary") == "Accept-Encoding"  # a shared cache must not hand gzip to a client that did not ask
     assert gzip.decompress(body) == (output / "services/index.html").read_bytes()
+    status, headers, body = fetch(url + "services/")
+    assert status == 200 and "Content-Encoding" not in headers
+    assert body == (output / "services/index.html").read_bytes()
+
+
+@pytest.mark.parametrize("path", [".pishkhan-output", "index.html.gz", "static/", "static/fonts/"])
+def test_the_marker_the_twins_and_folders_are_not_served(nginx_site, path):
+    url, output = nginx_site
+    status, headers, body = fetch(url + path)
+    assert status == 404
+    assert body == (output / "404.html").read_bytes()
+    assert all(name in headers for name in SECURITY_HEADERS)
 
 
 def test_a_missing_page_gets_the_site_404_page_with_the_same_headers(nginx_site):
@@ -107,6 +120,19 @@ def test_a_folder_without_its_slash_is_redirected_on_the_same_host(nginx_site):
         opener.open(request, timeout=10)
     assert redirect.value.code == 301
     assert redirect.value.headers["Location"] == urllib.parse.urlsplit(url).path + "offices/13101001/"
+
+
+def test_the_base_path_without_its_slash_is_redirected(nginx_site):
+    url, _ = nginx_site
+    base = urllib.parse.urlsplit(url).path
+    if base == "/":  # a domain root has no path to leave the slash off: the home page answers
+        assert fetch(url)[0] == 200
+        return
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as redirect:
+        opener.open(urllib.request.Request(url.rstrip("/"), method="HEAD"), timeout=10)
+    assert redirect.value.code == 301 and redirect.value.headers["Location"] == base
+    assert all(name in redirect.value.headers for name in SECURITY_HEADERS)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -160,3 +186,12 @@ def test_chromium_loads_pages_with_the_policy_in_force_and_nothing_refused(nginx
     assert problems == [] and failed == []
     assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("Vazirmatn")
     page.close()
+
+
+@pytest.mark.parametrize("base", ["/pishkhan", "pishkhan/", ""])
+def test_a_base_path_without_both_slashes_is_refused(tmp_path, base):
+    """Without the last slash, `location /pishkhan { alias …/; }` serves the folder above the site."""
+    from nginx_preview import site_config
+
+    with pytest.raises(ValueError):
+        site_config(tmp_path, 8080, base)
