@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from site_builder import pipeline  # noqa: E402
+from site_builder.assets import hashed_assets  # noqa: E402
 from site_builder.cache import BuildCache  # noqa: E402
 from site_builder.config import BuildOptions  # noqa: E402
 from site_builder.loader import scan  # noqa: E402
@@ -38,7 +39,8 @@ def floor(content_dir: Path, output: Path) -> tuple[float, int]:
     cache = BuildCache()
     read, content = pipeline.validated(options, scan(content_dir), lambda *_: None, cache)
     graph = pipeline.site_graph(options, read, content)
-    env = environment(options.templates_dir, graph)
+    assets = hashed_assets(pipeline.static_files(options.static_dir))
+    env = environment(options.templates_dir, graph, None, {source: asset.path for source, asset in assets.items()})
     offices = {(county.province, county.county): pipeline.offices_of(county, read, cache) for county in read.counties}
     routes = plan(graph)
     for province in content.provinces:

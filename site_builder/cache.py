@@ -73,6 +73,10 @@ class BuildCache:
         self.memory[key] = found
         return found
 
+    def remember(self, key: str, value: object) -> None:
+        """Keep a result in memory only: another process has written it to disk."""
+        self.memory[key] = value
+
     def put(self, key: str, value: object) -> None:
         """Keep a result; a cache folder that cannot be written only costs speed."""
         self.memory[key] = value

@@ -139,22 +139,36 @@ def read_counties(files: tuple[FoundFile, ...], catalogue: Catalogue, jobs: int,
     keys = [key_of(file.path, digest(file.data, facts[file.province], services)) if file.data is not None else None for file in files]
     reads: list[CountyRead | None] = [cache.get("county-" + key) if key else None for key in keys]
     missing = [index for index, read in enumerate(reads) if not isinstance(read, CountyRead)]
-    parsed = read_offices_files([files[index] for index in missing], jobs, cache)
-    for done, (index, file) in enumerate(zip(missing, parsed), start=1):
-        reads[index] = _check_county(files[index], keys[index], file, catalogue, cache)
-        progress("reading", len(files) - len(missing) + done, len(files))
+    global _READING
+    _READING = (catalogue, cache)  # inherited by forked workers, like _WORK below
+    try:
+        work = [(files[index], keys[index]) for index in missing]
+        for done, (index, (read, offices)) in enumerate(zip(missing, parallel_map(_read_county, work, jobs if len(missing) >= 16 else 1)), start=1):
+            reads[index] = read
+            if read.key:  # a worker kept both on disk; this process keeps them in memory
+                cache.remember("county-" + read.key, read)
+                cache.remember("offices-" + read.key, offices)
+            progress("reading", len(files) - len(missing) + done, len(files))
+    finally:
+        _READING = None
     progress("reading", len(files), len(files))
     return reads
 
 
-def _check_county(found: FoundFile, key: str | None, file: OfficesFile, catalogue: Catalogue, cache: BuildCache) -> CountyRead:
-    """Check one read offices file against its province and the catalogue; keep the result and the offices apart."""
+_READING: tuple | None = None
+
+
+def _read_county(work: tuple[FoundFile, str | None]) -> tuple[CountyRead, tuple[Office, ...]]:
+    """Read one offices file (its parse from the cache when kept) and check it against its province and the catalogue."""
+    found, key = work
+    catalogue, cache = _READING
+    [file] = read_offices_files([found], 1, cache)
     county = resolve_offices(file, catalogue.provinces.get(found.province), catalogue.services)
     read = CountyRead(found.path, found.province, found.county, key, county.codes, county.problems, count_offices(county.offices))
     if key:
         cache.put("county-" + key, read)
         cache.put("offices-" + key, county.offices)
-    return read
+    return read, county.offices
 
 
 def offices_of(county: CountyRead, read: ContentRead, cache: BuildCache) -> tuple[Office, ...]:
@@ -237,7 +251,7 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
     if not isinstance(previous, BuildRecord) or output_state(options.output_dir) != previous.inputs.hex():
         previous = None
     found = scan(options.content_dir)
-    templates, static = folder_digest(options.templates_dir), _static_files(options.static_dir)
+    templates, static = folder_digest(options.templates_dir), static_files(options.static_dir)
     inputs = _inputs_digest(options, found, templates, static)
     if previous is not None and previous.inputs == inputs and unchanged_output(options.output_dir, previous.files):
         return BuildReport(previous.pages, 0, previous.pages, 0, list(previous.problems))
@@ -292,7 +306,7 @@ def _inputs_digest(options: BuildOptions, found: ContentFiles, templates: bytes,
     return digest(files_digest(found.files), templates, *(part for name, data in static for part in (name.encode(), data)), CODE_VERSION, settings)
 
 
-def _static_files(static_dir: Path) -> list[tuple[str, bytes]]:
+def static_files(static_dir: Path) -> list[tuple[str, bytes]]:
     """Return the static files: their paths below static/ and their bytes."""
     if not static_dir.is_dir():
         return []

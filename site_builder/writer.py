@@ -106,6 +106,9 @@ class OutputUpdate:
         self.files: dict[str, tuple[str, int, int]] = {}  # the new output, once applied
         self.staged: set[str] = set()
         self.removed = 0
+        # With nothing to keep, the site is staged as a tree and the whole folder takes the
+        # output's place: a first build costs no move per page.
+        self.fresh = not self.previous and not any(_entries(self.output_dir) - {MARKER})
 
     def __enter__(self) -> OutputUpdate:
         self.output_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -117,7 +120,8 @@ class OutputUpdate:
             if exc_type is None:
                 self._apply()
         finally:
-            shutil.rmtree(self.stage, ignore_errors=True)
+            if self.stage is not None:
+                shutil.rmtree(self.stage, ignore_errors=True)
 
     def files_of(self, path: str) -> tuple[str, ...]:
         """Return the files a page or asset is published as: itself, and its gzip twin when precompressing."""
@@ -154,7 +158,12 @@ class OutputUpdate:
                 return _record(target, fingerprint), False
         except OSError:
             pass
-        (self.stage / _staged_name(path)).write_bytes(data)
+        if self.fresh:
+            staged = self.stage / safe_relative(path)
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            staged.write_bytes(data)
+        else:
+            (self.stage / _staged_name(path)).write_bytes(data)
         return FileRecord(fingerprint, len(data), 0), True
 
     def add(self, entries: list[Entry]) -> None:
@@ -165,6 +174,35 @@ class OutputUpdate:
                 self.staged.add(path)
 
     def _apply(self) -> None:
+        """Put the staged site in place: the whole tree for a first build, file by file otherwise."""
+        if self.fresh:
+            self._apply_tree()
+        else:
+            self._apply_files()
+
+    def _apply_tree(self) -> None:
+        """Rename the staged tree to the output folder (replacing it if it is empty), records and marker first."""
+        for path in self.staged:
+            stat = (self.stage / path).stat()
+            self.files[path] = FileRecord(self.files[path][0], stat.st_size, stat.st_mtime_ns)
+        (self.stage / MARKER).write_text(f"Built by the Pishkhan portal generator; updated in place by every build.\nstate: {self.state}\n")
+        os.chmod(self.stage, 0o755)
+        existed = self.output_dir.is_dir()
+        marker = (self.output_dir / MARKER).read_bytes() if (self.output_dir / MARKER).is_file() else None
+        if existed:
+            (self.output_dir / MARKER).unlink(missing_ok=True)
+            self.output_dir.rmdir()  # empty: nothing is lost; a folder someone filled meanwhile stops the build here
+        try:
+            _move(self.stage, self.output_dir)
+        except BaseException:
+            if existed:  # put the empty folder back as it was
+                self.output_dir.mkdir(exist_ok=True)
+                if marker is not None:
+                    (self.output_dir / MARKER).write_bytes(marker)
+            raise
+        self.stage = None  # it is the output now
+
+    def _apply_files(self) -> None:
         """Move the staged files into place and remove the files no page produces any more, undoing all of it on failure.
 
         A site being served while it is updated should never link what is not there: new assets
@@ -228,7 +266,7 @@ class OutputUpdate:
         """Move staged files into place, each old version to the backup, noting every step for a rollback."""
         for path in paths:
             target = self.output_dir / safe_relative(path)
-            self._make_folder(target.parent, created)
+            self._make_folder(target.parent, created, inside)  # folders made here lead nowhere else
             _check_inside(target.parent, self.output_dir, inside)
             moved.append((target, self._set_aside(target, backup / str(next(counter)))))
             _move(self.stage / _staged_name(path), target)
@@ -245,8 +283,8 @@ class OutputUpdate:
         return backup
 
     @staticmethod
-    def _make_folder(folder: Path, created: list[Path]) -> None:
-        """Make a folder and its missing parents, noting each one made."""
+    def _make_folder(folder: Path, created: list[Path], made: set[Path] | None = None) -> None:
+        """Make a folder and its missing parents, noting each one made (also in `made`, when given)."""
         missing = []
         while not folder.is_dir():
             missing.append(folder)
@@ -254,6 +292,8 @@ class OutputUpdate:
         for folder in reversed(missing):
             folder.mkdir()
             created.append(folder)
+            if made is not None:
+                made.add(folder)
 
 
 def _check_inside(folder: Path, root: Path, known: set[Path]) -> None:
@@ -281,6 +321,14 @@ def unchanged_output(output_dir: Path, files: dict[str, tuple[str, int, int]]) -
         if (stat.st_size, stat.st_mtime_ns) != record[1:]:
             return False
     return True
+
+
+def _entries(folder: Path) -> set[str]:
+    """Return the names in a folder; none when it does not exist."""
+    try:
+        return set(os.listdir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return set()
 
 
 def _staged_name(path: str) -> str:

@@ -14,10 +14,18 @@ import yaml
 
 from .errors import Mark, Problem
 
-try:
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml: slower, same nodes.
-    _Loader = yaml.SafeLoader
+_KIND_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq", yaml.MappingNode: "tag:yaml.org,2002:map"}
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # PyYAML built without libyaml: slower, same nodes
+    """libyaml's loader with no guessing of implicit tags.
+
+    Fields read each scalar's own text, so the regular expressions that guess ints, floats, dates
+    and booleans for every scalar would be wasted; a tag written on purpose still comes through.
+    """
+
+    def resolve(self, kind, value, implicit):
+        return _KIND_TAGS[kind]
 
 Node = yaml.Node
 ScalarNode = yaml.ScalarNode
@@ -163,6 +171,8 @@ def _syntax_problem(source: Source, exc: yaml.MarkedYAMLError) -> Problem:
 
 def _unsupported_features(source: Source, root: Node, text: str) -> list[Problem]:
     """Refuse aliases (a node reached twice) and custom tags, which would change values silently."""
+    if "!" not in text and "*" not in text:  # neither can be written without them: no need to walk every node
+        return []
     problems = []
     seen: set[int] = set()
     stack = [root]
