@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import sys
+import time
 from pathlib import Path
 
 def _code_version() -> bytes:
@@ -49,37 +51,74 @@ def key_of(path: Path, data: bytes) -> str:
     return digest.hexdigest()
 
 
+# An entry on disk that no build has used for this long is deleted: edits leave old ones behind.
+UNUSED_DAYS = 30
+
+
 class BuildCache:
-    """Results of reading files, by key: in memory, and on disk when given a folder."""
+    """Results of reading files, by key: in memory, and on disk when given a folder.
+
+    `trim`, after each build, keeps in memory only what that build used and deletes what no
+    build has used for UNUSED_DAYS from disk, so that neither serve's memory nor the folder grows
+    with every edit.
+    """
 
     def __init__(self, folder: Path | None = None):
         self.folder = folder
         self.memory: dict[str, object] = {}
+        self.used: set[str] = set()
 
     def get(self, key: str) -> object | None:
         """Return what was kept under a key, or None."""
         if key in self.memory:
+            self.used.add(key)
             return self.memory[key]
         if self.folder is None:
             return None
+        path = self.folder / f"{key}.pickle"
         try:
-            stored = (self.folder / f"{key}.pickle").read_bytes()
+            stored = path.read_bytes()
             checksum, payload = stored[:32], stored[32:]
             if hashlib.blake2b(payload, digest_size=32).digest() != checksum:
                 return None
             found = pickle.loads(payload)
+            os.utime(path)  # used now: trimming goes by the time of last use
         except Exception:  # missing, damaged or unreadable: read the file again instead
             return None
         self.memory[key] = found
+        self.used.add(key)
         return found
 
     def remember(self, key: str, value: object) -> None:
         """Keep a result in memory only: another process has written it to disk."""
         self.memory[key] = value
+        self.used.add(key)
+
+    def trim(self, keep: tuple[str, ...] = ()) -> None:
+        """Forget in memory what the last build did not use; delete from disk what none has used for UNUSED_DAYS.
+
+        `keep` names folders beside the entries that are in use (the compiled templates).
+        """
+        self.memory = {key: value for key, value in self.memory.items() if key in self.used}
+        self.used = set()
+        if self.folder is None:
+            return
+        too_old = time.time() - UNUSED_DAYS * 86400
+        try:
+            for entry in os.scandir(self.folder):
+                if entry.name in keep or entry.stat(follow_symlinks=False).st_mtime >= too_old:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                elif entry.name.endswith(".pickle") or entry.name.startswith("."):
+                    os.unlink(entry.path)
+        except OSError:  # a cache that cannot be trimmed only costs disk space
+            pass
 
     def put(self, key: str, value: object) -> None:
         """Keep a result; a cache folder that cannot be written only costs speed."""
         self.memory[key] = value
+        self.used.add(key)
         if self.folder is None:
             return
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)

@@ -280,6 +280,7 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
         written = render_all(routes, env, update, fingerprints, options.jobs, progress)
     pages = len(routes) + kept
     cache.put(record_key, BuildRecord(inputs, {path: tuple(record) for path, record in update.files.items()}, groups, pages, tuple(read.problems)))
+    cache.trim(keep=(compiled.name,) if compiled else ())
     return BuildReport(pages, written, pages - written, update.removed, read.problems)
 
 

@@ -481,3 +481,42 @@ def test_the_report_counts_pages_not_files_when_precompressing(site):
     assert f"built {pages} pages into output: 2 written, {int(pages) - 2} unchanged, 0 removed" in again.err
     next((site.root / "output").rglob("services/index.html.gz")).unlink()
     assert f"built {pages} pages into output: 1 written, " in site.run("build", "--jobs", "1", "--precompress").err
+
+
+def test_the_cache_forgets_what_no_build_has_used_for_a_month(site):
+    import os
+    import time
+
+    assert site.run("build", "--jobs", "1", "--cache", "cache").code == 0
+    cache = site.root / "cache"
+    month_ago = time.time() - 31 * 86400
+    stale = cache / ("0" * 40 + ".pickle")
+    stale.write_bytes(b"an entry of an edit long gone")
+    old_templates = cache / "templates-0000000000000000"
+    old_templates.mkdir()
+    for path in (stale, old_templates):
+        os.utime(path, (month_ago, month_ago))
+    in_use = sorted(p.name for p in cache.iterdir() if p not in (stale, old_templates))
+    for path in cache.iterdir():  # entries this content uses, last used a month ago too
+        if path not in (stale, old_templates):
+            os.utime(path, (month_ago, month_ago))
+    site.write("provinces/gilan/offices/rasht.yaml", TINY_RASHT_WITHOUT_PENDING)
+    assert site.run("build", "--jobs", "1", "--cache", "cache").code == 0
+    left = sorted(p.name for p in cache.iterdir())
+    assert stale.name not in left and old_templates.name not in left
+    assert [name for name in in_use if name.startswith("templates-")] == [name for name in left if name.startswith("templates-")]
+    assert len(left) >= len(in_use) - 3  # the edited file's old entries may go; what the build read stays
+
+
+def test_serve_keeps_in_memory_only_what_the_last_build_used(site):
+    from site_builder import pipeline
+    from site_builder.cache import BuildCache
+    from site_builder.config import BuildOptions
+
+    cache = BuildCache()  # as serve keeps one across rebuilds
+    options = BuildOptions(content_dir=site.content, output_dir=site.root / "output", today="1405/09/01")
+    pipeline.build(options, cache=cache)
+    for number in range(5):
+        site.write("provinces/gilan/offices/lahijan.yaml", f"- {{code: 1320000{number}, kind: rural, status: pending}}\n")
+        pipeline.build(options, cache=cache)
+    assert sum(key.startswith("county-") for key in cache.memory) == 2  # rasht's and the last lahijan's, not five
