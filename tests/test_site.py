@@ -195,3 +195,18 @@ def test_a_sub_path_base_url_prefixes_every_link(tmp_path):
                 assert value.startswith("/a/b/"), f"{path}: {value}"
             if tag == "link" and value.startswith("http"):
                 assert value.startswith("https://example.org/a/b/"), f"{path}: {value}"
+
+
+def test_every_page_describes_itself_for_link_previews(sample_site):
+    """Open Graph: a link shared in a messenger shows the page's own Persian title, description and address."""
+    import html
+
+    for page in sample_site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        meta = {name: html.unescape(value) for name, value in re.findall(r'<meta property="og:([a-z_]+)" content="([^"]*)">', text)}
+        title = html.unescape(re.search(r"<title>(.*?)</title>", text).group(1))
+        description = html.unescape(re.search(r'<meta name="description" content="([^"]*)">', text).group(1))
+        canonical = re.search(r'<link rel="canonical" href="([^"]+)">', text).group(1)
+        assert meta == {"type": "website", "locale": "fa_IR", "site_name": meta["site_name"], "title": title,
+                        "description": description, "url": canonical}, page
+        assert re.search("[\u0600-\u06ff]", title), page
