@@ -48,6 +48,7 @@ class FoundFile:
     province: str | None
     data: bytes | None
     problems: tuple[Problem, ...]  # why it cannot be read
+    digest: bytes                  # of the bytes, taken once: cache keys and the build's input digest are made of it
 
     @property
     def county(self) -> str:
@@ -95,7 +96,8 @@ def scan(content_dir: Path) -> ContentFiles:
 
     def add(path: Path, kind: str, stem: str, province: str | None = None) -> None:
         data, unreadable = read_bytes(Source(display_path(path)), path)
-        files.append(FoundFile(path, kind, stem, province, data, tuple(unreadable)))
+        digest = hashlib.blake2b(data, digest_size=20).digest() if data is not None else b"unreadable"
+        files.append(FoundFile(path, kind, stem, province, data, tuple(unreadable), digest))
 
     for name, kind in TOP_FILES.items():
         path = content_dir / name
@@ -130,16 +132,6 @@ def load(found: ContentFiles) -> RawContent:
         problems.extend(file.problems)
         problems.extend(met)
     return RawContent(tuple(files), tuple(problems))
-
-
-def files_digest(files: tuple[FoundFile, ...]) -> bytes:
-    """Return a digest of files' names and bytes: equal digests mean the same files were read."""
-    digest = hashlib.blake2b(digest_size=20)
-    for file in files:
-        name = file.path.as_posix().encode()
-        data = file.data if file.data is not None else b"\0unreadable"
-        digest.update(len(name).to_bytes(8, "little") + name + len(data).to_bytes(8, "little") + data)
-    return digest.digest()
 
 
 def read_bytes(source: Source, path: Path) -> tuple[bytes | None, list[Problem]]:

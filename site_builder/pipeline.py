@@ -15,12 +15,12 @@ from .cache import CODE_VERSION, BuildCache, key_of
 from .config import BuildOptions, apply_overrides, build_date
 from .errors import ContentError, Problem, UsageError
 from .fingerprint import Fingerprints, digest, folder_digest
-from .loader import ContentFiles, FoundFile, display_path, files_digest, load, parse_offices, scan
+from .loader import ContentFiles, FoundFile, display_path, load, parse_offices, scan
 from .models import Content, Office
 from .render import environment, render
 from .routes import HOME, Route, plan, plan_county, url_of
 from .site import OfficeCounts, SiteGraph, build_graph, count_offices
-from .validate import Catalogue, OfficesFile, ProvinceFacts, duplicate_codes, read_offices, resolve_offices, validate_catalogue
+from .validate import Catalogue, CountyOffices, OfficesFile, ProvinceFacts, duplicate_codes, read_offices, resolve_offices, validate_catalogue
 from .pickling import pickle_by_fields
 from .writer import Entry, OutputUpdate, check_output_folder, output_state, refuse_duplicates, unchanged_output
 
@@ -88,7 +88,7 @@ def check(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
 
 def read_content(found: ContentFiles, jobs: int, progress: Progress, cache: BuildCache) -> ContentRead:
     """Validate what scan found: the catalogue once per change to it, each offices file once per change to it or its province."""
-    catalogue_key = "catalogue-" + key_of(Path("content"), files_digest(found.others))
+    catalogue_key = "catalogue-" + key_of(Path("content"), _files_digest(found.others))
     catalogue = cache.get(catalogue_key)
     if not isinstance(catalogue, Catalogue):
         catalogue = validate_catalogue(load(found))
@@ -136,7 +136,7 @@ def read_counties(files: tuple[FoundFile, ...], catalogue: Catalogue, jobs: int,
     cache = cache if cache is not None else BuildCache()
     services = repr(tuple(catalogue.services)).encode()
     facts = {province: _facts_key(catalogue.provinces.get(province)) for province in {file.province for file in files}}
-    keys = [key_of(file.path, digest(file.data, facts[file.province], services)) if file.data is not None else None for file in files]
+    keys = [key_of(file.path, digest(file.digest, facts[file.province], services)) if file.data is not None else None for file in files]
     reads: list[CountyRead | None] = [cache.get("county-" + key) if key else None for key in keys]
     missing = [index for index, read in enumerate(reads) if not isinstance(read, CountyRead)]
     global _READING
@@ -159,11 +159,10 @@ _READING: tuple | None = None
 
 
 def _read_county(work: tuple[FoundFile, str | None]) -> tuple[CountyRead, tuple[Office, ...]]:
-    """Read one offices file (its parse from the cache when kept) and check it against its province and the catalogue."""
+    """Read and check one offices file; keep what every build needs of it and its offices apart."""
     found, key = work
     catalogue, cache = _READING
-    [file] = read_offices_files([found], 1, cache)
-    county = resolve_offices(file, catalogue.provinces.get(found.province), catalogue.services)
+    county = _check_offices_file(found, catalogue, cache)
     read = CountyRead(found.path, found.province, found.county, key, county.codes, county.problems, count_offices(county.offices))
     if key:
         cache.put("county-" + key, read)
@@ -175,25 +174,20 @@ def offices_of(county: CountyRead, read: ContentRead, cache: BuildCache) -> tupl
     """Return a county's offices, from the cache, or read again where the cache has lost them."""
     offices = cache.get("offices-" + county.key) if county.key else None
     if offices is None:
-        [file] = read_offices_files([next(found for found in read.found.offices if found.path == county.path)], 1, cache)
-        offices = resolve_offices(file, read.catalogue.provinces.get(county.province), read.catalogue.services).offices
+        found = next(found for found in read.found.offices if found.path == county.path)
+        offices = _check_offices_file(found, read.catalogue, cache).offices
     return offices
 
 
-def read_offices_files(files: list[FoundFile], jobs: int, cache: BuildCache) -> list[OfficesFile]:
-    """Read offices files on their own, in order: kept ones from the cache, the rest in parallel."""
-    keys = [key_of(file.path, file.data) if file.data is not None else None for file in files]
-    read: list[OfficesFile | None] = [cache.get(key) if key else None for key in keys]
-    missing = [index for index, file in enumerate(read) if file is None]
-    for index, file in zip(missing, parallel_map(_parse_and_read, [files[index] for index in missing], jobs if len(missing) >= 16 else 1)):
-        read[index] = file
-        if keys[index]:
-            cache.put(keys[index], file)
-    return read
-
-
-def _parse_and_read(file: FoundFile) -> OfficesFile:
-    return read_offices(parse_offices(file))
+def _check_offices_file(found: FoundFile, catalogue: Catalogue, cache: BuildCache) -> CountyOffices:
+    """Read one offices file (its parse from the cache when kept) and check it against its province and the catalogue."""
+    key = "parse-" + key_of(found.path, found.digest) if found.data is not None else None
+    file = cache.get(key) if key else None
+    if not isinstance(file, OfficesFile):
+        file = read_offices(parse_offices(found))
+        if key:
+            cache.put(key, file)
+    return resolve_offices(file, catalogue.provinces.get(found.province), catalogue.services)
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,10 +295,15 @@ def _page_groups(read: ContentRead, content: Content, graph: SiteGraph, fingerpr
                 graph, county, offices_of(county_read, read, cache) if county_read else ())
 
 
+def _files_digest(files: tuple[FoundFile, ...]) -> bytes:
+    """Return a digest of content files' names and bytes: equal digests mean the same files were read."""
+    return digest(*(part for file in files for part in (file.path.as_posix().encode(), file.digest)))
+
+
 def _inputs_digest(options: BuildOptions, found: ContentFiles, templates: bytes, static: list[tuple[str, bytes]]) -> bytes:
     """Return a digest of everything a build reads: equal digests give equal sites."""
     settings = repr((str(options.base_url), str(build_date(options)), options.strict, options.precompress, found.problems)).encode()
-    return digest(files_digest(found.files), templates, *(part for name, data in static for part in (name.encode(), data)), CODE_VERSION, settings)
+    return digest(_files_digest(found.files), templates, *(part for name, data in static for part in (name.encode(), data)), CODE_VERSION, settings)
 
 
 def static_files(static_dir: Path) -> list[tuple[str, bytes]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,13 @@ def require(available: bool, what: str, how: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(message)
     pytest.skip(message)
+
+
+def free_port() -> int:
+    """Return a loopback port nothing listens on, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def chromium_path() -> str | None:

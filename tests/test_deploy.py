@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gzip
 import re
-import socket
 import subprocess
 import sys
 import urllib.error
@@ -16,19 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLE_TODAY, require
+from conftest import ROOT, SAMPLE_TODAY, free_port, require
 from site_builder.cli import main
 
 sys.path.insert(0, str(ROOT / "deploy"))
 from nginx_preview import nginx_path, nginx_serving  # noqa: E402
 
 BASES = ["/", "/a/b/"]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module", params=BASES, ids=["root", "sub-path"])
@@ -93,18 +86,10 @@ def test_precompressed_twins_are_sent_to_browsers_that_accept_gzip(nginx_site):
     assert body == (output / "services/index.html").read_bytes()
 
 
-@pytest.mark.parametrize("path", [".pishkhan-output", "index.html.gz", "static/", "static/fonts/"])
-def test_the_marker_the_twins_and_folders_are_not_served(nginx_site, path):
+@pytest.mark.parametrize("path", ["offices/99999999/", ".pishkhan-output", "index.html.gz", "static/", "static/fonts/"])
+def test_a_missing_page_the_marker_the_twins_and_folders_get_the_site_404_page_with_the_same_headers(nginx_site, path):
     url, output = nginx_site
     status, headers, body = fetch(url + path)
-    assert status == 404
-    assert body == (output / "404.html").read_bytes()
-    assert all(name in headers for name in SECURITY_HEADERS)
-
-
-def test_a_missing_page_gets_the_site_404_page_with_the_same_headers(nginx_site):
-    url, output = nginx_site
-    status, headers, body = fetch(url + "offices/99999999/")
     assert status == 404
     assert body == (output / "404.html").read_bytes()
     assert all(name in headers for name in SECURITY_HEADERS)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -13,16 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLE_TODAY
+from conftest import ROOT, SAMPLE_TODAY, free_port
 
 RASHT = Path("content/provinces/gilan/offices/rasht.yaml")
 OFFICE = "offices/13101001/"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
