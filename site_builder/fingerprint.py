@@ -69,6 +69,10 @@ class Fingerprints:
         """Return one fingerprint for the site's own pages, which show the content but the offices, and the counts of the offices."""
         return digest(self.shared, b"site", _canonical((self.graph.content, self.graph.counts))).hex()
 
+    def of_data(self, county_keys: list[str]) -> str:
+        """Return one fingerprint for the open-data files, from the keys of each county's rows, the content and the counts."""
+        return digest(self.shared, b"data", _canonical((self.graph.content, self.graph.counts)), *(key.encode() for key in county_keys)).hex()
+
     def of_county(self, county: County, source: bytes) -> str:
         """Return one fingerprint for a county's page and its offices' pages, from the key of what was read for them.
 

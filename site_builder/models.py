@@ -14,6 +14,7 @@ KINDS = ("urban", "rural", "police10", "kargozari")
 STATUSES = ("active", "inactive", "under_review", "revoked", "pending")
 HOLDER_TYPES = ("person", "company")
 DAYS = ("sat", "sun", "mon", "tue", "wed", "thu", "fri")
+DATA_LICENSES = ("CC-BY-4.0", "CC0-1.0", "ODbL-1.0")  # licenses the open data may be published under
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +203,7 @@ class SiteSettings:
     tariff_year: int
     complaints_line: str
     office_quota: int = 3000
+    data_license: str = "CC-BY-4.0"
     sample: bool = False
     title_en: str | None = None
     description: str | None = None

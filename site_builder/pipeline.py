@@ -17,6 +17,7 @@ from .errors import ContentError, Problem, UsageError
 from .fingerprint import Fingerprints, digest, folder_digest
 from .loader import ContentFiles, FoundFile, display_path, load, parse_offices, scan
 from .models import Content, Office
+from .opendata import CountyData, county_data, data_files
 from .render import environment, render
 from .routes import HOME, Route, plan, plan_county, url_of
 from .site import OfficeCounts, SiteGraph, build_graph, count_offices
@@ -265,7 +266,17 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
             planned = planner()
             routes += planned
             groups[group] = (fingerprint, tuple(file for route in planned for file in update.files_of(route.output_file)), len(planned))
-        refuse_duplicates([route.output_file for route in routes] + [asset.path for asset in assets.values()])
+        data = _data_group(read, content, graph, fingerprints, cache)
+        old = previous.groups.get(data.name) if previous else None
+        if old is not None and old[0] == data.fingerprint and unchanged_output(options.output_dir, {file: previous.files[file] for file in old[1]}):
+            update.add([(file, previous.files[file], False) for file in old[1]])
+            groups[data.name], published = old, []
+        else:
+            published = data.files()
+            groups[data.name] = (data.fingerprint, tuple(file for path, _ in published for file in update.files_of(path)), 0)
+        refuse_duplicates([route.output_file for route in routes] + [asset.path for asset in assets.values()] + [path for path, _ in published])
+        for path, body in published:  # the group's fingerprint stands for each file: digesting 40 MB would cost more
+            update.add(update.keep(path, data.fingerprint) or update.write(path, body, data.fingerprint))
         for asset in assets.values():
             fingerprint = digest(asset.data).hex()
             update.add(update.keep(asset.path, fingerprint) or update.write(asset.path, asset.data, fingerprint))
@@ -293,6 +304,38 @@ def _page_groups(read: ContentRead, content: Content, graph: SiteGraph, fingerpr
             fingerprint = fingerprints.of_county(county, county_read.key.encode() if county_read and county_read.key else b"")
             yield url_of(county), fingerprint, lambda county=county, county_read=county_read: plan_county(
                 graph, county, offices_of(county_read, read, cache) if county_read else ())
+
+
+@dataclass(frozen=True, slots=True)
+class DataGroup:
+    """The open-data files: one fingerprint for all, and how to make them."""
+
+    name: str
+    fingerprint: str
+    files: Callable[[], list[tuple[str, bytes]]]
+
+
+def _data_group(read: ContentRead, content: Content, graph: SiteGraph, fingerprints: Fingerprints, cache: BuildCache) -> DataGroup:
+    """Return the open data's group: each county's rows are serialised once per change to the county and kept in the cache."""
+    base_url = content.settings.base_url
+    counties = []
+    for county_read in read.counties:
+        province = graph.province_by_id[county_read.province]
+        county = next(county for county in province.counties if county.id == county_read.county)
+        names = repr((province.name, county.name, base_url)).encode()  # the rows show them; the county's key leaves them out
+        counties.append((county_read, province, county, "data-" + key_of(county_read.path, digest((county_read.key or "").encode(), names))))
+
+    def files() -> list[tuple[str, bytes]]:
+        serialised = []
+        for county_read, province, county, key in counties:
+            found = cache.get(key)
+            if not isinstance(found, CountyData):
+                found = county_data(province, county, offices_of(county_read, read, cache), base_url)
+                cache.put(key, found)
+            serialised.append(found)
+        return data_files(graph, serialised)
+
+    return DataGroup("data/", fingerprints.of_data([key for *_, key in counties]), files)
 
 
 def _files_digest(files: tuple[FoundFile, ...]) -> bytes:

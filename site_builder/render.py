@@ -14,6 +14,7 @@ from xml.etree.ElementTree import Element
 
 import markdown
 import nh3
+import segno
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError, pass_context, select_autoescape
 from markdown.extensions import Extension
@@ -49,6 +50,11 @@ def format_number(value: int) -> str:
     return persian_digits(format_decimal(value, locale="fa", numbering_system="default"))
 
 
+def format_fraction(value: float) -> str:
+    """Return a number with two decimals, Persian digits and separators: ۱٫۲۵."""
+    return persian_digits(format_decimal(value, format="#,##0.00", locale="fa", numbering_system="default"))
+
+
 def format_rial(value: int) -> str:
     """Return an amount in Rials as citizens read it: ۱٬۲۵۰٬۰۰۰ ریال."""
     return f"{format_number(value)} ریال"
@@ -57,6 +63,11 @@ def format_rial(value: int) -> str:
 def format_date(value: JalaliDate) -> str:
     """Return a Solar Hijri date as ۱۴۰۵/۰۹/۰۱."""
     return persian_digits(f"{value.year:04d}/{value.month:02d}/{value.day:02d}")
+
+
+def atom_date(value: JalaliDate) -> Latin:
+    """Return the start of a Solar Hijri day in Tehran as an RFC 3339 date-time, for feeds."""
+    return Latin(value.to_gregorian().isoformat() + "T00:00:00+03:30")
 
 
 def iso_date(value: JalaliDate) -> Latin:
@@ -92,6 +103,17 @@ class PersianDigits(Extension):
         md.treeprocessors.register(_PersianDigitsInText(md), "persian_digits", 0)
 
 
+@lru_cache(maxsize=1024)
+def qr_code(url: str, title: str) -> Markup:
+    """Return an inline SVG QR code of a URL that phones read off a printed board.
+
+    The mask is fixed: letting segno score all eight masks costs five times as much, 4 ms a code,
+    and any mask is valid (the tests decode a printed board with zbar).
+    """
+    svg = segno.make_qr(url, error="m", mask=2).svg_inline(title=title, svgclass="qr-code", lineclass=None, omitsize=True)
+    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
+
+
 def render_markdown(text: str) -> Markup:
     """Render an editor's Markdown to HTML that can hold no script, event handler or javascript: link."""
     html = markdown.markdown(text, extensions=["tables", PersianDigits()], output_format="html")
@@ -118,16 +140,21 @@ def environment(templates: Path, graph: SiteGraph, compiled: Path | None = None,
     root = base_path(settings.base_url)
     env.filters.update(
         number=format_number,
+        decimal=format_fraction,
+        coord=lambda value: Latin(f"{value:.1f}"),  # an SVG coordinate
         rial=format_rial,
         jdate=format_date,
         isodate=iso_date,
+        atomdate=atom_date,
         markdown=render_markdown,
         latin=Latin,
+        qr_code=qr_code,
         url=lambda target: Latin(root + url_of(target)),
         # pass_context keeps Jinja from folding {{ "site.css"|asset }} into the compiled template,
         # which the bytecode cache would keep after the stylesheet's name changed.
         asset=pass_context(lambda context, source: Latin(root + _published(assets or {}, source))),
         absolute=lambda target: Latin(settings.base_url + url_of(target)),
+        page_url=lambda path: Latin(settings.base_url + path),
         office_data=lambda office, name: structured.office_data(
             office, graph.province_by_id[office.province_id], graph.hours_of(office), name, settings.base_url + url_of(office)
         ),

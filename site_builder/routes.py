@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .models import Agency, County, NewsItem, Office, Page, Province, Service, Tariff
-from .site import SiteGraph, reach
+from .opendata import LICENSES, TABLES
+from .site import ProvinceCoverage, SiteGraph, coverage, reach
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,8 @@ def url_of(target: object) -> str:
             return f"agencies/{target.id}/"
         case Tariff():
             return f"tariffs/{target.year}/"
+        case ProvinceCoverage():
+            return f"stats/{target.province.id}/"
     raise TypeError(f"no page for {type(target).__name__}")
 
 
@@ -73,9 +77,26 @@ def plan(graph: SiteGraph) -> list[Route]:
     routes.append(Route("news/", "news_index.html", {"news": content.news}))
     for item in content.news:
         routes.append(Route(url_of(item), "news.html", {"item": item}))
+    routes.append(Route("data/", "data.html", {"tables": TABLES, "license": LICENSES[content.settings.data_license]}))
+    national = coverage(graph)
+    routes.append(Route("stats/", "stats.html", {"national": national}))
+    for measured in national.provinces:
+        routes.append(Route(url_of(measured), "stats_province.html", {"measured": measured}))
+    routes.append(Route("feed.xml", "feed.xml", {"news": content.news}))
+    routes.append(Route("sitemap.xml", "sitemap.xml", {"pages": tuple(_sitemap(graph, routes))}))
     routes.append(Route("404.html", "404.html"))
     routes.append(Route("robots.txt", "robots.txt"))
     return routes
+
+
+def _sitemap(graph: SiteGraph, routes: list[Route]) -> Iterator[str]:
+    """Yield the path of every page crawlers should index: the site's, the counties' and the offices' (not the boards, which repeat them)."""
+    yield from (route.path for route in routes if route.path == "" or route.path.endswith("/"))
+    for province in graph.provinces:
+        for county in province.counties:
+            yield url_of(county)
+            counts = graph.counts.get((province.id, county.id))
+            yield from (f"offices/{code}/" for code in (counts.codes if counts else ()))
 
 
 def plan_county(graph: SiteGraph, county: County, offices: tuple[Office, ...]) -> list[Route]:
@@ -85,4 +106,5 @@ def plan_county(graph: SiteGraph, county: County, offices: tuple[Office, ...]) -
     routes = [Route(url_of(county), "county.html", {"province": province, "summary": summary, **graph.county_pages(offices)})]
     for office in offices:
         routes.append(Route(url_of(office), "office.html", {"office": office, "province": province, "county": county}))
+        routes.append(Route(url_of(office) + "board/", "board.html", {"office": office, "province": province, "county": county}))
     return routes

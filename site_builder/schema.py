@@ -6,7 +6,7 @@ from .fields import (
     BaseUrl, Boolean, Choice, Decimal, Digits, Either, Email, Integer, JalaliDateField, ListOf, MapOf,
     Phone, Record, Slug, Text, Time, Url,
 )
-from .models import DAYS, HOLDER_TYPES, KINDS, STATUSES
+from .models import DATA_LICENSES, DAYS, HOLDER_TYPES, KINDS, STATUSES
 
 MAX_FEE = 10**12  # a trillion Rials: far above any counter fee, far below what formatting cannot handle
 LANGUAGES = ("fa", "en")
@@ -35,6 +35,7 @@ SITE = Record(
         "tariff_year": Integer("Solar Hijri year of the tariff in force", minimum=1300, maximum=1499),
         "complaints_line": Digits("the complaints phone line, 195", min_length=3, max_length=11),
         "office_quota": Integer("urban residents per office in the placement quota", minimum=1),
+        "data_license": Choice(DATA_LICENSES, noun="data license", description="license of the open data under /data/ (default CC-BY-4.0)"),
         "sample": Boolean("true when the content is a sample, to show a banner"),
     },
     required=("title", "base_url", "languages", "tariff_year", "complaints_line"),

@@ -16,22 +16,37 @@ EXPIRY_WARNING_DAYS = 90
 
 @dataclass(frozen=True, slots=True)
 class OfficeCounts:
-    """A county's offices counted: all, by kind, by status, and how many active ones offer each service."""
+    """A county's offices counted, and their codes: what the site's own pages need of them, without every office."""
 
     offices: int
     by_kind: dict[str, int]
     by_status: dict[str, int]
     active_by_service: dict[str, int]
+    active_by_kind: dict[str, int]
+    active_by_city: dict[str, int]      # active offices by the name of their city
+    license_expiries: dict[int, int]    # licenses in force (the office not revoked) by expiry date, a Gregorian ordinal
+    services_offered: int               # services offered by all active offices together
+    codes: tuple[str, ...]              # in code order
 
 
 def count_offices(offices: tuple[Office, ...]) -> OfficeCounts:
     """Count one county's offices; the site graph is built from these counts, not from every office."""
+    active = [office for office in offices if office.status == "active"]
     active_by_service: Counter[str] = Counter()
-    for office in offices:
-        if office.status == "active":
-            active_by_service.update(office.services)
+    for office in active:
+        active_by_service.update(office.services)
+    # Counted by date rather than as expired/expiring: the build date may change while this stays cached.
+    expiries = Counter(office.license.expires.to_gregorian().toordinal() for office in offices if office.license and office.status != "revoked")
     return OfficeCounts(
-        len(offices), counted((o.kind for o in offices), KINDS), counted((o.status for o in offices), STATUSES), dict(sorted(active_by_service.items()))
+        offices=len(offices),
+        by_kind=counted((o.kind for o in offices), KINDS),
+        by_status=counted((o.status for o in offices), STATUSES),
+        active_by_service=dict(sorted(active_by_service.items())),
+        active_by_kind=counted((o.kind for o in active), KINDS),
+        active_by_city=dict(sorted(Counter(o.city for o in active if o.city).items())),
+        license_expiries=dict(sorted(expiries.items())),
+        services_offered=sum(len(o.services) for o in active),
+        codes=tuple(sorted(office.code for office in offices)),
     )
 
 
@@ -141,6 +156,118 @@ class SiteGraph:
         return "expiring" if days_left <= EXPIRY_WARNING_DAYS else "valid"
 
 
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """An area's offices (a county's, a province's or the country's): kinds, statuses, the urban quota, licenses, services."""
+
+    offices: int
+    by_kind: dict[str, int]
+    by_status: dict[str, int]
+    active_by_kind: dict[str, int]
+    urban_population: int
+    quota: int              # urban residents per urban office, as the directorates plan placement
+    expired: int            # licenses past their expiry on the build date, of offices not revoked
+    expiring: int           # licenses that expire within 90 days of the build date
+    services_offered: int   # by all active offices together
+
+    @property
+    def active(self) -> int:
+        return sum(self.active_by_kind.values())
+
+    @property
+    def active_urban(self) -> int:
+        return self.active_by_kind.get("urban", 0)
+
+    @property
+    def urban_per_quota(self) -> float | None:
+        """Return active urban offices per `quota` urban residents (1 meets the quota), or None without urban residents."""
+        return self.active_urban * self.quota / self.urban_population if self.urban_population else None
+
+    @property
+    def urban_needed(self) -> int:
+        """Return how many urban offices the quota asks for."""
+        return -(-self.urban_population // self.quota)
+
+    @property
+    def urban_shortfall(self) -> int:
+        return max(0, self.urban_needed - self.active_urban)
+
+    @property
+    def services_per_office(self) -> float | None:
+        """Return the mean number of services an active office offers, or None without active offices."""
+        return self.services_offered / self.active if self.active else None
+
+
+@dataclass(frozen=True, slots=True)
+class ProvinceCoverage:
+    """A province's coverage, and its counties' in Persian order, with the places that have no active office."""
+
+    province: Province
+    coverage: Coverage
+    counties: tuple[tuple[County, Coverage], ...]
+    counties_without_office: tuple[County, ...]                  # no active office at all
+    cities_without_office: tuple[tuple[County, tuple[str, ...]], ...]  # each county's cities with no active office in them
+
+    @property
+    def rows(self) -> tuple[tuple[str, County, Coverage], ...]:
+        """Return each county as its name, its page and its coverage: what the charts and tables list."""
+        return tuple((county.name, county, measured) for county, measured in self.counties)
+
+
+@dataclass(frozen=True, slots=True)
+class NationalCoverage:
+    """The country's coverage and each province's, in Persian order."""
+
+    coverage: Coverage
+    provinces: tuple[ProvinceCoverage, ...]
+
+    @property
+    def rows(self) -> tuple[tuple[str, ProvinceCoverage, Coverage], ...]:
+        """Return each province as its name, its statistics page and its coverage: what the charts and tables list."""
+        return tuple((measured.province.name, measured, measured.coverage) for measured in self.provinces)
+
+    @property
+    def counties_without_office(self) -> tuple[tuple[Province, County], ...]:
+        return tuple((measured.province, county) for measured in self.provinces for county in measured.counties_without_office)
+
+
+def coverage(graph: SiteGraph) -> NationalCoverage:
+    """Measure every county, province and the country against the quota on the build date."""
+    quota, today = graph.content.settings.office_quota, graph.today.to_gregorian().toordinal()
+    none = count_offices(())
+
+    def measure(counts: list[OfficeCounts], urban_population: int) -> Coverage:
+        expiries = [(expires, offices) for found in counts for expires, offices in found.license_expiries.items()]
+        return Coverage(
+            offices=sum(found.offices for found in counts),
+            by_kind=_summed((found.by_kind for found in counts), KINDS),
+            by_status=_summed((found.by_status for found in counts), STATUSES),
+            active_by_kind=_summed((found.active_by_kind for found in counts), KINDS),
+            urban_population=urban_population,
+            quota=quota,
+            expired=sum(offices for expires, offices in expiries if expires < today),
+            expiring=sum(offices for expires, offices in expiries if today <= expires <= today + EXPIRY_WARNING_DAYS),
+            services_offered=sum(found.services_offered for found in counts),
+        )
+
+    provinces, every_county = [], []
+    for province in graph.provinces:
+        counties = sorted(province.counties, key=lambda county: sort_key(county.name))
+        found = {county.id: graph.counts.get((province.id, county.id), none) for county in counties}
+        every_county += found.values()
+        provinces.append(ProvinceCoverage(
+            province=province,
+            coverage=measure(list(found.values()), sum(county.urban_population for county in counties)),
+            counties=tuple((county, measure([found[county.id]], county.urban_population)) for county in counties),
+            counties_without_office=tuple(county for county in counties if not found[county.id].active_by_kind),
+            cities_without_office=tuple(
+                (county, missing) for county in counties
+                if (missing := tuple(city for city in county.cities if not found[county.id].active_by_city.get(city)))
+            ),
+        ))
+    return NationalCoverage(measure(every_county, sum(p.coverage.urban_population for p in provinces)), tuple(provinces))
+
+
 def counted(values, order: tuple[str, ...]) -> dict[str, int]:
     """Count values, keyed in a fixed order, leaving out what does not occur."""
     counts = Counter(values)
@@ -209,4 +336,4 @@ def reach(graph: SiteGraph) -> dict[str, tuple[ProvinceReach, ...]]:
     return {service.id: tuple(places.get(service.id, ())) for service in graph.content.services}
 
 
-pickle_by_fields(OfficeCounts, CountySummary, ProvinceReach, FeeInYear, Figures)
+pickle_by_fields(OfficeCounts, CountySummary, ProvinceReach, FeeInYear, Figures, Coverage, ProvinceCoverage, NationalCoverage)

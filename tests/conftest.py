@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import socket
 import textwrap
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -198,23 +202,28 @@ def site(tmp_path, monkeypatch, capsys):
     return built
 
 
-@pytest.fixture(scope="session")
-def served_sample(sample_site):
-    """The sample build served over HTTP on a loopback port; stopped when the tests end."""
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
+@contextmanager
+def serving(directory: Path):
+    """Serve a folder over HTTP on a loopback port while the block runs; yield its root URL."""
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(sample_site)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def served_sample(sample_site):
+    """The sample build served over HTTP on a loopback port; stopped when the tests end."""
+    with serving(sample_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

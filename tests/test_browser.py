@@ -16,6 +16,7 @@ PAGES = {
     "province": "provinces/gilan/",
     "county": "provinces/gilan/rasht/",
     "office": "offices/13101001/",
+    "board": "offices/13101001/board/",
     "services": "services/",
     "service": "services/post-registered-letter/",
     "agency": "agencies/post/",
@@ -23,6 +24,9 @@ PAGES = {
     "page": "about/",
     "news-index": "news/",
     "news": "news/1405-08-20-north-khorasan-memoranda/",
+    "stats": "stats/",
+    "stats-province": "stats/gilan/",
+    "data": "data/",
     "not-found": "404.html",
 }
 WIDTHS = {"phone": 390, "desktop": 1280}

@@ -15,6 +15,7 @@ from htmlscan import URL_ATTRIBUTES, html_pages, scan
 from site_builder import pipeline
 from site_builder.cli import main
 from site_builder.config import BuildOptions
+from site_builder.opendata import LICENSES
 from site_builder.persian import parse_jalali, sort_key
 
 LATIN_DIGIT = re.compile(r"[0-9]")
@@ -45,13 +46,15 @@ def test_every_page_type_is_built(sample_site, content, offices):
     expected = ["", "services/", "tariffs/", "tariffs/1404/", "tariffs/1405/", "news/"]
     expected += [f"provinces/{p.id}/" for p in content.provinces]
     expected += [f"provinces/{p.id}/{c.id}/" for p in content.provinces for c in p.counties]
-    expected += [f"offices/{o.code}/" for o in offices]
+    expected += [f"offices/{o.code}/" for o in offices] + [f"offices/{o.code}/board/" for o in offices]
     expected += [f"services/{s.id}/" for s in content.services]
     expected += [f"agencies/{a.id}/" for a in content.agencies]
     expected += [f"{page.slug}/" for page in content.pages] + [f"news/{n.slug}/" for n in content.news]
+    expected += ["stats/", "data/"] + [f"stats/{p.id}/" for p in content.provinces]
     missing = [url for url in expected if not (sample_site / url / "index.html").is_file()]
     assert missing == []
-    assert (sample_site / "404.html").is_file() and (sample_site / "robots.txt").is_file()
+    for name in ("404.html", "robots.txt", "sitemap.xml", "feed.xml", "data/datapackage.json", "data/offices.csv", "data/offices.json"):
+        assert (sample_site / name).is_file(), name
     assert len(html_pages(sample_site)) == len(expected) + 1
 
 
@@ -82,7 +85,7 @@ def test_phone_links_dial_the_number_and_show_it_left_to_right(sample_site, cont
 
 
 def test_no_request_leaves_the_site(sample_site, content):
-    outbound = {a.website for a in content.agencies if a.website}
+    outbound = {a.website for a in content.agencies if a.website} | {path for _, path in LICENSES.values()}
     for province in content.provinces:
         outbound |= {province.directorate.website, province.directorate.complaints_url} - {None}
     for text in [page.body for page in content.pages] + [item.body for item in content.news]:

@@ -1,0 +1,260 @@
+"""Open data: the offices, license holders, services and tariffs as CSV and JSON, described by a Frictionless Data Package.
+
+The offices and license holders are serialised county by county (`county_data`), so that a
+build that changed one county serialises one county and joins the rest as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from persiantools.jdatetime import JalaliDate
+
+from .models import County, Office, Province
+from .pickling import pickle_by_fields
+from .site import SiteGraph
+
+FOLDER = "data/"
+LICENSES = {
+    "CC-BY-4.0": ("Creative Commons Attribution 4.0", "https://creativecommons.org/licenses/by/4.0/"),
+    "CC0-1.0": ("Creative Commons Zero 1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),
+    "ODbL-1.0": ("Open Data Commons Open Database License 1.0", "https://opendatacommons.org/licenses/odbl/1-0/"),
+}
+KIND_NAMES = {"urban": "شهری", "rural": "روستایی", "police10": "پلیس +10", "kargozari": "کارگزاری"}
+STATUS_NAMES = {"active": "فعال", "inactive": "غیرفعال", "under_review": "در حال بررسی", "revoked": "ابطال‌شده", "pending": "در انتظار صدور پروانه"}
+HOLDER_NAMES = {"person": "شخص حقیقی", "company": "شخص حقوقی"}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column of a table: its name, its Table Schema type and what it holds, in Persian."""
+
+    name: str
+    type: str  # string | integer | number | boolean | date
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A published table, written as `<name>.csv` and `<name>.json`."""
+
+    name: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[tuple[str, str, str], ...] = ()  # column, table, its column
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+
+def _columns(*specs: str) -> tuple[Column, ...]:
+    """Read columns written as 'name:type:title'."""
+    return tuple(Column(*spec.split(":", 2)) for spec in specs)
+
+
+_PLACE = ("province_id:string:شناسه استان", "province:string:استان", "county_id:string:شناسه شهرستان", "county:string:شهرستان")
+_LICENSE = (
+    "license_number:string:شماره پروانه", "license_holder:string:دارنده پروانه", "license_holder_type:string:نوع دارنده پروانه (person: حقیقی، company: حقوقی)",
+    "license_issued:string:تاریخ صدور (خورشیدی)", "license_issued_gregorian:date:تاریخ صدور (میلادی)",
+    "license_expires:string:تاریخ انقضا (خورشیدی)", "license_expires_gregorian:date:تاریخ انقضا (میلادی)",
+)
+OFFICES = Table(
+    "offices", "دفاتر", "همه دفاتر پیشخوان، پلیس +10 و کارگزاری‌ها با وضعیت، نشانی و پروانه هر دفتر.",
+    _columns(
+        "code:string:کد دفتر", "name:string:نام دفتر", "kind:string:نوع دفتر (urban، rural، police10، kargozari)", "kind_fa:string:نوع دفتر به فارسی",
+        "status:string:وضعیت (active، inactive، under_review، revoked، pending)", "status_fa:string:وضعیت به فارسی", *_PLACE,
+        "city:string:شهر", "village:string:روستا", "address:string:نشانی", "postal_code:string:کد پستی", "phone:string:تلفن",
+        "latitude:number:عرض جغرافیایی", "longitude:number:طول جغرافیایی", *_LICENSE,
+        "services_count:integer:شمار خدمات", "services:string:شناسه خدمات دفتر، جداشده با فاصله", "url:string:صفحه دفتر در درگاه",
+    ),
+    ("code",),
+)
+LICENSE_HOLDERS = Table(
+    "license-holders", "دارندگان پروانه دفاتر فعال", "دارندگان پروانه دفاتر فعال به تفکیک استان و شهرستان، چنان‌که ادارات کل ارتباطات استان‌ها منتشر می‌کنند.",
+    _columns(*_PLACE, "office_code:string:کد دفتر", "kind:string:نوع دفتر", "kind_fa:string:نوع دفتر به فارسی", *_LICENSE, "url:string:صفحه دفتر در درگاه"),
+    ("office_code",),
+    (("office_code", "offices", "code"),),
+)
+SERVICES = Table(
+    "services", "خدمات", "فهرست خدمات دفاتر با دستگاه خدمات‌دهنده، تعرفه سال جاری و شمار دفاتر فعالی که هر خدمت را ارائه می‌کنند.",
+    _columns(
+        "id:string:شناسه خدمت", "name:string:نام خدمت", "name_en:string:نام انگلیسی", "agency_id:string:شناسه دستگاه", "agency:string:دستگاه خدمات‌دهنده",
+        "specialised:boolean:خدمت تخصصی", "documents:string:مدارک لازم، جداشده با « | »",
+        "fee_urban:integer:تعرفه دفاتر شهری در سال جاری (ریال)", "fee_rural:integer:تعرفه دفاتر روستایی در سال جاری (ریال)",
+        "active_offices:integer:شمار دفاتر فعالی که این خدمت را ارائه می‌کنند", "url:string:صفحه خدمت در درگاه",
+    ),
+    ("id",),
+)
+TARIFFS = Table(
+    "tariffs", "تعرفه‌ها", "تعرفه هر خدمت در هر سال، برای دفاتر شهری و روستایی، همراه با تاریخ اجرا و مصوبه.",
+    _columns(
+        "year:integer:سال", "effective:string:تاریخ اجرا (خورشیدی)", "effective_gregorian:date:تاریخ اجرا (میلادی)", "approval:string:مصوبه",
+        "service_id:string:شناسه خدمت", "service:string:خدمت", "fee_urban:integer:تعرفه دفاتر شهری (ریال)", "fee_rural:integer:تعرفه دفاتر روستایی (ریال)",
+    ),
+    ("year", "service_id"),
+    (("service_id", "services", "id"),),
+)
+TABLES = (OFFICES, LICENSE_HOLDERS, SERVICES, TARIFFS)
+
+
+@dataclass(frozen=True, slots=True)
+class Serialised:
+    """Some rows of a table, as CSV lines and as JSON objects separated by commas."""
+
+    csv: str
+    json: str
+    rows: int
+
+
+@dataclass(frozen=True, slots=True)
+class CountyData:
+    """One county's rows of the offices and license-holders tables."""
+
+    offices: Serialised
+    license_holders: Serialised
+
+
+def county_data(province: Province, county: County, offices: Iterable[Office], base_url: str) -> CountyData:
+    """Serialise one county's offices and its active offices' license holders, in code order."""
+    offices = sorted(offices, key=lambda office: office.code)
+    place = (province.id, province.name, county.id, county.name)
+    office_rows = [_office_row(office, place, base_url) for office in offices]
+    holder_rows = [
+        (*place, office.code, office.kind, KIND_NAMES[office.kind], *_license(office), f"{base_url}offices/{office.code}/")
+        for office in offices if office.status == "active" and office.license
+    ]
+    return CountyData(_serialise(OFFICES, office_rows), _serialise(LICENSE_HOLDERS, holder_rows))
+
+
+def _office_row(office: Office, place: tuple, base_url: str) -> tuple:
+    location = office.location
+    return (
+        office.code, office.name, office.kind, KIND_NAMES[office.kind], office.status, STATUS_NAMES[office.status], *place,
+        office.city, office.village, office.address, office.postal_code, office.phone,
+        location.lat if location else None, location.lon if location else None, *_license(office),
+        len(office.services), " ".join(office.services), f"{base_url}offices/{office.code}/",
+    )
+
+
+def _license(office: Office) -> tuple:
+    license = office.license
+    if license is None:
+        return (None,) * 7
+    return (license.number, license.holder.name, license.holder.type, *_dates(license.issued), *_dates(license.expires))
+
+
+def _dates(date: JalaliDate) -> tuple[str, str]:
+    """Return a Solar Hijri date as editors write it and as the Gregorian ISO date that spreadsheets read."""
+    return f"{date.year:04d}/{date.month:02d}/{date.day:02d}", date.to_gregorian().isoformat()
+
+
+def _serialise(table: Table, rows: list[tuple]) -> Serialised:
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")  # RFC 4180, as spreadsheets expect
+    writer.writerows(tuple(_csv_value(value) for value in row) for row in rows)
+    objects = ",\n".join(json.dumps(dict(zip(table.names, row)), ensure_ascii=False, separators=(",", ":")) for row in rows)
+    return Serialised(text.getvalue(), objects, len(rows))
+
+
+def _csv_value(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def catalogue_data(graph: SiteGraph) -> dict[str, Serialised]:
+    """Serialise the services and every year's tariffs."""
+    base_url = graph.content.settings.base_url
+    active_offices: dict[str, int] = {}
+    for counts in graph.counts.values():
+        for service_id, offices in counts.active_by_service.items():
+            active_offices[service_id] = active_offices.get(service_id, 0) + offices
+    services = []
+    for agency, listed in graph.catalogue:
+        for service in listed:
+            fee = graph.fee_in_force(service)
+            services.append((
+                service.id, service.name, service.name_en, agency.id, agency.name, service.specialised, " | ".join(service.documents) or None,
+                fee.urban if fee else None, fee.rural if fee else None, active_offices.get(service.id, 0), f"{base_url}services/{service.id}/",
+            ))
+    tariffs = [
+        (tariff.year, *_dates(tariff.effective), tariff.approval, service.id, service.name, fee.urban, fee.rural)
+        for tariff in graph.tariffs for _, fees in graph.tariff_catalogue(tariff) for service, fee in fees
+    ]
+    return {SERVICES.name: _serialise(SERVICES, services), TARIFFS.name: _serialise(TARIFFS, tariffs)}
+
+
+def data_files(graph: SiteGraph, counties: list[CountyData]) -> list[tuple[str, bytes]]:
+    """Return every file of the open data, below data/: each table as CSV and JSON, and datapackage.json."""
+    parts = {
+        OFFICES.name: [county.offices for county in counties],
+        LICENSE_HOLDERS.name: [county.license_holders for county in counties],
+        **{name: [serialised] for name, serialised in catalogue_data(graph).items()},
+    }
+    files, resources = [], []
+    for table in TABLES:
+        header = io.StringIO()
+        csv.writer(header, lineterminator="\r\n").writerow(table.names)
+        # A byte-order mark, so that Excel reads the Persian as UTF-8.
+        csv_bytes = ("\ufeff" + header.getvalue() + "".join(part.csv for part in parts[table.name])).encode("utf-8")
+        objects = ",\n".join(part.json for part in parts[table.name] if part.rows)
+        json_bytes = ("[\n" + objects + "\n]\n" if objects else "[]\n").encode("utf-8")
+        rows = sum(part.rows for part in parts[table.name])
+        for suffix, data in ((".csv", csv_bytes), (".json", json_bytes)):
+            files.append((FOLDER + table.name + suffix, data))
+            resources.append(_resource(table, suffix, data, rows))
+    files.append((FOLDER + "datapackage.json", _package(graph, resources)))
+    return files
+
+
+def _resource(table: Table, suffix: str, data: bytes, rows: int) -> dict:
+    """Describe one file as a Tabular Data Resource."""
+    name = table.name if suffix == ".csv" else f"{table.name}-json"
+    schema: dict = {
+        "fields": [{"name": column.name, "type": column.type, "title": column.title} for column in table.columns],
+        "primaryKey": list(table.primary_key),
+    }
+    if table.foreign_keys:
+        # Foreign keys join the CSV files; the JSON files repeat them row for row.
+        schema["foreignKeys"] = [
+            {"fields": column, "reference": {"resource": other if suffix == ".csv" else f"{other}-json", "fields": other_column}}
+            for column, other, other_column in table.foreign_keys
+        ]
+    resource = {
+        "name": name, "path": table.name + suffix, "profile": "tabular-data-resource", "title": table.title, "description": table.description,
+        "format": suffix[1:], "mediatype": "text/csv" if suffix == ".csv" else "application/json", "encoding": "utf-8", "schema": schema,
+    }
+    if suffix == ".csv":
+        # Size and digest let a reader check a download; given for the CSV files, which Frictionless reads as bytes.
+        resource.update(bytes=len(data), hash="sha256:" + hashlib.sha256(data).hexdigest())
+        resource["dialect"] = {"delimiter": ",", "lineTerminator": "\r\n", "header": True}
+    return resource
+
+
+def _package(graph: SiteGraph, resources: list[dict]) -> bytes:
+    settings = graph.content.settings
+    title, path = LICENSES[settings.data_license]
+    package = {
+        "profile": "tabular-data-package",
+        "name": "pishkhan-offices",
+        "title": settings.title,
+        "description": settings.description or settings.title,
+        "homepage": settings.base_url + FOLDER,
+        "created": graph.today.to_gregorian().isoformat() + "T00:00:00+03:30",
+        "licenses": [{"name": settings.data_license, "title": title, "path": path}],
+        "resources": resources,
+    }
+    return (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+pickle_by_fields(Serialised, CountyData)
