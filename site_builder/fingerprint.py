@@ -55,6 +55,7 @@ class Fingerprints:
         self.shared = digest(_canonical(shared), templates, CODE_VERSION)
         self.graph = graph
         self._memo: dict[int, bytes] = {}
+        self._shared_state: bytes | None = None
 
     def of(self, route: Route) -> str | None:
         """Return a route's fingerprint, or None for a page that is always rendered."""
@@ -67,11 +68,11 @@ class Fingerprints:
 
     def of_site(self) -> str:
         """Return one fingerprint for the site's own pages, which show the content but the offices, and the counts of the offices."""
-        return digest(self.shared, b"site", _canonical((self.graph.content, self.graph.counts))).hex()
+        return digest(self.shared, b"site", self._content_and_counts()).hex()
 
     def of_data(self, county_keys: list[str]) -> str:
         """Return one fingerprint for the open-data files, from the keys of each county's rows, the content and the counts."""
-        return digest(self.shared, b"data", _canonical((self.graph.content, self.graph.counts)), *(key.encode() for key in county_keys)).hex()
+        return digest(self.shared, b"data", self._content_and_counts(), *(key.encode() for key in county_keys)).hex()
 
     def of_county(self, county: County, source: bytes) -> str:
         """Return one fingerprint for a county's page and its offices' pages, from the key of what was read for them.
@@ -81,6 +82,12 @@ class Fingerprints:
         """
         province = self.graph.province_by_id[county.province_id]
         return digest(self.shared, b"county", self._value(province), self._value(county), source).hex()
+
+    def _content_and_counts(self) -> bytes:
+        """Return the digest of the content without the offices and of every county's counts, computed once: both groups read it."""
+        if self._shared_state is None:
+            self._shared_state = digest(_canonical((self.graph.content, self.graph.counts)))
+        return self._shared_state
 
     def _value(self, value: object) -> bytes:
         # Keyed by identity: the graph and the routes keep every context value alive for the whole build.

@@ -17,7 +17,7 @@ from .errors import ContentError, Problem, UsageError
 from .fingerprint import Fingerprints, digest, folder_digest
 from .loader import ContentFiles, FoundFile, display_path, load, parse_offices, scan
 from .models import Content, Office
-from .opendata import CountyData, county_data, data_files
+from .opendata import DATA_FILES, CountyData, county_data, data_files
 from .render import environment, render
 from .routes import HOME, Route, plan, plan_county, url_of
 from .site import OfficeCounts, SiteGraph, build_graph, count_offices
@@ -270,19 +270,20 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
         old = previous.groups.get(data.name) if previous else None
         if old is not None and old[0] == data.fingerprint and unchanged_output(options.output_dir, {file: previous.files[file] for file in old[1]}):
             update.add([(file, previous.files[file], False) for file in old[1]])
-            groups[data.name], published = old, []
-        else:
-            published = data.files()
-            groups[data.name] = (data.fingerprint, tuple(file for path, _ in published for file in update.files_of(path)), 0)
-        refuse_duplicates([route.output_file for route in routes] + [asset.path for asset in assets.values()] + [path for path, _ in published])
-        for path, body in published:  # the group's fingerprint stands for each file: digesting 40 MB would cost more
-            update.add(update.keep(path, data.fingerprint) or update.write(path, body, data.fingerprint))
+            groups[data.name], data = old, None
+        refuse_duplicates([route.output_file for route in routes] + [asset.path for asset in assets.values()] + list(DATA_FILES))
         for asset in assets.values():
             fingerprint = digest(asset.data).hex()
             update.add(update.keep(asset.path, fingerprint) or update.write(asset.path, asset.data, fingerprint))
         compiled = cache.folder / f"templates-{CODE_VERSION.hex()[:16]}" if cache.folder else None  # Jinja's own key is the source alone
         env = environment(options.templates_dir, graph, compiled, {source: asset.path for source, asset in assets.items()})
         written = render_all(routes, env, update, fingerprints, options.jobs, progress)
+        if data is not None:  # after rendering, so that the render workers do not inherit the tables
+            files = []
+            for path, body in data.files():  # the group's fingerprint stands for each file: digesting 40 MB would cost more
+                update.add(update.keep(path, data.fingerprint) or update.write(path, body, data.fingerprint))
+                files += update.files_of(path)
+            groups[data.name] = (data.fingerprint, tuple(files), 0)
     pages = len(routes) + kept
     cache.put(record_key, BuildRecord(inputs, {path: tuple(record) for path, record in update.files.items()}, groups, pages, tuple(read.problems)))
     cache.trim(keep=(compiled.name,) if compiled else ())
@@ -312,7 +313,7 @@ class DataGroup:
 
     name: str
     fingerprint: str
-    files: Callable[[], list[tuple[str, bytes]]]
+    files: Callable[[], Iterator[tuple[str, bytes]]]
 
 
 def _data_group(read: ContentRead, content: Content, graph: SiteGraph, fingerprints: Fingerprints, cache: BuildCache) -> DataGroup:
@@ -325,7 +326,7 @@ def _data_group(read: ContentRead, content: Content, graph: SiteGraph, fingerpri
         names = repr((province.name, county.name, base_url)).encode()  # the rows show them; the county's key leaves them out
         counties.append((county_read, province, county, "data-" + key_of(county_read.path, digest((county_read.key or "").encode(), names))))
 
-    def files() -> list[tuple[str, bytes]]:
+    def files() -> Iterator[tuple[str, bytes]]:
         serialised = []
         for county_read, province, county, key in counties:
             found = cache.get(key)

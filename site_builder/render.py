@@ -25,7 +25,7 @@ from persiantools.jdatetime import JalaliDate
 from . import structured
 from .persian import persian_digits
 from .routes import Route, base_path, url_of
-from .site import SiteGraph
+from .site import EXPIRY_WARNING_DAYS, SiteGraph
 
 # Tags and attributes Markdown produces that a page may keep; everything else is dropped.
 ALLOWED_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "a", "strong", "em", "blockquote", "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "hr", "br"}
@@ -161,7 +161,7 @@ def environment(templates: Path, graph: SiteGraph, compiled: Path | None = None,
         service_data=lambda service: structured.service_data(service, graph.agencies[service.agency_id], settings.base_url + url_of(service)),
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
-    env.globals.update(site=settings, graph=graph, root=Latin(root), base_url=Latin(settings.base_url))
+    env.globals.update(site=settings, graph=graph, root=Latin(root), base_url=Latin(settings.base_url), expiry_warning_days=EXPIRY_WARNING_DAYS)
     env.filters["fee_row"] = fragment_cache(env.get_template("_fee_row.html"))
     return env
 
