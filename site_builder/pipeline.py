@@ -280,7 +280,7 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
         written = render_all(routes, env, update, fingerprints, options.jobs, progress)
         if data is not None:  # after rendering, so that the render workers do not inherit the tables
             files = []
-            for path, body in data.files():  # the group's fingerprint stands for each file: digesting 40 MB would cost more
+            for path, body in data.files():  # the group's fingerprint stands for each file: digesting tens of megabytes would cost more
                 update.add(update.keep(path, data.fingerprint) or update.write(path, body, data.fingerprint))
                 files += update.files_of(path)
             groups[data.name] = (data.fingerprint, tuple(files), 0)
