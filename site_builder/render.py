@@ -154,7 +154,7 @@ def environment(templates: Path, graph: SiteGraph, compiled: Path | None = None,
         # which the bytecode cache would keep after the stylesheet's name changed.
         asset=pass_context(lambda context, source: Latin(root + _published(assets or {}, source))),
         absolute=lambda target: Latin(settings.base_url + url_of(target)),
-        page_url=lambda path: Latin(settings.base_url + path),
+        page_url=pass_context(lambda context, path: Latin(settings.base_url + path)),  # named by literals: see asset
         office_data=lambda office, name: structured.office_data(
             office, graph.province_by_id[office.province_id], graph.hours_of(office), name, settings.base_url + url_of(office)
         ),
