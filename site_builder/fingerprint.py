@@ -55,7 +55,7 @@ class Fingerprints:
         self.shared = digest(_canonical(shared), templates, CODE_VERSION)
         self.graph = graph
         self._memo: dict[int, bytes] = {}
-        self._shared_state: bytes | None = None
+        self._content_and_counts_digest: bytes | None = None
 
     def of(self, route: Route) -> str | None:
         """Return a route's fingerprint, or None for a page that is always rendered."""
@@ -85,9 +85,9 @@ class Fingerprints:
 
     def _content_and_counts(self) -> bytes:
         """Return the digest of the content without the offices and of every county's counts, computed once: both groups read it."""
-        if self._shared_state is None:
-            self._shared_state = digest(_canonical((self.graph.content, self.graph.counts)))
-        return self._shared_state
+        if self._content_and_counts_digest is None:
+            self._content_and_counts_digest = digest(_canonical((self.graph.content, self.graph.counts)))
+        return self._content_and_counts_digest
 
     def _value(self, value: object) -> bytes:
         # Keyed by identity: the graph and the routes keep every context value alive for the whole build.

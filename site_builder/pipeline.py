@@ -258,18 +258,16 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
     with OutputUpdate(options.output_dir, previous.files if previous else None, inputs.hex(), options.precompress) as update:
         routes, groups, kept = [HOME], {}, 0
         for group, fingerprint, planner in _page_groups(read, content, graph, fingerprints, cache):
-            old = previous.groups.get(group) if previous else None
-            if old is not None and old[0] == fingerprint and unchanged_output(options.output_dir, {file: previous.files[file] for file in old[1]}):
-                update.add([(file, previous.files[file], False) for file in old[1]])  # checked when they were first written
+            old = _kept_group(previous, group, fingerprint, update)
+            if old is not None:
                 groups[group], kept = old, kept + old[2]
                 continue
             planned = planner()
             routes += planned
             groups[group] = (fingerprint, tuple(file for route in planned for file in update.files_of(route.output_file)), len(planned))
         data = _data_group(read, content, graph, fingerprints, cache)
-        old = previous.groups.get(data.name) if previous else None
-        if old is not None and old[0] == data.fingerprint and unchanged_output(options.output_dir, {file: previous.files[file] for file in old[1]}):
-            update.add([(file, previous.files[file], False) for file in old[1]])
+        old = _kept_group(previous, data.name, data.fingerprint, update)
+        if old is not None:
             groups[data.name], data = old, None
         refuse_duplicates([route.output_file for route in routes] + [asset.path for asset in assets.values()] + list(DATA_FILES))
         for asset in assets.values():
@@ -288,6 +286,15 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
     cache.put(record_key, BuildRecord(inputs, {path: tuple(record) for path, record in update.files.items()}, groups, pages, tuple(read.problems)))
     cache.trim(keep=(compiled.name,) if compiled else ())
     return BuildReport(pages, written, pages - written, update.removed, read.problems)
+
+
+def _kept_group(previous: BuildRecord | None, name: str, fingerprint: str, update: OutputUpdate) -> tuple | None:
+    """Keep a group's files as the last build left them when its fingerprint and files are unchanged; return its record, else None."""
+    old = previous.groups.get(name) if previous else None
+    if old is None or old[0] != fingerprint or not unchanged_output(update.output_dir, {file: previous.files[file] for file in old[1]}):
+        return None
+    update.add([(file, previous.files[file], False) for file in old[1]])  # checked when they were first written
+    return old
 
 
 def _page_groups(read: ContentRead, content: Content, graph: SiteGraph, fingerprints: Fingerprints, cache: BuildCache) -> Iterator[tuple[str, str, Callable[[], list[Route]]]]:

@@ -103,7 +103,6 @@ class PersianDigits(Extension):
         md.treeprocessors.register(_PersianDigitsInText(md), "persian_digits", 0)
 
 
-@lru_cache(maxsize=1024)
 def qr_code(url: str, title: str) -> Markup:
     """Return an inline SVG QR code of a URL that phones read off a printed board.
 

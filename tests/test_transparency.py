@@ -11,14 +11,15 @@ import re
 import shutil
 import tarfile
 import urllib.request
-from pathlib import Path
 
 import pytest
 import yaml
 from persiantools.digits import en_to_fa, fa_to_ar, fa_to_en
+from persiantools.jdatetime import JalaliDate
 
 from site_builder.cli import main
 from site_builder.config import BuildOptions
+from site_builder.persian import sort_key
 from site_builder.pipeline import check
 from site_builder.site import EXPIRY_WARNING_DAYS
 
@@ -49,10 +50,10 @@ def table_rows(html: str, caption: str) -> list[list[str]]:
 
 
 def test_the_statistics_count_every_office_by_kind_status_and_license_on_the_build_date(sample_site, sample):
-    offices, today = sample.offices, sample.content.settings
+    offices = sample.offices
     html = (sample_site / "stats" / "index.html").read_text(encoding="utf-8")
     rows = table_rows(html, "دفاتر هر استان به تفکیک نوع و وضعیت")
-    header, provinces, total = rows[0], rows[1:-1], rows[-1]
+    provinces, total = rows[1:-1], rows[-1]  # below the header row
     assert len(provinces) == len(sample.content.provinces)
     assert figures(total[1:3]) == [len(offices), sum(office.kind == "urban" for office in offices)]
     by_name = {province.name: province.id for province in sample.content.provinces}
@@ -61,8 +62,7 @@ def test_the_statistics_count_every_office_by_kind_status_and_license_on_the_bui
         assert figures(row[1:2]) == [len(mine)]
         assert figures(row[-5:]) == [sum(office.status == status for office in mine) for status in ("active", "inactive", "under_review", "revoked", "pending")]
 
-    from persiantools.jdatetime import JalaliDate
-    day = JalaliDate(1405, 9, 1).to_gregorian()
+    day = JalaliDate(1405, 9, 1).to_gregorian()  # SAMPLE_TODAY
     in_force = [office.license.expires.to_gregorian() for office in offices if office.license and office.status != "revoked"]
     expired = sum(expires < day for expires in in_force)
     expiring = sum(0 <= (expires - day).days <= EXPIRY_WARNING_DAYS for expires in in_force)
@@ -75,7 +75,7 @@ def test_the_quota_chart_and_its_table_give_the_same_figures_per_county(sample_s
     html = (sample_site / "stats" / "gilan" / "index.html").read_text(encoding="utf-8")
     gilan = next(province for province in sample.content.provinces if province.id == "gilan")
     rows = table_rows(html, "دفاتر شهری فعال و سهمیه هر شهرستان")[1:-1]
-    assert [row[0] for row in rows] == sorted([row[0] for row in rows], key=__import__("site_builder.persian", fromlist=["sort_key"]).sort_key)
+    assert [row[0] for row in rows] == sorted([row[0] for row in rows], key=sort_key)
     for row in rows:
         county = next(county for county in gilan.counties if county.name == row[0])
         active_urban = sum(o.county_id == county.id and o.province_id == "gilan" and o.kind == "urban" and o.status == "active" for o in sample.offices)
