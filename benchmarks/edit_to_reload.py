@@ -71,6 +71,8 @@ def main() -> int:
                 started = time.perf_counter()
                 page.goto(url)
                 loads.append(time.perf_counter() - started)
+            # a reload sent before the page's live-reload socket has shaken hands reaches no one
+            page.wait_for_function("() => window.LiveReload && window.LiveReload.connector.protocol > 0", timeout=30000)
             reloads = []
             for number in range(args.edits):
                 marker = "نشانی ویرایش‌شده " + str(number).translate(PERSIAN_DIGITS)  # the site shows digits in Persian

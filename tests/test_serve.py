@@ -47,6 +47,12 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def open_live(page, url: str) -> None:
+    """Open a page and wait until its live-reload socket has shaken hands: a reload sent before that reaches no one."""
+    page.goto(url)
+    page.wait_for_function("() => window.LiveReload && window.LiveReload.connector.protocol > 0", timeout=30000)
+
+
 def edit_and_wait_for_reload(page, path: Path, old: str, new: str, expected_text: str) -> None:
     """Edit a file and wait until the open page shows the expected text without being told to reload."""
     edit(path, old, new)
@@ -56,7 +62,7 @@ def edit_and_wait_for_reload(page, path: Path, old: str, new: str, expected_text
 def test_an_edit_reloads_the_open_page(chromium, server):
     url, folder = server
     page = chromium.new_page()
-    page.goto(url + OFFICE)
+    open_live(page, url + OFFICE)
     assert "خیابان حاجی‌آباد" in page.inner_text("main")
     edit_and_wait_for_reload(page, folder / RASHT, "خیابان حاجی‌آباد، نبش کوچه یاس", "خیابان تازه‌ساز، نبش کوچه یاس", "خیابان تازه‌ساز")
     page.close()
@@ -65,7 +71,7 @@ def test_an_edit_reloads_the_open_page(chromium, server):
 def test_content_errors_show_in_the_browser_and_fixing_brings_the_site_back(chromium, server):
     url, folder = server
     page = chromium.new_page()
-    page.goto(url + OFFICE)
+    open_live(page, url + OFFICE)
     edit_and_wait_for_reload(page, folder / RASHT, "status: active", "status: activ", "error: status: 'activ' is not a status")
     assert "content/provinces/gilan/offices/rasht.yaml:" in page.inner_text("#problems")
     edit_and_wait_for_reload(page, folder / RASHT, "status: activ\n", "status: active\n", "خیابان حاجی‌آباد")
