@@ -52,8 +52,11 @@ def site_config(output: Path, port: int, base: str, extra_headers: dict[str, str
 
 
 @contextlib.contextmanager
-def nginx_serving(output: Path, base: str, port: int, extra_headers: dict[str, str] | None = None) -> Iterator[str]:
-    """Serve a built site with nginx on 127.0.0.1:port under a base path; yield its URL; stop nginx on leaving."""
+def nginx_serving(output: Path, base: str, port: int, extra_headers: dict[str, str] | None = None, access_log: Path | None = None) -> Iterator[str]:
+    """Serve a built site with nginx on 127.0.0.1:port under a base path; yield its URL; stop nginx on leaving.
+
+    Given an access log, nginx writes one line per request to it: the path, the status and the bytes sent.
+    """
     nginx = nginx_path()
     if nginx is None:
         raise FileNotFoundError("nginx is not installed: apt-get install nginx")
@@ -70,7 +73,8 @@ events {{ worker_connections 256; }}
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
-    access_log off;
+    log_format sent '$request_uri $status $bytes_sent';
+    access_log {access_log or "off"}{" sent" if access_log else ""};
     client_body_temp_path {temp}/body;
     proxy_temp_path {temp}/proxy;
     fastcgi_temp_path {temp}/fastcgi;

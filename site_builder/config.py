@@ -31,6 +31,7 @@ class BuildOptions:
     today: str | None = None      # the build date, Solar Hijri, as given on the command line
     jobs: int = 1                 # processes that render pages
     precompress: bool = False     # also write a .gz twin of each text file, for nginx's gzip_static
+    search_index: bool = True     # False: leave the last build's search index as it is (serve, until someone searches)
     templates_dir: Path = PROJECT_DIR / "templates"
     static_dir: Path = PROJECT_DIR / "static"
 

@@ -3,8 +3,8 @@
 A page's fingerprint covers its route's context plus what every page may show (the settings, the
 build date, the pages menu, tariffs, the catalogue, province names, the templates, the code and
 its libraries). Templates must read page-specific facts from their context, not from the site
-graph; the home page shows national figures and is always rendered. Pages also come in groups
-with one fingerprint each, so that an unchanged group costs nothing: a county's page and its
+graph; the home page (national figures) and the search page (every county) read the graph and are
+always rendered. Pages also come in groups with one fingerprint each, so that an unchanged group costs nothing: a county's page and its
 offices' pages (of_county), and the site's own pages, which show the content but the offices
 and the counts of the offices (of_site).
 """
@@ -21,7 +21,7 @@ from .cache import CODE_VERSION
 from .models import County, Province
 from .site import SiteGraph
 
-ALWAYS_RENDERED = frozenset({"home.html"})
+ALWAYS_RENDERED = frozenset({"home.html", "search.html"})  # both list every county, the home page with its count of offices
 
 
 def digest(*parts: bytes) -> bytes:
@@ -70,9 +70,10 @@ class Fingerprints:
         """Return one fingerprint for the site's own pages, which show the content but the offices, and the counts of the offices."""
         return digest(self.shared, b"site", self._content_and_counts()).hex()
 
-    def of_data(self, county_keys: list[str]) -> str:
-        """Return one fingerprint for the open-data files, from the keys of each county's rows, the content and the counts."""
-        return digest(self.shared, b"data", self._content_and_counts(), *(key.encode() for key in county_keys)).hex()
+    def of_national(self, name: str, county_keys: list[str]) -> str:
+        """Return one fingerprint for files made from every county (the open data, the search index): from the keys of
+        what each county gives them, the content and the counts."""
+        return digest(self.shared, name.encode(), self._content_and_counts(), *(key.encode() for key in county_keys)).hex()
 
     def of_county(self, county: County, source: bytes) -> str:
         """Return one fingerprint for a county's page and its offices' pages, from the key of what was read for them.

@@ -18,6 +18,12 @@ ARABIC_LETTERS = frozenset("يكى")
 _SPACES = re.compile(r"[ \t\u00a0]*\u200c?[ \t\u00a0]+\u200c?|\u200c?[ \t\u00a0]+")
 _JALALI = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})", re.ASCII)
 _YEARS = range(1300, 1500)
+# Words nearly every office's address or name has. A search for one of them would match every
+# office, and Pagefind takes seconds to rank 30,000 matches (its issue #49), so the search index
+# leaves them out of what it indexes of offices and the search page leaves them out of queries.
+COMMON_WORDS = ("خیابان", "کوچه", "پلاک", "طبقه", "واحد", "نبش", "بلوار", "میدان", "جنب", "روبه‌روی", "ساختمان", "جاده",
+                "دفتر", "پیشخوان", "خدمات", "دولت")
+_COMMON = re.compile(r"(?<![\w\u200c])(?:" + "|".join(COMMON_WORDS) + r")(?![\w\u200c])")
 # ICU's Persian collation: code-point order and the default Unicode order both misplace letters (پ, چ, ژ, گ, و/ه).
 _COLLATOR = icu.Collator.createInstance(icu.Locale("fa"))
 
@@ -48,6 +54,11 @@ def persian_letters(text: str) -> str:
 def latin_digits(text: str) -> str:
     """Return text with Persian and Arabic-Indic digits turned into Latin ones."""
     return digits.fa_to_en(digits.ar_to_fa(text))
+
+
+def without_common_words(text: str) -> str:
+    """Return text without the COMMON_WORDS, as the search index holds it."""
+    return _SPACES.sub(" ", _COMMON.sub("", text)).strip()
 
 
 def month_length(year: int, month: int) -> int:

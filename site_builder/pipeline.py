@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,7 +19,8 @@ from .loader import ContentFiles, FoundFile, display_path, load, parse_offices, 
 from .models import Content, Office
 from .opendata import DATA_FILES, CountyData, county_data, data_files
 from .render import environment, render
-from .routes import HOME, Route, plan, plan_county, url_of
+from .routes import HOME, Route, plan, plan_county, plan_search, plan_search_county, url_of
+from .search import BUNDLE, index, searchable
 from .site import OfficeCounts, SiteGraph, build_graph, count_offices
 from .validate import Catalogue, CountyOffices, OfficesFile, ProvinceFacts, duplicate_codes, read_offices, resolve_offices, validate_catalogue
 from .pickling import pickle_by_fields
@@ -265,33 +266,41 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
             planned = planner()
             routes += planned
             groups[group] = (fingerprint, tuple(file for route in planned for file in update.files_of(route.output_file)), len(planned))
-        data = _data_group(read, content, graph, fingerprints, cache)
-        old = _kept_group(previous, data.name, data.fingerprint, update)
-        if old is not None:
-            groups[data.name], data = old, None
+        compiled = cache.folder / f"templates-{CODE_VERSION.hex()[:16]}" if cache.folder else None  # Jinja's own key is the source alone
+        env = environment(options.templates_dir, graph, compiled, {source: asset.path for source, asset in assets.items()})
+        national = []
+        for made in (_data_group(read, content, graph, fingerprints, cache), _search_group(read, graph, fingerprints, cache, env, templates)):
+            stale_allowed = made.name == BUNDLE and not options.search_index
+            old = _kept_group(previous, made.name, None if stale_allowed else made.fingerprint, update)
+            if old is not None:
+                groups[made.name] = old  # with its own fingerprint: the next build with the index makes it again
+            elif not stale_allowed:
+                national.append(made)
         refuse_duplicates([route.output_file for route in routes] + [asset.path for asset in assets.values()] + list(DATA_FILES))
         for asset in assets.values():
             fingerprint = digest(asset.data).hex()
             update.add(update.keep(asset.path, fingerprint) or update.write(asset.path, asset.data, fingerprint))
-        compiled = cache.folder / f"templates-{CODE_VERSION.hex()[:16]}" if cache.folder else None  # Jinja's own key is the source alone
-        env = environment(options.templates_dir, graph, compiled, {source: asset.path for source, asset in assets.items()})
         written = render_all(routes, env, update, fingerprints, options.jobs, progress)
-        if data is not None:  # after rendering, so that the render workers do not inherit the tables
+        for made in national:  # after rendering, so that the render workers do not inherit the tables or the index
+            progress(made.stage, 0, 1)
             files = []
-            for path, body in data.files():  # the group's fingerprint stands for each file: digesting tens of megabytes would cost more
-                update.add(update.keep(path, data.fingerprint) or update.write(path, body, data.fingerprint))
+            for path, body in made.files():
+                fingerprint = digest(body).hex()  # tens of milliseconds for the 46 MiB of tables; unchanged files are then kept by their stat
+                update.add(update.keep(path, fingerprint) or update.write(path, body, fingerprint))
                 files += update.files_of(path)
-            groups[data.name] = (data.fingerprint, tuple(files), 0)
+            groups[made.name] = (made.fingerprint, tuple(files), 0)
+            progress(made.stage, 1, 1)
     pages = len(routes) + kept
     cache.put(record_key, BuildRecord(inputs, {path: tuple(record) for path, record in update.files.items()}, groups, pages, tuple(read.problems)))
     cache.trim(keep=(compiled.name,) if compiled else ())
     return BuildReport(pages, written, pages - written, update.removed, read.problems)
 
 
-def _kept_group(previous: BuildRecord | None, name: str, fingerprint: str, update: OutputUpdate) -> tuple | None:
-    """Keep a group's files as the last build left them when its fingerprint and files are unchanged; return its record, else None."""
+def _kept_group(previous: BuildRecord | None, name: str, fingerprint: str | None, update: OutputUpdate) -> tuple | None:
+    """Keep a group's files as the last build left them when its fingerprint (None: whatever it was) and files are unchanged;
+    return its record, else None."""
     old = previous.groups.get(name) if previous else None
-    if old is None or old[0] != fingerprint or not unchanged_output(update.output_dir, {file: previous.files[file] for file in old[1]}):
+    if old is None or (fingerprint is not None and old[0] != fingerprint) or not unchanged_output(update.output_dir, {file: previous.files[file] for file in old[1]}):
         return None
     update.add([(file, previous.files[file], False) for file in old[1]])  # checked when they were first written
     return old
@@ -315,15 +324,16 @@ def _page_groups(read: ContentRead, content: Content, graph: SiteGraph, fingerpr
 
 
 @dataclass(frozen=True, slots=True)
-class DataGroup:
-    """The open-data files: one fingerprint for all, and how to make them."""
+class NationalGroup:
+    """Files made from every county, the open data or the search index: one fingerprint for all, and how to make them."""
 
     name: str
+    stage: str       # as the progress display names it
     fingerprint: str
-    files: Callable[[], Iterator[tuple[str, bytes]]]
+    files: Callable[[], Iterable[tuple[str, bytes]]]
 
 
-def _data_group(read: ContentRead, content: Content, graph: SiteGraph, fingerprints: Fingerprints, cache: BuildCache) -> DataGroup:
+def _data_group(read: ContentRead, content: Content, graph: SiteGraph, fingerprints: Fingerprints, cache: BuildCache) -> NationalGroup:
     """Return the open data's group: each county's rows are serialised once per change to the county and kept in the cache."""
     base_url = content.settings.base_url
     counties = []
@@ -343,7 +353,29 @@ def _data_group(read: ContentRead, content: Content, graph: SiteGraph, fingerpri
             serialised.append(found)
         return data_files(graph, serialised)
 
-    return DataGroup("data/", fingerprints.of_data([key for *_, key in counties]), files)
+    return NationalGroup("data/", "open data", fingerprints.of_national("data", [key for *_, key in counties]), files)
+
+
+def _search_group(read: ContentRead, graph: SiteGraph, fingerprints: Fingerprints, cache: BuildCache, env: Environment, templates: bytes) -> NationalGroup:
+    """Return the search index's group: each county's documents are rendered once per change to the county or the templates."""
+    counties = []
+    for county_read in read.counties:
+        province = graph.province_by_id[county_read.province]
+        county = next(county for county in province.counties if county.id == county_read.county)
+        shown = repr((province.name, county.name, str(env.globals["root"]))).encode()  # the documents show them; the county's key leaves them out
+        counties.append((county_read, county, "search-" + key_of(county_read.path, digest((county_read.key or "").encode(), shown, templates))))
+
+    def files() -> list[tuple[str, bytes]]:
+        documents = [searchable(render(route, env)) for route in plan_search(graph)]
+        for county_read, county, key in counties:
+            found = cache.get(key)
+            if not isinstance(found, tuple):
+                found = tuple(searchable(render(route, env)) for route in plan_search_county(graph, county, offices_of(county_read, read, cache)))
+                cache.put(key, found)
+            documents += found
+        return index(documents)
+
+    return NationalGroup(BUNDLE, "search index", fingerprints.of_national("search", [key for *_, key in counties]), files)
 
 
 def _files_digest(files: tuple[FoundFile, ...]) -> bytes:
@@ -353,7 +385,7 @@ def _files_digest(files: tuple[FoundFile, ...]) -> bytes:
 
 def _inputs_digest(options: BuildOptions, found: ContentFiles, templates: bytes, static: list[tuple[str, bytes]]) -> bytes:
     """Return a digest of everything a build reads: equal digests give equal sites."""
-    settings = repr((str(options.base_url), str(build_date(options)), options.strict, options.precompress, found.problems)).encode()
+    settings = repr((str(options.base_url), str(build_date(options)), options.strict, options.precompress, options.search_index, found.problems)).encode()
     return digest(_files_digest(found.files), templates, *(part for name, data in static for part in (name.encode(), data)), CODE_VERSION, settings)
 
 

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from persiantools.jdatetime import JalaliDate
 
 from . import structured
-from .persian import persian_digits
+from .persian import COMMON_WORDS, persian_digits, without_common_words
 from .routes import Route, base_path, url_of
 from .site import EXPIRY_WARNING_DAYS, SiteGraph
 
@@ -146,9 +146,10 @@ def environment(templates: Path, graph: SiteGraph, compiled: Path | None = None,
         isodate=iso_date,
         atomdate=atom_date,
         markdown=render_markdown,
+        without_common_words=without_common_words,
         latin=Latin,
         qr_code=qr_code,
-        url=lambda target: Latin(root + url_of(target)),
+        url=lambda target, service=None: Latin(root + url_of(target, service)),
         # pass_context keeps Jinja from folding {{ "site.css"|asset }} into the compiled template,
         # which the bytecode cache would keep after the stylesheet's name changed.
         asset=pass_context(lambda context, source: Latin(root + _published(assets or {}, source))),
@@ -160,7 +161,8 @@ def environment(templates: Path, graph: SiteGraph, compiled: Path | None = None,
         service_data=lambda service: structured.service_data(service, graph.agencies[service.agency_id], settings.base_url + url_of(service)),
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
-    env.globals.update(site=settings, graph=graph, root=Latin(root), base_url=Latin(settings.base_url), expiry_warning_days=EXPIRY_WARNING_DAYS)
+    env.globals.update(site=settings, graph=graph, root=Latin(root), base_url=Latin(settings.base_url), expiry_warning_days=EXPIRY_WARNING_DAYS,
+                       common_words=COMMON_WORDS)
     env.filters["fee_row"] = fragment_cache(env.get_template("_fee_row.html"))
     return env
 

@@ -30,8 +30,10 @@ def base_path(base_url: str) -> str:
     return urlsplit(base_url).path or "/"
 
 
-def url_of(target: object) -> str:
-    """Return the path below the base of a model object's page."""
+def url_of(target: object, service: Service | None = None) -> str:
+    """Return the path below the base of a model object's page; of a county and a service, the county's offices offering it."""
+    if service is not None:
+        return f"{url_of(target)}services/{service.id}/"
     match target:
         case Province():
             return f"provinces/{target.id}/"
@@ -82,6 +84,7 @@ def plan(graph: SiteGraph) -> list[Route]:
     routes.append(Route("stats/", "stats.html", {"national": national}))
     for measured in national.provinces:
         routes.append(Route(url_of(measured), "stats_province.html", {"measured": measured}))
+    routes.append(Route("search/", "search.html"))
     routes.append(Route("feed.xml", "feed.xml", {"news": content.news}))
     routes.append(Route("sitemap.xml", "sitemap.xml", {"pages": tuple(_sitemap(graph, routes))}))
     routes.append(Route("404.html", "404.html"))
@@ -100,11 +103,37 @@ def _sitemap(graph: SiteGraph, routes: list[Route]) -> Iterator[str]:
 
 
 def plan_county(graph: SiteGraph, county: County, offices: tuple[Office, ...]) -> list[Route]:
-    """Return the pages of one county: its own and its offices'."""
+    """Return the pages of one county: its own, its offices' and, for each service its active offices offer, those offices."""
     province = graph.province_by_id[county.province_id]
     summary = graph.counties[(province.id, county.id)]
-    routes = [Route(url_of(county), "county.html", {"province": province, "summary": summary, **graph.county_pages(offices)})]
+    pages = graph.county_pages(offices)
+    routes = [Route(url_of(county), "county.html", {"province": province, "summary": summary, "offered": graph.offered_in(county), **pages})]
     for office in offices:
         routes.append(Route(url_of(office), "office.html", {"office": office, "province": province, "county": county}))
         routes.append(Route(url_of(office) + "board/", "board.html", {"office": office, "province": province, "county": county}))
+    for service, offering in graph.offices_by_service(pages["offices"]):
+        routes.append(Route(url_of(county, service), "finder.html", {
+            "province": province, "county": county, "service": service, "agency": graph.agencies[service.agency_id], "offices": offering}))
     return routes
+
+
+def plan_search(graph: SiteGraph) -> list[Route]:
+    """Return the search documents of the site's own pages: provinces, counties, services, pages and news."""
+    routes = []
+    for province in graph.provinces:
+        routes.append(Route(url_of(province), "search/place.html", {"province": province, "county": None}))
+        for summary in graph.counties_of(province):
+            routes.append(Route(url_of(summary.county), "search/place.html", {"province": province, "county": summary.county, "summary": summary}))
+    for service in graph.content.services:
+        routes.append(Route(url_of(service), "search/service.html", {"service": service, "agency": graph.agencies[service.agency_id]}))
+    for page in graph.content.pages:
+        routes.append(Route(url_of(page), "search/page.html", {"page": page, "item": None}))
+    for item in graph.content.news:
+        routes.append(Route(url_of(item), "search/page.html", {"page": None, "item": item}))
+    return routes
+
+
+def plan_search_county(graph: SiteGraph, county: County, offices: tuple[Office, ...]) -> list[Route]:
+    """Return the search documents of a county's offices."""
+    province = graph.province_by_id[county.province_id]
+    return [Route(url_of(office), "search/office.html", {"office": office, "province": province, "county": county}) for office in offices]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import mimetypes
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from livereload import Server
@@ -27,18 +28,23 @@ from .writer import UnsafePath
 
 
 class Preview:
-    """The preview server's one piece of state: the problems of the last build, if it failed."""
+    """The preview server's state: the problems of the last build, if it failed, and whether the search index lags behind."""
 
     def __init__(self, options: BuildOptions, cache: BuildCache):
         self.options = options
         self.cache = cache  # kept across rebuilds: only the files an editor changed are read again
         self.problems: list[Problem] = []
+        self.search_behind = False
 
-    def rebuild(self) -> None:
-        """Build again; on content errors keep the old output and show the problems instead."""
+    def rebuild(self, search_index: bool = False) -> None:
+        """Build again; on content errors keep the old output and show the problems instead.
+
+        The search index is made again only when asked: for the national content it takes seconds,
+        and an editor who saves a file wants to see the page. The search page asks (see app).
+        """
         started = time.perf_counter()
         try:
-            report = pipeline.build(self.options, cache=self.cache)
+            report = pipeline.build(replace(self.options, search_index=search_index), cache=self.cache)
         except ContentError as exc:
             self.show_problems(exc.problems)
             return
@@ -47,6 +53,7 @@ class Preview:
             self.show_problems([Problem(Mark(where, getattr(exc, "lineno", None) or 1, 1), "error", f"{type(exc).__name__}: {exc}")])
             return
         self.problems = []
+        self.search_behind = not search_index
         print(f"serve: built {report.pages} pages in {time.perf_counter() - started:.2f} s", file=sys.stderr)
 
     def show_problems(self, problems: list[Problem]) -> None:
@@ -60,7 +67,11 @@ class Preview:
             body = render_problems(self.options.templates_dir, self.problems).encode("utf-8")
             start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")])
             return [body]
-        status, path = self.resolve(environ.get("PATH_INFO", "/"))
+        url_path = environ.get("PATH_INFO", "/")
+        if self.search_behind and url_path.lstrip("/").startswith(("search/", "pagefind/")):
+            self.rebuild(search_index=True)
+            return self.app(environ, start_response)
+        status, path = self.resolve(url_path)
         if path is None:
             start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
             return [b"not found"]
@@ -107,7 +118,7 @@ def serve(options: BuildOptions, host: str, port: int, cache: BuildCache) -> Non
     # would then leave the browser on the first. Every rebuild must reach the browser.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
     preview = Preview(options, cache)
-    preview.rebuild()
+    preview.rebuild(search_index=True)
     server = Server(preview.app, watcher=QuickWatcher())
     for folder in (options.content_dir, options.templates_dir, options.static_dir):
         server.watch(str(folder), preview.rebuild)

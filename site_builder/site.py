@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from persiantools.jdatetime import JalaliDate
@@ -118,6 +119,22 @@ class SiteGraph:
         """Return what a county's page shows: its offices in code order and the license holders of the active ones."""
         in_order = tuple(sorted(offices, key=lambda office: office.code))
         return {"offices": in_order, "license_holders": tuple(office for office in in_order if office.status == "active" and office.license)}
+
+    def offered_in(self, county: County) -> list[tuple[Agency, list[tuple[Service, int]]]]:
+        """Return the services the county's active offices offer, with how many offer each, by agency in catalogue order."""
+        counts = self.counts.get((county.province_id, county.id))
+        offering = counts.active_by_service if counts else {}
+        listed = [(agency, [(service, offering[service.id]) for service in services if service.id in offering]) for agency, services in self.catalogue]
+        return [(agency, services) for agency, services in listed if services]
+
+    def offices_by_service(self, offices: tuple[Office, ...]) -> Iterator[tuple[Service, tuple[Office, ...]]]:
+        """Yield each service some of these offices offer while active, in catalogue order, with those offices in the order given."""
+        active = [(office, frozenset(office.services)) for office in offices if office.status == "active"]
+        for _, services in self.catalogue:
+            for service in services:
+                offering = tuple(office for office, offered in active if service.id in offered)
+                if offering:
+                    yield service, offering
 
     def fee(self, service_id: str, kind: str) -> int | None:
         """Return the fee in force for a service at an office of this kind, or None when the tariff has none."""

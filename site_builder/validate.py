@@ -22,7 +22,7 @@ from .schema import FILE_TYPES
 from .pickling import pickle_by_fields
 
 # Top-level URL segments the site's own pages use: a page named after one would overwrite them.
-RESERVED_PAGE_NAMES = frozenset({"provinces", "offices", "services", "agencies", "tariffs", "news", "static", "search", "data", "stats", "en", "fa"})
+RESERVED_PAGE_NAMES = frozenset({"provinces", "offices", "services", "agencies", "tariffs", "news", "static", "search", "pagefind", "data", "stats", "en", "fa"})
 _YEAR = re.compile(r"1[34]\d\d", re.ASCII)
 # Markdown nests lists and quotes recursively; far deeper than any page needs would exhaust the stack.
 MAX_MARKDOWN_INDENT = 100

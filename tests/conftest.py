@@ -50,6 +50,17 @@ def sample_site(tmp_path_factory) -> Path:
     assert main(["build", "--content", str(ROOT / "content"), "--output", str(output), "--today", SAMPLE_TODAY]) == 0
     return output
 
+PORTAL_URL = "https://pishkhan.example.ir/portal/"
+
+
+@pytest.fixture(scope="session")
+def portal(tmp_path_factory) -> Path:
+    """The sample built for a sub-path of its domain (PORTAL_URL), inside a folder served at the root as that sub-path."""
+    www = tmp_path_factory.mktemp("www")
+    assert main(["build", "--content", str(ROOT / "content"), "--output", str(www / "portal"), "--base-url", PORTAL_URL, "--today", SAMPLE_TODAY]) == 0
+    return www
+
+
 # The smallest content that passes `check`: each test overrides the file it is about.
 TINY = {
     "site.yaml": """\

@@ -11,20 +11,10 @@ import pytest
 
 from site_builder.config import BuildOptions
 from site_builder.pipeline import check
-from site_builder.cli import main
 
-from conftest import ROOT, SAMPLE_TODAY, require, serving
+from conftest import PORTAL_URL as BASE_URL, ROOT, require, serving
 
-BASE_URL = "https://pishkhan.example.ir/portal/"
 A4_POINTS = (595.3, 841.9)
-
-
-@pytest.fixture(scope="module")
-def portal(tmp_path_factory) -> Path:
-    """The sample built for a sub-path of its domain, inside a folder served at the root as that sub-path."""
-    www = tmp_path_factory.mktemp("www")
-    assert main(["build", "--content", str(ROOT / "content"), "--output", str(www / "portal"), "--base-url", BASE_URL, "--today", SAMPLE_TODAY]) == 0
-    return www
 
 
 @pytest.fixture(scope="module")

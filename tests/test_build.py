@@ -187,8 +187,8 @@ def test_two_clean_builds_are_byte_identical_with_source_date_epoch(tmp_path, mo
 
 
 def page_files(output: Path) -> list[Path]:
-    """Return the files of a build that are pages: not assets, open data or the marker."""
-    return [p for p in output.rglob("*") if p.is_file() and "static" not in p.parts and p.suffix not in (".csv", ".json") and p.name != ".pishkhan-output"]
+    """Return the files of a build that are pages: not assets, open data, the search index or the marker."""
+    return [p for p in output.rglob("*") if p.is_file() and not {"static", "pagefind"} & set(p.parts) and p.suffix not in (".csv", ".json") and p.name != ".pishkhan-output"]
 
 
 def test_rebuild_reports_written_unchanged_and_removed_pages(site):
@@ -198,16 +198,20 @@ def test_rebuild_reports_written_unchanged_and_removed_pages(site):
     assert f"built {pages} pages into output: {pages} written, 0 unchanged, 0 removed, in " in first.err
     again = site.run("build", "--jobs", "1")
     assert f"built {pages} pages into output: 0 written, {pages} unchanged, 0 removed, in " in again.err
+    before = output_files(site)
     site.write("provinces/gilan/offices/rasht.yaml", TINY_RASHT_WITHOUT_PENDING)
     third = site.run("build", "--jobs", "1")
     assert not (site.root / "output/offices/13100124").exists()  # deleted content disappears
-    assert f"built {pages - 2} pages into output: " in third.err and ", 2 removed, in " in third.err  # its page and its board
+    gone = {path.relative_to(site.root / "output").as_posix() for path in set(before) - set(output_files(site))}
+    assert {"offices/13100124/index.html", "offices/13100124/board/index.html"} < gone  # and the search index's files that named it
+    assert f"built {pages - 2} pages into output: " in third.err and f", {len(gone)} removed, in " in third.err
 
 
 def test_progress_in_a_log_is_a_few_plain_lines(site):
     result = site.run("build", "--jobs", "1")
     pages = len(page_files(site.root / "output"))
-    assert [line for line in result.err.splitlines() if line.endswith(" done")] == ["reading: 1 done", "checking: 1 done", f"rendering: {pages} done"]
+    assert [line for line in result.err.splitlines() if line.endswith(" done")] == [
+        "reading: 1 done", "checking: 1 done", f"rendering: {pages} done", "open data: 1 done", "search index: 1 done"]
 
 
 TINY_RASHT_WITHOUT_PENDING = """\
@@ -360,12 +364,14 @@ def test_a_file_changed_or_deleted_in_the_output_is_put_right_by_the_next_build(
 
 def test_without_the_cache_a_build_still_removes_what_no_page_makes(site):
     assert site.run("build", "--jobs", "1").code == 0
+    before = output_files(site)
     site.write("provinces/gilan/offices/rasht.yaml", TINY_RASHT_WITHOUT_PENDING)
     result = site.run("build", "--jobs", "1", "--cache", "a-new-cache")  # no record of what the last build wrote
     assert result.code == 0
     assert not (site.root / "output/offices/13100124").exists()
-    assert ", 2 removed, in " in result.err  # the office's page and its board
-    assert ": 8 written, 16 unchanged, " in result.err  # the rest are compared, not rewritten
+    gone = set(before) - set(output_files(site))
+    assert f"{len(gone)} removed, in " in result.err  # the office's page and its board, the search index's files that named it
+    assert ": 10 written, 17 unchanged, " in result.err  # the rest are compared, not rewritten
     assert site.run("build", "--jobs", "1", "--output", "clean").code == 0
     clean = {path.relative_to(site.root / "clean"): path.read_bytes() for path in (site.root / "clean").rglob("*") if path.is_file()}
     assert {path.relative_to(site.root / "output"): data for path, data in output_files(site).items()} == clean
@@ -469,7 +475,7 @@ def test_precompress_writes_a_gzip_twin_of_each_text_file_and_no_more(site):
     assert site.run("build", "--jobs", "1", "--precompress").code == 0
     output = site.root / "output"
     twins = sorted(output.rglob("*.gz"))
-    texts = [p for p in output.rglob("*") if p.is_file() and p.suffix in (".html", ".css", ".txt", ".svg", ".xml", ".csv", ".json")]
+    texts = [p for p in output.rglob("*") if p.is_file() and p.suffix in (".html", ".css", ".js", ".txt", ".svg", ".xml", ".csv", ".json")]
     assert len(twins) == len(texts) > 10
     assert all(gzip.decompress(p.read_bytes()) == p.with_suffix("").read_bytes() for p in twins)
     assert not list(output.rglob("*.woff2.gz"))
@@ -482,7 +488,9 @@ def test_the_report_counts_pages_not_files_when_precompressing(site):
     pages = re.search(r"built (\d+) pages", first.err).group(1)
     site.write("provinces/gilan/offices/rasht.yaml", (site.content / "provinces/gilan/offices/rasht.yaml").read_text(encoding="utf-8").replace("kind: urban", "kind: urban\n  address: خیابان تازه", 1))
     again = site.run("build", "--jobs", "1", "--precompress")
-    assert f"built {pages} pages into output: 3 written, {int(pages) - 3} unchanged, 0 removed" in again.err  # the office's page and board, the home page
+    # The office's page and board, the home page and the county's two pages of offices offering a service; the search
+    # index's fragment of the office, the index chunk with its words and the metadata are new files with new names.
+    assert f"built {pages} pages into output: 5 written, {int(pages) - 5} unchanged, 3 removed" in again.err
     next((site.root / "output").rglob("services/index.html.gz")).unlink()
     assert f"built {pages} pages into output: 1 written, " in site.run("build", "--jobs", "1", "--precompress").err
 

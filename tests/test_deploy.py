@@ -75,6 +75,31 @@ def test_assets_named_after_their_bytes_are_kept_for_a_year(nginx_site):
         assert all(name in headers for name in SECURITY_HEADERS)
 
 
+def test_the_search_index_chunks_are_kept_for_a_year_and_its_entry_file_is_checked_again(nginx_site):
+    url, output = nginx_site
+    chunks = [next(output.glob(f"pagefind/{kind}/*")) for kind in ("index", "fragment", "filter")] + [next(output.glob("pagefind/*.pf_meta"))]
+    for chunk in chunks:
+        status, headers, _ = fetch(url + chunk.relative_to(output).as_posix())
+        assert status == 200 and headers["Cache-Control"] == "public, max-age=31536000, immutable", chunk.name
+    for named in ("pagefind/pagefind-entry.json", "pagefind/pagefind.js", "pagefind/wasm.unknown.pagefind"):
+        status, headers, _ = fetch(url + named)
+        assert status == 200 and headers["Cache-Control"] == "public, max-age=300", named
+
+
+def test_search_runs_under_the_content_security_policy(nginx_site, chromium):
+    """Pagefind compiles WebAssembly and runs a worker: the policy must allow both and nothing more."""
+    url, _ = nginx_site
+    page = chromium.new_page()
+    problems = []
+    page.on("console", lambda message: problems.append(message.text) if message.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(url + "search/?q=" + urllib.parse.quote("۱۳۱۰۱۰۰۱"))
+    page.wait_for_selector("#results[data-query] > li")
+    assert page.locator("#results > li a").first.get_attribute("href").endswith("offices/13101001/")
+    assert problems == []
+    page.close()
+
+
 def test_precompressed_twins_are_sent_to_browsers_that_accept_gzip(nginx_site):
     url, output = nginx_site
     status, headers, body = fetch(url + "services/", **{"Accept-Encoding": "gzip"})

@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from urllib.parse import quote
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,15 @@ def test_serve_does_not_decode_twice_nor_fail_on_odd_names(server):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(url + odd, timeout=5)
         assert refused.value.code == 404, odd
+
+
+def test_the_search_page_finds_what_was_just_saved(chromium, server):
+    """serve leaves the search index behind while an editor saves, and brings it up to date when the search page is opened."""
+    url, folder = server
+    page = chromium.new_page()
+    open_live(page, url + OFFICE)
+    edit_and_wait_for_reload(page, folder / RASHT, "خیابان حاجی‌آباد، نبش کوچه یاس", "خیابان نوبنیاد، نبش کوچه یاس", "خیابان نوبنیاد")
+    page.goto(url + "search/?q=" + quote("نوبنیاد"))
+    page.wait_for_selector("#results[data-query] > li")
+    assert page.locator("#results > li a").first.get_attribute("href") == "/" + OFFICE
+    page.close()

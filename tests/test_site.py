@@ -50,7 +50,9 @@ def test_every_page_type_is_built(sample_site, content, offices):
     expected += [f"services/{s.id}/" for s in content.services]
     expected += [f"agencies/{a.id}/" for a in content.agencies]
     expected += [f"{page.slug}/" for page in content.pages] + [f"news/{n.slug}/" for n in content.news]
-    expected += ["stats/", "data/"] + [f"stats/{p.id}/" for p in content.provinces]
+    expected += ["stats/", "data/", "search/"] + [f"stats/{p.id}/" for p in content.provinces]
+    # A county's offices offering a service: one page for each service some active office of the county offers.
+    expected += sorted({f"provinces/{o.province_id}/{o.county_id}/services/{s}/" for o in offices if o.status == "active" for s in o.services})
     missing = [url for url in expected if not (sample_site / url / "index.html").is_file()]
     assert missing == []
     for name in ("404.html", "robots.txt", "sitemap.xml", "feed.xml", "data/datapackage.json", "data/offices.csv", "data/offices.json"):
@@ -172,7 +174,7 @@ def test_service_page_shows_fee_history_and_where_it_is_offered(sample_site, con
     assert '<a href="/tariffs/1404/">۱۴۰۴</a>' in html and '<a href="/tariffs/1405/">۱۴۰۵</a> (در حال اجرا)' in html
     offering = Counter((o.province_id, o.county_id) for o in offices if o.status == "active" and service.id in o.services)
     for (province_id, county_id), count in offering.items():
-        assert re.search(rf'<li><a href="/provinces/{province_id}/{county_id}/">[^<]+</a> \({digits.en_to_fa(str(count))} دفتر\)</li>', html)
+        assert re.search(rf'<li><a href="/provinces/{province_id}/{county_id}/services/{service.id}/">[^<]+</a> \({digits.en_to_fa(str(count))} دفتر\)</li>', html)
     assert html.count('<ul class="reach">') == len({p for p, _ in offering})
 
 
