@@ -15,6 +15,7 @@ from .config import BuildOptions, check_base_url
 from .errors import ContentError, UsageError
 from .report import ProgressDisplay, print_problems, summary
 from .schema import json_schemas
+from .search import SearchIndexFailed
 from .synth import synthesise
 from .writer import UnsafePath
 
@@ -111,6 +112,9 @@ def run_build(args: argparse.Namespace) -> int:
     except UnsafePath as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except SearchIndexFailed as exc:
+        print(f"build.py: error: {exc}; {args.output} is as it was", file=sys.stderr)
+        return EXIT_CONTENT
     except OSError as exc:  # a full disk or a folder that cannot be written: the old site stays
         print(f"build.py: error: cannot write the site: {exc.strerror or exc}; {args.output} is as it was", file=sys.stderr)
         return EXIT_CONTENT

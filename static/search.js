@@ -1,5 +1,5 @@
 // The search page: runs Pagefind in the browser over the index the build wrote.
-// Without this script the page still offers the lists of provinces and counties.
+// Without this script the page still links to the lists of provinces, counties and services.
 
 const form = document.getElementById("search");
 const input = document.getElementById("q");

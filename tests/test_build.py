@@ -532,3 +532,17 @@ def test_serve_keeps_in_memory_only_what_the_last_build_used(site):
         site.write("provinces/gilan/offices/lahijan.yaml", f"- {{code: 1320000{number}, kind: rural, status: pending}}\n")
         pipeline.build(options, cache=cache)
     assert sum(key.startswith("county-") for key in cache.memory) == 2  # rasht's and the last lahijan's, not five
+
+
+def test_a_failing_search_indexer_stops_the_build_and_leaves_the_site_as_it_was(site, monkeypatch, tmp_path):
+    assert site.run("build", "--jobs", "1").code == 0
+    before = output_files(site)
+    failing = tmp_path / "pagefind"
+    failing.write_text("#!/bin/sh\necho 'No space left on device' >&2\nexit 3\n")
+    failing.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(failing))  # where Pagefind's Python package looks first
+    site.write("provinces/gilan/offices/rasht.yaml", TINY_RASHT_WITHOUT_PENDING)
+    result = site.run("build", "--jobs", "1")
+    assert result.code == 1
+    assert "build.py: error: Pagefind failed (exit 3): No space left on device; output is as it was" in result.err
+    assert output_files(site) == before
