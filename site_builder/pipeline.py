@@ -16,7 +16,7 @@ from .config import BuildOptions, apply_overrides, build_date
 from .errors import ContentError, Problem, UsageError
 from .fingerprint import Fingerprints, digest, folder_digest
 from .loader import ContentFiles, FoundFile, display_path, load, parse_offices, scan
-from .models import Content, Office
+from .models import Content, County, Office, Province
 from .opendata import DATA_FILES, CountyData, county_data, data_files
 from .render import environment, render
 from .routes import HOME, Route, plan, plan_county, plan_search, plan_search_county, url_of
@@ -269,12 +269,11 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
         compiled = cache.folder / f"templates-{CODE_VERSION.hex()[:16]}" if cache.folder else None  # Jinja's own key is the source alone
         env = environment(options.templates_dir, graph, compiled, {source: asset.path for source, asset in assets.items()})
         national = []
-        for made in (_data_group(read, content, graph, fingerprints, cache), _search_group(read, graph, fingerprints, cache, env, templates)):
-            stale_allowed = made.name == BUNDLE and not options.search_index
-            old = _kept_group(previous, made.name, None if stale_allowed else made.fingerprint, update)
+        for made in (_data_group(read, content, graph, fingerprints, cache), _search_group(read, graph, fingerprints, cache, env, templates, not options.search_index)):
+            old = _kept_group(previous, made.name, None if made.may_lag else made.fingerprint, update)
             if old is not None:
-                groups[made.name] = old  # with its own fingerprint: the next build with the index makes it again
-            elif not stale_allowed:
+                groups[made.name] = old  # with its own fingerprint: a lagging group is made again by the next build that wants it
+            elif not made.may_lag:
                 national.append(made)
         refuse_duplicates([route.output_file for route in routes] + [asset.path for asset in assets.values()] + list(DATA_FILES))
         for asset in assets.values():
@@ -331,17 +330,28 @@ class NationalGroup:
     stage: str       # as the progress display names it
     fingerprint: str
     files: Callable[[], Iterable[tuple[str, bytes]]]
+    may_lag: bool = False  # keep the last build's files even when changed (the search index, in serve until someone searches)
+
+
+def _keyed_counties(read: ContentRead, graph: SiteGraph, prefix: str, *shown: bytes) -> list[tuple[CountyRead, Province, County, str]]:
+    """Return each county read with its province, its county and the cache key of what a national group makes of it.
+
+    The key stands for the county's offices file (its own key), the names of its province and county,
+    which that key leaves out, and what else the group's files show (`shown`).
+    """
+    keyed = []
+    for county_read in read.counties:
+        province = graph.province_by_id[county_read.province]
+        county = next(county for county in province.counties if county.id == county_read.county)
+        names = repr((province.name, county.name)).encode()
+        keyed.append((county_read, province, county, prefix + key_of(county_read.path, digest((county_read.key or "").encode(), names, *shown))))
+    return keyed
 
 
 def _data_group(read: ContentRead, content: Content, graph: SiteGraph, fingerprints: Fingerprints, cache: BuildCache) -> NationalGroup:
     """Return the open data's group: each county's rows are serialised once per change to the county and kept in the cache."""
     base_url = content.settings.base_url
-    counties = []
-    for county_read in read.counties:
-        province = graph.province_by_id[county_read.province]
-        county = next(county for county in province.counties if county.id == county_read.county)
-        names = repr((province.name, county.name, base_url)).encode()  # the rows show them; the county's key leaves them out
-        counties.append((county_read, province, county, "data-" + key_of(county_read.path, digest((county_read.key or "").encode(), names))))
+    counties = _keyed_counties(read, graph, "data-", base_url.encode())
 
     def files() -> Iterator[tuple[str, bytes]]:
         serialised = []
@@ -356,18 +366,14 @@ def _data_group(read: ContentRead, content: Content, graph: SiteGraph, fingerpri
     return NationalGroup("data/", "open data", fingerprints.of_national("data", [key for *_, key in counties]), files)
 
 
-def _search_group(read: ContentRead, graph: SiteGraph, fingerprints: Fingerprints, cache: BuildCache, env: Environment, templates: bytes) -> NationalGroup:
+def _search_group(read: ContentRead, graph: SiteGraph, fingerprints: Fingerprints, cache: BuildCache, env: Environment, templates: bytes,
+                  may_lag: bool) -> NationalGroup:
     """Return the search index's group: each county's documents are rendered once per change to the county or the templates."""
-    counties = []
-    for county_read in read.counties:
-        province = graph.province_by_id[county_read.province]
-        county = next(county for county in province.counties if county.id == county_read.county)
-        shown = repr((province.name, county.name, str(env.globals["root"]))).encode()  # the documents show them; the county's key leaves them out
-        counties.append((county_read, county, "search-" + key_of(county_read.path, digest((county_read.key or "").encode(), shown, templates))))
+    counties = _keyed_counties(read, graph, "search-", str(env.globals["root"]).encode(), templates)
 
     def files() -> list[tuple[str, bytes]]:
         documents = [searchable(render(route, env)) for route in plan_search(graph)]
-        for county_read, county, key in counties:
+        for county_read, _, county, key in counties:
             found = cache.get(key)
             if not isinstance(found, tuple):
                 found = tuple(searchable(render(route, env)) for route in plan_search_county(graph, county, offices_of(county_read, read, cache)))
@@ -375,7 +381,7 @@ def _search_group(read: ContentRead, graph: SiteGraph, fingerprints: Fingerprint
             documents += found
         return index(documents)
 
-    return NationalGroup(BUNDLE, "search index", fingerprints.of_national("search", [key for *_, key in counties]), files)
+    return NationalGroup(BUNDLE, "search index", fingerprints.of_national("search", [key for *_, key in counties]), files, may_lag)
 
 
 def _files_digest(files: tuple[FoundFile, ...]) -> bytes:

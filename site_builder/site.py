@@ -129,12 +129,15 @@ class SiteGraph:
 
     def offices_by_service(self, offices: tuple[Office, ...]) -> Iterator[tuple[Service, tuple[Office, ...]]]:
         """Yield each service some of these offices offer while active, in catalogue order, with those offices in the order given."""
-        active = [(office, frozenset(office.services)) for office in offices if office.status == "active"]
+        offering: dict[str, list[Office]] = defaultdict(list)
+        for office in offices:
+            if office.status == "active":
+                for service_id in office.services:
+                    offering[service_id].append(office)
         for _, services in self.catalogue:
             for service in services:
-                offering = tuple(office for office, offered in active if service.id in offered)
-                if offering:
-                    yield service, offering
+                if service.id in offering:
+                    yield service, tuple(offering[service.id])
 
     def fee(self, service_id: str, kind: str) -> int | None:
         """Return the fee in force for a service at an office of this kind, or None when the tariff has none."""
