@@ -3,6 +3,7 @@
 
     python3 tasks.py site    # create .venv if needed, install requirements.txt, build content/ into output/
     python3 tasks.py test    # the same with requirements-dev.txt, then run the whole test suite (pytest)
+    python3 tasks.py messages  # gather the interface's messages into locales/messages.pot and add new ones to each catalogue
     python3 tasks.py clean   # remove output/, .build-cache/ and .venv/
 
 Arguments after the task go to build.py or pytest: `python3 tasks.py test -k serve`.
@@ -53,6 +54,13 @@ def main(argv: list[str]) -> int:
     if task == "test":
         ensure_environment(ROOT / "requirements-dev.txt")
         return subprocess.call([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT)
+    if task == "messages":
+        ensure_environment(ROOT / "requirements.txt")
+        pybabel = [str(PYTHON), "-m", "babel.messages.frontend"]
+        extract = ["extract", "-F", "babel.cfg", "-o", "locales/messages.pot", "--no-location", "--sort-output", "--no-wrap",
+                   "--project", "Pishkhan transparency portal", "."]  # babel.cfg names the files below . that hold messages
+        update = ["update", "-i", "locales/messages.pot", "-d", "locales", "--no-wrap", "--no-fuzzy-matching", "--ignore-obsolete"]
+        return subprocess.call(pybabel + extract, cwd=ROOT) or subprocess.call(pybabel + update, cwd=ROOT)
     if task == "clean":
         for folder in ("output", ".build-cache", ".venv"):
             shutil.rmtree(ROOT / folder, ignore_errors=True)

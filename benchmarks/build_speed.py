@@ -28,7 +28,8 @@ from site_builder.cache import BuildCache  # noqa: E402
 from site_builder.config import BuildOptions  # noqa: E402
 from site_builder.loader import scan  # noqa: E402
 from site_builder.render import environment, render  # noqa: E402
-from site_builder.routes import plan, plan_county  # noqa: E402
+from site_builder.i18n import translations  # noqa: E402
+from site_builder.routes import in_languages, plan, plan_county  # noqa: E402
 
 TODAY = "1405/09/01"
 
@@ -40,15 +41,18 @@ def floor(content_dir: Path, output: Path) -> tuple[float, int]:
     read, content = pipeline.validated(options, scan(content_dir), lambda *_: None, cache)
     graph = pipeline.site_graph(options, read, content)
     assets = hashed_assets(pipeline.static_files(options.static_dir))
-    env = environment(options.templates_dir, graph, None, {source: asset.path for source, asset in assets.items()})
+    languages = content.settings.languages
+    envs = {language: environment(options.templates_dir, graph, language, translations(options.locales_dir, language), None,
+                                  {source: asset.path for source, asset in assets.items()}) for language in languages}
     offices = {(county.province, county.county): pipeline.offices_of(county, read, cache) for county in read.counties}
     routes = plan(graph)
     for province in content.provinces:
         for county in province.counties:
             routes += plan_county(graph, county, offices.get((province.id, county.id), ()))
+    routes = in_languages(routes, languages)
     start = time.perf_counter()
     for route in routes:
-        html = render(route, env)
+        html = render(route, envs[route.language])
         target = output / route.output_file
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")

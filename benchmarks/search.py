@@ -37,6 +37,7 @@ from site_builder import pipeline  # noqa: E402
 from site_builder.cache import BuildCache  # noqa: E402
 from site_builder.config import BuildOptions  # noqa: E402
 from site_builder.loader import scan  # noqa: E402
+from site_builder.i18n import translations  # noqa: E402
 from site_builder.render import environment, render  # noqa: E402
 from site_builder.routes import plan_search, plan_search_county  # noqa: E402
 from site_builder.search import searchable  # noqa: E402
@@ -65,7 +66,8 @@ def pagefind_alone(content: Path, work: Path) -> float:
     cache = BuildCache()
     read, model = pipeline.validated(options, scan(content), lambda *_: None, cache)
     graph = pipeline.site_graph(options, read, model)
-    env = environment(options.templates_dir, graph)
+    language = model.settings.languages[0]  # search documents are written in the default language
+    env = environment(options.templates_dir, graph, language, translations(options.locales_dir, language))
     routes = plan_search(graph)
     for county_read in read.counties:
         county = next(c for c in graph.province_by_id[county_read.province].counties if c.id == county_read.county)

@@ -34,6 +34,7 @@ class BuildOptions:
     search_index: bool = True     # False: leave the last build's search index as it is (serve, until someone searches)
     templates_dir: Path = PROJECT_DIR / "templates"
     static_dir: Path = PROJECT_DIR / "static"
+    locales_dir: Path = PROJECT_DIR / "locales"
 
 
 def check_base_url(url: str) -> str:

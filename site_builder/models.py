@@ -207,6 +207,7 @@ class SiteSettings:
     sample: bool = False
     title_en: str | None = None
     description: str | None = None
+    description_en: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

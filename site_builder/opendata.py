@@ -10,11 +10,13 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from persiantools.jdatetime import JalaliDate
 
+from . import labels
+from .labels import N_
 from .models import County, Office, Province
 from .pickling import pickle_by_fields
 from .site import SiteGraph
@@ -25,14 +27,14 @@ LICENSES = {
     "CC0-1.0": ("Creative Commons Zero 1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),
     "ODbL-1.0": ("Open Data Commons Open Database License 1.0", "https://opendatacommons.org/licenses/odbl/1-0/"),
 }
-KIND_NAMES = {"urban": "شهری", "rural": "روستایی", "police10": "پلیس +10", "kargozari": "کارگزاری"}
-STATUS_NAMES = {"active": "فعال", "inactive": "غیرفعال", "under_review": "در حال بررسی", "revoked": "ابطال‌شده", "pending": "در انتظار صدور پروانه"}
-HOLDER_NAMES = {"person": "شخص حقیقی", "company": "شخص حقوقی"}
+# The data's words (its tables' titles and descriptions, `kind_fa` and `status_fa`) are Persian: an English message
+# of the catalogues here, translated by the Persian catalogue for the files and by the page's for /en/data/.
+LANGUAGE = "fa"
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """A column of a table: its name, its Table Schema type and what it holds, in Persian."""
+    """A column of a table: its name, its Table Schema type and what it holds (an English message)."""
 
     name: str
     type: str  # string | integer | number | boolean | date
@@ -41,7 +43,7 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A published table, written as `<name>.csv` and `<name>.json`."""
+    """A published table, written as `<name>.csv` and `<name>.json`; its title and description are English messages."""
 
     name: str
     title: str
@@ -55,55 +57,71 @@ class Table:
         return tuple(column.name for column in self.columns)
 
 
-def _columns(*specs: str) -> tuple[Column, ...]:
-    """Read columns written as 'name:type:title'."""
-    return tuple(Column(*spec.split(":", 2)) for spec in specs)
+def _columns(*specs: tuple[str, str]) -> tuple[Column, ...]:
+    """Read columns written as ('name:type', title)."""
+    return tuple(Column(*spec.split(":", 1), title) for spec, title in specs)
 
 
-_PLACE = ("province_id:string:شناسه استان", "province:string:استان", "county_id:string:شناسه شهرستان", "county:string:شهرستان")
+_PLACE = (("province_id:string", N_("Province ID")), ("province:string", N_("Province")), ("county_id:string", N_("County ID")),
+          ("county:string", N_("County")))
 _LICENSE = (
-    "license_number:string:شماره پروانه", "license_holder:string:دارنده پروانه", "license_holder_type:string:نوع دارنده پروانه (person: حقیقی، company: حقوقی)",
-    "license_issued:string:تاریخ صدور (خورشیدی)", "license_issued_gregorian:date:تاریخ صدور (میلادی)",
-    "license_expires:string:تاریخ انقضا (خورشیدی)", "license_expires_gregorian:date:تاریخ انقضا (میلادی)",
+    ("license_number:string", N_("License number")), ("license_holder:string", N_("License holder")),
+    ("license_holder_type:string", N_("License holder type (person: natural person, company: legal entity)")),
+    ("license_issued:string", N_("Issue date (Solar Hijri)")), ("license_issued_gregorian:date", N_("Issue date (Gregorian)")),
+    ("license_expires:string", N_("Expiry date (Solar Hijri)")), ("license_expires_gregorian:date", N_("Expiry date (Gregorian)")),
 )
 OFFICES = Table(
-    "offices", "دفاتر", "همه دفاتر پیشخوان، پلیس +10 و کارگزاری‌ها با وضعیت، نشانی و پروانه هر دفتر.",
+    "offices", N_("Offices"), N_("Every counter-service office, Police +10 office and agency office, with its status, address and license."),
     _columns(
-        "code:string:کد دفتر", "name:string:نام دفتر", "kind:string:نوع دفتر (urban، rural، police10، kargozari)", "kind_fa:string:نوع دفتر به فارسی",
-        "status:string:وضعیت (active، inactive، under_review، revoked، pending)", "status_fa:string:وضعیت به فارسی", *_PLACE,
-        "city:string:شهر", "village:string:روستا", "address:string:نشانی", "postal_code:string:کد پستی", "phone:string:تلفن",
-        "latitude:number:عرض جغرافیایی", "longitude:number:طول جغرافیایی", *_LICENSE,
-        "services_count:integer:شمار خدماتی که دفتر ارائه می‌کند (فهرست آن در صفحه دفتر)", "url:string:صفحه دفتر در درگاه",
+        ("code:string", N_("Office code")), ("name:string", N_("Office name")),
+        ("kind:string", N_("Office type (urban, rural, police10, kargozari)")), ("kind_fa:string", N_("Office type in Persian")),
+        ("status:string", N_("Status (active, inactive, under_review, revoked, pending)")), ("status_fa:string", N_("Status in Persian")), *_PLACE,
+        ("city:string", N_("City")), ("village:string", N_("Village")), ("address:string", N_("Address")), ("postal_code:string", N_("Postal code")),
+        ("phone:string", N_("Phone")), ("latitude:number", N_("Latitude")), ("longitude:number", N_("Longitude")), *_LICENSE,
+        ("services_count:integer", N_("Number of services the office offers (listed on its page)")),
+        ("url:string", N_("The office's page on the portal")),
     ),
     ("code",),
 )
 LICENSE_HOLDERS = Table(
-    "license-holders", "دارندگان پروانه دفاتر فعال", "دارندگان پروانه دفاتر فعال به تفکیک استان و شهرستان، چنان‌که ادارات کل ارتباطات استان‌ها منتشر می‌کنند.",
-    _columns(*_PLACE, "office_code:string:کد دفتر", "kind:string:نوع دفتر", "kind_fa:string:نوع دفتر به فارسی", *_LICENSE, "url:string:صفحه دفتر در درگاه"),
+    "license-holders", N_("License holders of active offices"),
+    N_("The license holders of active offices by province and county, as the provinces' ICT directorates publish them."),
+    _columns(*_PLACE, ("office_code:string", N_("Office code")), ("kind:string", N_("Office type")), ("kind_fa:string", N_("Office type in Persian")),
+             *_LICENSE, ("url:string", N_("The office's page on the portal"))),
     ("office_code",),
     (("office_code", "offices", "code"),),
 )
 SERVICES = Table(
-    "services", "خدمات", "فهرست خدمات دفاتر با دستگاه خدمات‌دهنده، تعرفه سال جاری و شمار دفاتر فعالی که هر خدمت را ارائه می‌کنند.",
+    "services", N_("Services"),
+    N_("The offices' services with the agency providing each, this year's tariff and the number of active offices offering it."),
     _columns(
-        "id:string:شناسه خدمت", "name:string:نام خدمت", "name_en:string:نام انگلیسی", "agency_id:string:شناسه دستگاه", "agency:string:دستگاه خدمات‌دهنده",
-        "specialised:boolean:خدمت تخصصی", "documents:string:مدارک لازم، جداشده با « | »",
-        "fee_urban:integer:تعرفه دفاتر شهری در سال جاری (ریال)", "fee_rural:integer:تعرفه دفاتر روستایی در سال جاری (ریال)",
-        "active_offices:integer:شمار دفاتر فعالی که این خدمت را ارائه می‌کنند", "url:string:صفحه خدمت در درگاه",
+        ("id:string", N_("Service ID")), ("name:string", N_("Service name")), ("name_en:string", N_("English name")),
+        ("agency_id:string", N_("Agency ID")), ("agency:string", N_("Providing agency")), ("specialised:boolean", N_("Specialised service")),
+        ("documents:string", N_("Required documents, separated by “ | ”")),
+        ("fee_urban:integer", N_("This year's tariff at urban offices (rials)")), ("fee_rural:integer", N_("This year's tariff at rural offices (rials)")),
+        ("active_offices:integer", N_("Number of active offices offering the service")), ("url:string", N_("The service's page on the portal")),
     ),
     ("id",),
 )
 TARIFFS = Table(
-    "tariffs", "تعرفه‌ها", "تعرفه هر خدمت در هر سال، برای دفاتر شهری و روستایی، همراه با تاریخ اجرا و مصوبه.",
+    "tariffs", N_("Tariffs"), N_("Each service's tariff in each year, for urban and rural offices, with the date it took effect and its approval."),
     _columns(
-        "year:integer:سال", "effective:string:تاریخ اجرا (خورشیدی)", "effective_gregorian:date:تاریخ اجرا (میلادی)", "approval:string:مصوبه",
-        "service_id:string:شناسه خدمت", "service:string:خدمت", "fee_urban:integer:تعرفه دفاتر شهری (ریال)", "fee_rural:integer:تعرفه دفاتر روستایی (ریال)",
+        ("year:integer", N_("Year")), ("effective:string", N_("Effective date (Solar Hijri)")),
+        ("effective_gregorian:date", N_("Effective date (Gregorian)")), ("approval:string", N_("Approving resolution")),
+        ("service_id:string", N_("Service ID")), ("service:string", N_("Service")),
+        ("fee_urban:integer", N_("Tariff at urban offices (rials)")), ("fee_rural:integer", N_("Tariff at rural offices (rials)")),
     ),
     ("year", "service_id"),
     (("service_id", "services", "id"),),
 )
 TABLES = (OFFICES, LICENSE_HOLDERS, SERVICES, TARIFFS)
 DATA_FILES = tuple(FOLDER + table.name + suffix for table in TABLES for suffix in (".csv", ".json")) + (FOLDER + "datapackage.json",)
+
+
+def code_words(gettext: Callable[[str], str]) -> dict[str, dict[str, str]]:
+    """Return the words the rows hold for the offices' codes (`kind_fa`, `status_fa`), translated by the data's catalogue."""
+    return {"kind": {code: gettext(message) for code, message in labels.KIND.items()},
+            "status": {code: gettext(message) for code, message in labels.STATUS.items()}}
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,22 +141,22 @@ class CountyData:
     license_holders: Serialised
 
 
-def county_data(province: Province, county: County, offices: Iterable[Office], base_url: str) -> CountyData:
-    """Serialise one county's offices and its active offices' license holders, in code order."""
+def county_data(province: Province, county: County, offices: Iterable[Office], base_url: str, words: dict[str, dict[str, str]]) -> CountyData:
+    """Serialise one county's offices and its active offices' license holders, in code order, with the `words` of the codes."""
     offices = sorted(offices, key=lambda office: office.code)
     place = (province.id, province.name, county.id, county.name)
-    office_rows = [_office_row(office, place, base_url) for office in offices]
+    office_rows = [_office_row(office, place, base_url, words) for office in offices]
     holder_rows = [
-        (*place, office.code, office.kind, KIND_NAMES[office.kind], *_license(office), f"{base_url}offices/{office.code}/")
+        (*place, office.code, office.kind, words["kind"][office.kind], *_license(office), f"{base_url}offices/{office.code}/")
         for office in offices if office.status == "active" and office.license
     ]
     return CountyData(_serialise(OFFICES, office_rows), _serialise(LICENSE_HOLDERS, holder_rows))
 
 
-def _office_row(office: Office, place: tuple, base_url: str) -> tuple:
+def _office_row(office: Office, place: tuple, base_url: str, words: dict[str, dict[str, str]]) -> tuple:
     location = office.location
     return (
-        office.code, office.name, office.kind, KIND_NAMES[office.kind], office.status, STATUS_NAMES[office.status], *place,
+        office.code, office.name, office.kind, words["kind"][office.kind], office.status, words["status"][office.status], *place,
         office.city, office.village, office.address, office.postal_code, office.phone,
         location.lat if location else None, location.lon if location else None, *_license(office),
         # The count, not the list: 60 to 80 service ids an office made the national tables five times their size.
@@ -196,8 +214,11 @@ def catalogue_data(graph: SiteGraph) -> dict[str, Serialised]:
     return {SERVICES.name: _serialise(SERVICES, services), TARIFFS.name: _serialise(TARIFFS, tariffs)}
 
 
-def data_files(graph: SiteGraph, counties: list[CountyData]) -> Iterator[tuple[str, bytes]]:
-    """Yield every file of the open data (DATA_FILES) with its bytes, one at a time: a national table is tens of megabytes."""
+def data_files(graph: SiteGraph, counties: list[CountyData], gettext: Callable[[str], str]) -> Iterator[tuple[str, bytes]]:
+    """Yield every file of the open data (DATA_FILES) with its bytes, one at a time: a national table is tens of megabytes.
+
+    `gettext` translates the tables' titles and descriptions into the data's language (LANGUAGE).
+    """
     parts = {
         OFFICES.name: [county.offices for county in counties],
         LICENSE_HOLDERS.name: [county.license_holders for county in counties],
@@ -212,17 +233,17 @@ def data_files(graph: SiteGraph, counties: list[CountyData]) -> Iterator[tuple[s
         objects = b",\n".join(part.json for part in parts[table.name] if part.rows)
         json_bytes = b"[\n" + objects + b"\n]\n" if objects else b"[]\n"
         for suffix, data in ((".csv", csv_bytes), (".json", json_bytes)):
-            resources.append(_resource(table, suffix, data))
+            resources.append(_resource(table, suffix, data, gettext))
             yield FOLDER + table.name + suffix, data
         del csv_bytes, json_bytes, data, objects  # before the next table is joined
     yield FOLDER + "datapackage.json", _package(graph, resources)
 
 
-def _resource(table: Table, suffix: str, data: bytes) -> dict:
+def _resource(table: Table, suffix: str, data: bytes, gettext: Callable[[str], str]) -> dict:
     """Describe one file as a Tabular Data Resource."""
     name = table.name if suffix == ".csv" else f"{table.name}-json"
     schema: dict = {
-        "fields": [{"name": column.name, "type": column.type, "title": column.title} for column in table.columns],
+        "fields": [{"name": column.name, "type": column.type, "title": gettext(column.title)} for column in table.columns],
         "primaryKey": list(table.primary_key),
     }
     if table.foreign_keys:
@@ -232,7 +253,7 @@ def _resource(table: Table, suffix: str, data: bytes) -> dict:
             for column, other, other_column in table.foreign_keys
         ]
     resource = {
-        "name": name, "path": table.name + suffix, "profile": "tabular-data-resource", "title": table.title, "description": table.description,
+        "name": name, "path": table.name + suffix, "profile": "tabular-data-resource", "title": gettext(table.title), "description": gettext(table.description),
         "format": suffix[1:], "mediatype": "text/csv" if suffix == ".csv" else "application/json", "encoding": "utf-8", "schema": schema,
     }
     if suffix == ".csv":

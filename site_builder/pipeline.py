@@ -17,9 +17,10 @@ from .errors import ContentError, Problem, UsageError
 from .fingerprint import Fingerprints, digest, folder_digest
 from .loader import ContentFiles, FoundFile, display_path, load, parse_offices, scan
 from .models import Content, County, Office, Province
-from .opendata import DATA_FILES, CountyData, county_data, data_files
+from .opendata import DATA_FILES, LANGUAGE, CountyData, code_words, county_data, data_files
+from .i18n import translations
 from .render import environment, render
-from .routes import HOME, Route, plan, plan_county, plan_search, plan_search_county, url_of
+from .routes import HOME, Route, in_languages, plan, plan_county, plan_search, plan_search_county, url_of
 from .search import BUNDLE, index, searchable
 from .site import OfficeCounts, SiteGraph, build_graph, count_offices
 from .validate import Catalogue, CountyOffices, OfficesFile, ProvinceFacts, duplicate_codes, read_offices, resolve_offices, validate_catalogue
@@ -236,7 +237,7 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
     planned; of the other pages, one whose fingerprint is unchanged keeps its file; only the rest
     are rendered.
     """
-    check_output_folder(options.output_dir, [options.content_dir, options.templates_dir, options.static_dir])
+    check_output_folder(options.output_dir, [options.content_dir, options.templates_dir, options.static_dir, options.locales_dir])
     if not options.content_dir.is_dir():
         raise UsageError(f"the content folder {str(options.content_dir)!r} does not exist")
     cache = cache if cache is not None else BuildCache()
@@ -247,7 +248,7 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
     if not isinstance(previous, BuildRecord) or output_state(options.output_dir) != previous.inputs.hex():
         previous = None
     found = scan(options.content_dir)
-    templates, static = folder_digest(options.templates_dir), static_files(options.static_dir)
+    templates, static = interface_digest(options), static_files(options.static_dir)
     inputs = _inputs_digest(options, found, templates, static)
     if previous is not None and previous.inputs == inputs and unchanged_output(options.output_dir, previous.files):
         return BuildReport(previous.pages, 0, previous.pages, 0, list(previous.problems))
@@ -257,19 +258,25 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
     # Pages name the assets they load: a new asset name is a change to every page, like a template's.
     fingerprints = Fingerprints(graph, digest(templates, *(asset.path.encode() for asset in assets.values()), b"gzip twins" if options.precompress else b""))
     with OutputUpdate(options.output_dir, previous.files if previous else None, inputs.hex(), options.precompress) as update:
-        routes, groups, kept = [HOME], {}, 0
+        languages = content.settings.languages
+        routes, groups, kept = in_languages([HOME], languages), {}, 0
         for group, fingerprint, planner in _page_groups(read, content, graph, fingerprints, cache):
             old = _kept_group(previous, group, fingerprint, update)
             if old is not None:
                 groups[group], kept = old, kept + old[2]
                 continue
-            planned = planner()
+            planned = in_languages(planner(), languages)
             routes += planned
             groups[group] = (fingerprint, tuple(file for route in planned for file in update.files_of(route.output_file)), len(planned))
         compiled = cache.folder / f"templates-{CODE_VERSION.hex()[:16]}" if cache.folder else None  # Jinja's own key is the source alone
-        env = environment(options.templates_dir, graph, compiled, {source: asset.path for source, asset in assets.items()})
+        published = {source: asset.path for source, asset in assets.items()}
+        catalogues = {language: translations(options.locales_dir, language) for language in languages}
+        envs = {language: environment(options.templates_dir, graph, language, catalogues[language], compiled, published, catalogues[languages[0]])
+                for language in languages}
+        env = envs[languages[0]]
         national = []
-        for made in (_data_group(read, content, graph, fingerprints, cache), _search_group(read, graph, fingerprints, cache, env, templates, not options.search_index)):
+        data_words = translations(options.locales_dir, LANGUAGE).gettext  # the open data's language
+        for made in (_data_group(read, content, graph, fingerprints, cache, data_words), _search_group(read, graph, fingerprints, cache, env, templates, not options.search_index)):
             old = _kept_group(previous, made.name, None if made.may_lag else made.fingerprint, update)
             if old is not None:
                 groups[made.name] = old  # with its own fingerprint: a lagging group is made again by the next build that wants it
@@ -279,7 +286,7 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
         for asset in assets.values():
             fingerprint = digest(asset.data).hex()
             update.add(update.keep(asset.path, fingerprint) or update.write(asset.path, asset.data, fingerprint))
-        written = render_all(routes, env, update, fingerprints, options.jobs, progress)
+        written = render_all(routes, envs, update, fingerprints, options.jobs, progress)
         for made in national:  # after rendering, so that the render workers do not inherit the tables or the index
             progress(made.stage, 0, 1)
             files = []
@@ -348,20 +355,23 @@ def _keyed_counties(read: ContentRead, graph: SiteGraph, prefix: str, *shown: by
     return keyed
 
 
-def _data_group(read: ContentRead, content: Content, graph: SiteGraph, fingerprints: Fingerprints, cache: BuildCache) -> NationalGroup:
-    """Return the open data's group: each county's rows are serialised once per change to the county and kept in the cache."""
+def _data_group(read: ContentRead, content: Content, graph: SiteGraph, fingerprints: Fingerprints, cache: BuildCache,
+                gettext: Callable[[str], str]) -> NationalGroup:
+    """Return the open data's group: each county's rows are serialised once per change to the county or to the words of the
+    codes they hold (translated by `gettext`, the data's catalogue), and kept in the cache."""
     base_url = content.settings.base_url
-    counties = _keyed_counties(read, graph, "data-", base_url.encode())
+    shown = code_words(gettext)
+    counties = _keyed_counties(read, graph, "data-", base_url.encode(), repr(shown).encode())
 
     def files() -> Iterator[tuple[str, bytes]]:
         serialised = []
         for county_read, province, county, key in counties:
             found = cache.get(key)
             if not isinstance(found, CountyData):
-                found = county_data(province, county, offices_of(county_read, read, cache), base_url)
+                found = county_data(province, county, offices_of(county_read, read, cache), base_url, shown)
                 cache.put(key, found)
             serialised.append(found)
-        return data_files(graph, serialised)
+        return data_files(graph, serialised, gettext)
 
     return NationalGroup("data/", "open data", fingerprints.of_national("data", [key for *_, key in counties]), files)
 
@@ -395,6 +405,11 @@ def _inputs_digest(options: BuildOptions, found: ContentFiles, templates: bytes,
     return digest(_files_digest(found.files), templates, *(part for name, data in static for part in (name.encode(), data)), CODE_VERSION, settings)
 
 
+def interface_digest(options: BuildOptions) -> bytes:
+    """Return a digest of what every page is made with besides the content: the templates and the translation catalogues."""
+    return digest(folder_digest(options.templates_dir), folder_digest(options.locales_dir, "**/*.po"))
+
+
 def static_files(static_dir: Path) -> list[tuple[str, bytes]]:
     """Return the static files: their paths below static/ and their bytes."""
     if not static_dir.is_dir():
@@ -409,10 +424,11 @@ _WORK: tuple | None = None
 CHUNK = 250  # pages a worker renders between progress reports
 
 
-def render_all(routes: list[Route], env: Environment, update: OutputUpdate, fingerprints: Fingerprints, jobs: int, progress: Progress) -> int:
-    """Render the routes whose fingerprint changed, keep the others' files; return how many pages changed."""
+def render_all(routes: list[Route], envs: dict[str, Environment], update: OutputUpdate, fingerprints: Fingerprints, jobs: int,
+               progress: Progress) -> int:
+    """Render the routes whose fingerprint changed, each in its language's environment, keep the others' files; return how many pages changed."""
     global _WORK
-    _WORK = (routes, env, update, fingerprints)
+    _WORK = (routes, envs, update, fingerprints)
     chunks = [(start, min(start + CHUNK, len(routes))) for start in range(0, len(routes), CHUNK)]
     written = done = 0
     try:
@@ -428,13 +444,13 @@ def render_all(routes: list[Route], env: Environment, update: OutputUpdate, fing
 
 
 def _render_chunk(chunk: tuple[int, int]) -> list[list[Entry]]:
-    routes, env, update, fingerprints = _WORK
+    routes, envs, update, fingerprints = _WORK
     pages = []
     for route in routes[chunk[0]:chunk[1]]:
         fingerprint = fingerprints.of(route)
         kept = update.keep(route.output_file, fingerprint) if fingerprint is not None else None
         # A page always rendered has no fingerprint: "" never matches one.
-        pages.append(kept or update.write(route.output_file, render(route, env).encode("utf-8"), fingerprint or ""))
+        pages.append(kept or update.write(route.output_file, render(route, envs[route.language]).encode("utf-8"), fingerprint or ""))
     return pages
 
 

@@ -15,20 +15,25 @@ from xml.etree.ElementTree import Element
 import markdown
 import nh3
 import segno
+from babel.dates import format_date as format_babel_date
 from babel.numbers import format_decimal
+from babel.support import Translations
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError, pass_context, select_autoescape
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 from persiantools.jdatetime import JalaliDate
 
-from . import structured
-from .persian import COMMON_WORDS, persian_digits, without_common_words
-from .routes import Route, base_path, url_of
+from . import labels, structured
+from .persian import COMMON_WORDS, MONTHS_EN, latin_digits, persian_digits, without_common_words
+from .routes import Route, base_path, language_prefix, url_of
 from .site import EXPIRY_WARNING_DAYS, SiteGraph
 
 # Tags and attributes Markdown produces that a page may keep; everything else is dropped.
 ALLOWED_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "a", "strong", "em", "blockquote", "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "hr", "br"}
+# Each language's name in itself, as a language switcher shows it, and its Open Graph locale.
+LANGUAGE_NAMES = {"fa": "فارسی", "en": "English"}
+LOCALES = {"fa": "fa_IR", "en": "en_US"}
 
 
 class Latin(str):
@@ -36,7 +41,7 @@ class Latin(str):
 
 
 def show(value: object) -> object:
-    """Finalize every printed value: Persian digits for people, untouched markup and Latin text for machines."""
+    """Finalize every printed value on a Persian page: Persian digits for people, untouched markup and Latin text for machines."""
     if isinstance(value, (Markup, Latin)) or value is None:
         return value
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
@@ -44,25 +49,42 @@ def show(value: object) -> object:
     return value
 
 
+def show_latin(value: object) -> object:
+    """Finalize every printed value on a page in a language written with Latin digits."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return latin_digits(value)
+    return value
+
+
 @lru_cache(maxsize=65536)
-def format_number(value: int) -> str:
-    """Return a whole number with Persian digits and the Persian thousands separator (fees repeat: cached)."""
+def format_number(value: int, language: str = "fa") -> str:
+    """Return a whole number with the language's digits and thousands separator (fees repeat: cached)."""
+    if language != "fa":
+        return format_decimal(value, locale=language)
     return persian_digits(format_decimal(value, locale="fa", numbering_system="default"))
 
 
-def format_fraction(value: float) -> str:
-    """Return a number with two decimals, Persian digits and separators: ۱٫۲۵."""
+def format_fraction(value: float, language: str = "fa") -> str:
+    """Return a number with two decimals and the language's digits and separators: ۱٫۲۵, 1.25."""
+    if language != "fa":
+        return format_decimal(value, format="#,##0.00", locale=language)
     return persian_digits(format_decimal(value, format="#,##0.00", locale="fa", numbering_system="default"))
-
-
-def format_rial(value: int) -> str:
-    """Return an amount in Rials as citizens read it: ۱٬۲۵۰٬۰۰۰ ریال."""
-    return f"{format_number(value)} ریال"
 
 
 def format_date(value: JalaliDate) -> str:
     """Return a Solar Hijri date as ۱۴۰۵/۰۹/۰۱."""
     return persian_digits(f"{value.year:04d}/{value.month:02d}/{value.day:02d}")
+
+
+@lru_cache(maxsize=4096)
+def format_gregorian(value: JalaliDate, language: str) -> str:
+    """Return the Gregorian date of a Solar Hijri date as the language writes it: 22 November 2026."""
+    return format_babel_date(value.to_gregorian(), "d MMMM y", locale=language)
+
+
+def format_jalali_words(value: JalaliDate) -> str:
+    """Return a Solar Hijri date with its month's name in Latin letters: 1 Azar 1405."""
+    return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
 
 
 def atom_date(value: JalaliDate) -> Latin:
@@ -73,6 +95,24 @@ def atom_date(value: JalaliDate) -> Latin:
 def iso_date(value: JalaliDate) -> Latin:
     """Return the Gregorian ISO date of a Solar Hijri date, for machine-readable attributes."""
     return Latin(value.to_gregorian().isoformat())
+
+
+def in_persian(text: str | None, language: str) -> object:
+    """Return content text known to be Persian, marked as such on a page in another language so that it is read and laid out right."""
+    if text is None or language == "fa":
+        return text
+    return Markup('<span lang="fa" dir="rtl">{}</span>').format(persian_digits(text))
+
+
+def name_in(item: object, language: str, field: str | None = None) -> tuple[str, bool]:
+    """Return a content object's name or title (or the field named) in a language, and whether it is that language's own:
+    where the content gives no twin (`name_en`, `title_en` …), the Persian text."""
+    field = field or ("name" if hasattr(item, "name") else "title")
+    persian = getattr(item, field)
+    if language == "fa":
+        return persian, True
+    twin = getattr(item, f"{field}_{language}", None)
+    return (twin, True) if twin else (persian, False)
 
 
 # Markdown keeps raw HTML and other stashed pieces as STX…ETX placeholders (an e-mail address's letters
@@ -119,50 +159,79 @@ def render_markdown(text: str) -> Markup:
     return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}}, url_schemes={"http", "https", "mailto", "tel"}))
 
 
-def environment(templates: Path, graph: SiteGraph, compiled: Path | None = None, assets: dict[str, str] | None = None) -> Environment:
-    """Return the Jinja environment: strict about undefined names, escaping everything by default.
+def environment(templates: Path, graph: SiteGraph, language: str, translations: Translations, compiled: Path | None = None,
+                assets: dict[str, str] | None = None, index_translations: Translations | None = None) -> Environment:
+    """Return the Jinja environment of one language: strict about undefined names, escaping everything by default.
 
     Given a folder, compiled templates are kept there (by their source's checksum) for the next
-    build. `assets` maps each static file, as templates name it, to its published path.
+    build; the compiled code calls gettext, so both languages share it. `assets` maps each static
+    file, as templates name it, to its published path. `index_translations` are the default
+    language's, in which the search index is written (the search page of another language maps its words).
     """
+    index_translations = index_translations or translations
     env = Environment(
         loader=FileSystemLoader(templates),
+        extensions=["jinja2.ext.i18n"],
         bytecode_cache=_bytecode_cache(compiled),
         autoescape=select_autoescape(("html", "xml")),
         undefined=StrictUndefined,
-        finalize=show,
+        finalize=show if language == "fa" else show_latin,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.install_gettext_translations(translations, newstyle=True)
     settings = graph.content.settings
-    root = base_path(settings.base_url)
+    base = base_path(settings.base_url)
+    prefix = language_prefix(language, settings.languages)
+    root = base + prefix
+
+    def name(item: object, field: str | None = None) -> object:
+        text, own = name_in(item, language, field)
+        return text if own else in_persian(text, language)
+
+    def legal_date(value: JalaliDate) -> str:
+        """A date the law reads (license expiry, a tariff's effective date): in English, the Gregorian and the Solar Hijri date."""
+        if language == "fa":
+            return format_date(value)
+        return translations.gettext("%(gregorian)s (%(jalali)s)") % {"gregorian": format_gregorian(value, language), "jalali": format_jalali_words(value)}
+
     env.filters.update(
-        number=format_number,
-        decimal=format_fraction,
+        number=lambda value: format_number(value, language),
+        decimal=lambda value: format_fraction(value, language),
         coord=lambda value: Latin(f"{value:.1f}"),  # an SVG coordinate
-        rial=format_rial,
-        jdate=format_date,
+        rial=lambda value: translations.gettext("%(amount)s rials") % {"amount": format_number(value, language)},
+        jdate=format_date if language == "fa" else lambda value: format_gregorian(value, language),
+        legal_date=legal_date,
         isodate=iso_date,
         atomdate=atom_date,
-        markdown=render_markdown,
+        markdown=render_markdown if language == "fa" else lambda text: Markup('<div lang="fa" dir="rtl">{}</div>').format(render_markdown(text)),
         without_common_words=without_common_words,
         latin=Latin,
         qr_code=qr_code,
-        url=lambda target, service=None: Latin(root + url_of(target, service)),
+        name=name,
+        name_text=lambda item, field=None: name_in(item, language, field)[0],
+        digits=show if language == "fa" else show_latin,  # for values a {% trans %} block shows, which finalize does not see
+        fa=lambda text: in_persian(text, language),
+        # language: the page in another language, such as the board, which exists in the default language only
+        url=lambda target, service=None, language=None: Latin(
+            root + url_of(target, service) if language is None else base + language_prefix(language, settings.languages) + url_of(target, service)),
         # pass_context keeps Jinja from folding {{ "site.css"|asset }} into the compiled template,
         # which the bytecode cache would keep after the stylesheet's name changed.
-        asset=pass_context(lambda context, source: Latin(root + _published(assets or {}, source))),
-        absolute=lambda target: Latin(settings.base_url + url_of(target)),
+        asset=pass_context(lambda context, source: Latin(base + _published(assets or {}, source))),
+        absolute=lambda target: Latin(settings.base_url + prefix + url_of(target)),
         page_url=pass_context(lambda context, path: Latin(settings.base_url + path)),  # named by literals: see asset
         office_data=lambda office, name: structured.office_data(
-            office, graph.province_by_id[office.province_id], graph.hours_of(office), name, settings.base_url + url_of(office)
+            office, graph.province_by_id[office.province_id], graph.hours_of(office), name, settings.base_url + prefix + url_of(office)
         ),
-        service_data=lambda service: structured.service_data(service, graph.agencies[service.agency_id], settings.base_url + url_of(service)),
+        service_data=lambda service: structured.service_data(service, graph.agencies[service.agency_id], settings.base_url + prefix + url_of(service)),
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
-    env.globals.update(site=settings, graph=graph, root=Latin(root), base_url=Latin(settings.base_url), expiry_warning_days=EXPIRY_WARNING_DAYS,
-                       common_words=COMMON_WORDS)
+    env.globals.update(site=settings, graph=graph, root=Latin(root), site_root=Latin(base), base_url=Latin(settings.base_url),
+                       expiry_warning_days=EXPIRY_WARNING_DAYS, common_words=COMMON_WORDS,
+                       language=language, direction="rtl" if language == "fa" else "ltr", languages=settings.languages,
+                       LANGUAGE_NAMES=LANGUAGE_NAMES, LOCALES=LOCALES, LABELS=labels.translated(translations.gettext),
+                       INDEX_LABELS=labels.translated(index_translations.gettext), index_gettext=index_translations.gettext)
     env.filters["fee_row"] = fragment_cache(env.get_template("_fee_row.html"))
     return env
 
@@ -183,7 +252,7 @@ def render_problems(templates: Path, problems: list) -> str:
 
 
 def render(route: Route, env: Environment) -> str:
-    """Render one page to HTML."""
+    """Render one page to HTML, in the language of the environment given (the route's own)."""
     return env.get_template(route.template).render(route.context, route=route, canonical=Latin(env.globals["base_url"] + route.path))
 
 

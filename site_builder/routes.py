@@ -15,14 +15,36 @@ from .site import ProvinceCoverage, SiteGraph, coverage, reach
 class Route:
     """One output page: its URL path below the base, its template and what the template receives."""
 
-    path: str                     # "" for the home page, "offices/13100123/" for an office
+    path: str                     # "" for the home page, "offices/13100123/" for an office, "en/offices/13100123/" in English
     template: str
     context: dict = field(default_factory=dict)
+    language: str = ""            # the page's language; "" until `in_languages` gives it one
+    twins: tuple[tuple[str, str], ...] = ()  # (language, path) of every language version of the page, itself included
 
     @property
     def output_file(self) -> str:
         """Return the file the page is written to, relative to the output folder."""
         return self.path + "index.html" if self.path == "" or self.path.endswith("/") else self.path
+
+
+# Pages in the default language only: a board is the Persian notice the regulation makes each office post,
+# and what crawlers and hosts read has no language.
+ONE_LANGUAGE = frozenset({"board.html", "feed.xml", "sitemap.xml", "robots.txt", "404.html"})
+
+
+def language_prefix(language: str, languages: tuple[str, ...]) -> str:
+    """Return the path below the base under which a language's pages lie: "" for the default (first) language, "en/" for English."""
+    return "" if language == languages[0] else f"{language}/"
+
+
+def in_languages(routes: list[Route], languages: tuple[str, ...]) -> list[Route]:
+    """Return each route once per language, each knowing its twins; a route in ONE_LANGUAGE only in the default language."""
+    localised = []
+    for route in routes:
+        versions = languages[:1] if route.template in ONE_LANGUAGE else languages
+        twins = tuple((language, language_prefix(language, languages) + route.path) for language in versions)
+        localised += [Route(path, route.template, route.context, language, twins if len(twins) > 1 else ()) for language, path in twins]
+    return localised
 
 
 def base_path(base_url: str) -> str:
@@ -86,14 +108,20 @@ def plan(graph: SiteGraph) -> list[Route]:
         routes.append(Route(url_of(measured), "stats_province.html", {"measured": measured}))
     routes.append(Route("search/", "search.html"))
     routes.append(Route("feed.xml", "feed.xml", {"news": content.news}))
-    routes.append(Route("sitemap.xml", "sitemap.xml", {"pages": tuple(_sitemap(graph, routes))}))
+    languages = content.settings.languages
+    prefixes = tuple((language, language_prefix(language, languages)) for language in languages)
+    routes.append(Route("sitemap.xml", "sitemap.xml", {"pages": tuple(_sitemap(graph, routes)), "prefixes": prefixes if len(languages) > 1 else ()}))
     routes.append(Route("404.html", "404.html"))
     routes.append(Route("robots.txt", "robots.txt"))
     return routes
 
 
 def _sitemap(graph: SiteGraph, routes: list[Route]) -> Iterator[str]:
-    """Yield the path of every page crawlers should index: the site's, the counties' and the offices' (not the boards, which repeat them)."""
+    """Yield the path of every page crawlers should index: the site's, the counties' and the offices' (not the boards, which repeat them).
+
+    Each is the default language's; the sitemap names the other languages' twins as its alternates, which
+    keeps the national sitemap under the protocol's 50,000 addresses.
+    """
     yield from (route.path for route in routes if route.path == "" or route.path.endswith("/"))
     for province in graph.provinces:
         for county in province.counties:

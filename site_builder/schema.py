@@ -30,6 +30,7 @@ SITE = Record(
         "title": Text("site title, in Persian"),
         "title_en": Text("site title, in English"),
         "description": Text("one sentence describing the site, for search engines"),
+        "description_en": Text("the same sentence in English"),
         "base_url": BaseUrl("absolute address where the site is published, ending in /"),
         "languages": ListOf(Choice(LANGUAGES, noun="language"), min_items=1, unique=True, description="languages; the first is the default"),
         "tariff_year": Integer("Solar Hijri year of the tariff in force", minimum=1300, maximum=1499),

@@ -7,6 +7,7 @@ file:line:col. It binds 127.0.0.1 unless told otherwise and serves nothing outsi
 from __future__ import annotations
 
 import mimetypes
+import re
 import sys
 import time
 from dataclasses import replace
@@ -25,6 +26,9 @@ from .config import BuildOptions
 from .errors import ContentError, Mark, Problem
 from .render import render_problems
 from .writer import UnsafePath
+
+# The search page in any language, or the index it loads: what makes serve bring the index up to date.
+SEARCHING = re.compile(r"/(?:[a-z]{2}/)?search/|/pagefind/")
 
 
 class Preview:
@@ -68,7 +72,7 @@ class Preview:
             start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")])
             return [body]
         url_path = environ.get("PATH_INFO", "/")
-        if self.search_behind and url_path.lstrip("/").startswith(("search/", "pagefind/")):
+        if self.search_behind and SEARCHING.match(url_path):
             self.rebuild(search_index=True)
             return self.app(environ, start_response)
         status, path = self.resolve(url_path)
@@ -120,6 +124,6 @@ def serve(options: BuildOptions, host: str, port: int, cache: BuildCache) -> Non
     preview = Preview(options, cache)
     preview.rebuild(search_index=True)
     server = Server(preview.app, watcher=QuickWatcher())
-    for folder in (options.content_dir, options.templates_dir, options.static_dir):
+    for folder in (options.content_dir, options.templates_dir, options.static_dir, options.locales_dir):
         server.watch(str(folder), preview.rebuild)
     server.serve(host=host, port=port, debug=False, open_url_delay=None, restart_delay=0)

@@ -169,6 +169,7 @@ def _settings(raw: RawContent, check: Validation) -> tuple[SiteSettings | None, 
         sample=site.get("sample", False),
         title_en=site.get("title_en"),
         description=site.get("description"),
+        description_en=site.get("description_en"),
     ), site
 
 

@@ -1,5 +1,6 @@
 // Filters a list or table in place as the citizen types: the offices of a county, the services
 // offered in it, the counties where a service is offered. Without this script all are shown.
+// The page gives the words: the filter's label (data-filterable) and how many match (data-filter-count, {count} for the number).
 
 // As the search page does (search.js): Persian ی/ک, Latin digits; here also without the zero-width non-joiner.
 function normalise(text) {
@@ -13,6 +14,12 @@ function normalise(text) {
 }
 
 const FEW = 6;  // a shorter list is read at a glance
+const PERSIAN = document.documentElement.lang === "fa";
+
+// A Persian page shows Persian digits; a page in another language, Latin ones.
+function shownNumber(number) {
+  return PERSIAN ? String(number).replace(/[0-9]/g, (digit) => "۰۱۲۳۴۵۶۷۸۹"[digit]) : String(number);
+}
 
 function addFilter(container, number) {
   const table = container.matches("table");
@@ -46,7 +53,7 @@ function addFilter(container, number) {
         group.previousElementSibling.hidden = !shown;
       }
     }
-    count.textContent = words.length ? String(visible).replace(/[0-9]/g, (digit) => "۰۱۲۳۴۵۶۷۸۹"[digit]) + " مورد" : "";
+    count.textContent = words.length ? (container.dataset.filterCount || "{count}").replace("{count}", shownNumber(visible)) : "";
   });
   const wrapper = container.closest(".scroll") || container;
   const bar = document.createElement("p");

@@ -1,5 +1,7 @@
 // The search page: runs Pagefind in the browser over the index the build wrote.
 // Without this script the page still links to the lists of provinces, counties and services.
+// Every page searches the one index, written in Persian; the page gives the script its words (data-messages)
+// and the root of its language, under which a result's page has its twin (data-root).
 
 const form = document.getElementById("search");
 const input = document.getElementById("q");
@@ -9,6 +11,10 @@ const list = document.getElementById("results");
 const more = document.getElementById("more");
 const browse = document.getElementById("browse");
 const COMMON = new Set(form.dataset.commonWords.split(" "));  // left out of the index: see site_builder/persian.py
+const MESSAGES = JSON.parse(form.dataset.messages);
+const WORDS = new Map(MESSAGES.words || []);  // the index's words (kinds, statuses, types) in the page's language
+const PERSIAN = document.documentElement.lang === "fa";
+const PLURAL = new Intl.PluralRules(document.documentElement.lang);
 const PAGE = 10;      // results shown at a time
 const PAUSE = 120;    // ms of no typing before a search runs
 
@@ -21,12 +27,13 @@ function normalise(text) {
     .replace(/[٠-٩]/g, (digit) => String(digit.charCodeAt(0) - 0x0660));
 }
 
-// The site shows Persian digits; results come from the index with Latin ones.
+// A Persian page shows Persian digits; results come from the index with Latin ones, as pages in other languages show them.
 function persianDigits(text) {
-  return text.replace(/[0-9]/g, (digit) => "۰۱۲۳۴۵۶۷۸۹"[digit]);
+  return PERSIAN ? text.replace(/[0-9]/g, (digit) => "۰۱۲۳۴۵۶۷۸۹"[digit]) : text;
 }
 
 function persianDigitsIn(element) {
+  if (!PERSIAN) return;
   const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     node.nodeValue = persianDigits(node.nodeValue);
@@ -38,10 +45,41 @@ function searchedWords(query) {
   return normalise(query).split(/[\s،,]+/).filter((word) => word && !COMMON.has(word)).join(" ");
 }
 
+// A message of the page with its {names} replaced by values: text, or nodes (see persian).
+function message(text, values = {}) {
+  return text.split(/\{(\w+)\}/).map((part, index) => index % 2 ? values[part] : part).filter((part) => part !== "");
+}
+
+function counted(forms, count, values) {
+  return message(forms[PLURAL.select(count)] || forms.other, { count: String(count), ...values }).join("");
+}
+
+// Text the index holds, which is Persian: marked as such on a page in another language.
+function persian(text = "") {
+  if (PERSIAN) return text;
+  const span = document.createElement("span");
+  span.lang = "fa";
+  span.dir = "rtl";
+  span.textContent = text;
+  return span;
+}
+
+// A word of the index (an office's kind or status, a result's type) in the page's language, where the page gives it.
+function word(text) {
+  return WORDS.get(text) ?? persian(text);
+}
+
+// The index names the Persian pages, under the site's root; a page in another language links to their twins under its own.
+function pageOf(url) {
+  const { indexRoot, root } = form.dataset;
+  return url.startsWith(indexRoot) ? root + url.slice(indexRoot.length) : url;
+}
+
 function chosenFilters() {
   const chosen = {};
   for (const select of filters.querySelectorAll("select")) {
-    if (select.value) chosen[select.name] = normalise(select.value);
+    // A page in another language than the index's gives an option's value in the index as its data-index.
+    if (select.value) chosen[select.name] = normalise(select.selectedOptions[0].dataset.index || select.value);
   }
   return chosen;
 }
@@ -68,31 +106,35 @@ function restoreState() {
 function resultItem(data) {
   const item = document.createElement("li");
   const link = document.createElement("a");
-  link.href = data.meta.url || data.url;
-  link.textContent = data.meta.title;
+  link.href = pageOf(data.meta.url || data.url);
+  link.append(persian(data.meta.title));
   const heading = document.createElement("h2");
   heading.append(link);
   const type = (data.filters.type || [])[0];
   if (type) {
     const tag = document.createElement("span");
     tag.className = "tag";
-    tag.textContent = type;
+    tag.append(word(type));
     heading.append(" ", tag);
   }
   item.append(heading);
-  const facts = [data.meta.kind, data.meta.status, data.meta.place, data.meta.agency,
-                 data.meta.fee && "تعرفه: " + data.meta.fee, data.meta.date].filter(Boolean);
+  const facts = [data.meta.kind, data.meta.status].filter(Boolean).map((fact) => [word(fact)]);
+  facts.push(...[data.meta.place, data.meta.agency].filter(Boolean).map((fact) => [persian(fact)]));
+  if (data.meta.fee) facts.push(message(MESSAGES.fee, { fee: persian(data.meta.fee) }));
+  if (data.meta.date) facts.push([data.meta.date]);
   if (facts.length) {
     const line = document.createElement("p");
     line.className = "result-facts";
-    line.textContent = facts.join(" · ");
+    facts.forEach((fact, index) => line.append(...(index ? [" · "] : []), ...fact));
     item.append(line);
   }
   const excerpt = document.createElement("p");
   if (data.meta.address) {  // an office: its address in full, which the index holds without its common words
-    excerpt.textContent = data.meta.address + (data.meta.holder ? "؛ دارنده پروانه: " + data.meta.holder : "");
+    const address = persian(data.meta.address);
+    excerpt.append(...(data.meta.holder ? message(MESSAGES.holder, { address, holder: persian(data.meta.holder) }) : [address]));
   } else {
-    excerpt.innerHTML = data.excerpt;  // Pagefind escapes the indexed text and adds only <mark>
+    const text = PERSIAN ? excerpt : excerpt.appendChild(persian());
+    text.innerHTML = data.excerpt;  // Pagefind escapes the indexed text and adds only <mark>
   }
   item.append(excerpt);
   persianDigitsIn(item);
@@ -120,7 +162,7 @@ async function search() {
   if (!words && Object.keys(chosen).length === 0) {
     list.replaceChildren();
     more.hidden = true;
-    status.textContent = query ? "نام شهر، کد دفتر، نام دارنده پروانه یا نام خدمت را بنویسید." : "";
+    status.textContent = query ? MESSAGES.prompt : "";
     browse.hidden = false;
     list.dataset.query = query;
     return;
@@ -130,10 +172,10 @@ async function search() {
   shown = await placesFirst(found.results, words);
   if (current !== generation) return;
   list.replaceChildren();
-  const quoted = query ? `برای «${query}»` : "با این فیلترها";
-  status.textContent = persianDigits(found.results.length
-    ? `${found.results.length} نتیجه ${quoted}`
-    : `نتیجه‌ای ${quoted} پیدا نشد. املای دیگری را بیازمایید یا دفتر را از فهرست‌های زیر بیابید.`);
+  const count = found.results.length;
+  status.textContent = persianDigits(query
+    ? (count ? counted(MESSAGES.found, count, { query }) : message(MESSAGES.none, { query }).join(""))
+    : (count ? counted(MESSAGES.foundFiltered, count) : MESSAGES.noneFiltered));
   browse.hidden = found.results.length > 0;
   await showMore(current);
   list.dataset.query = query;   // lets a test or a benchmark see which query's results are on screen
@@ -142,7 +184,11 @@ async function search() {
 // A county's name alone may stand in two provinces: the county list is grouped by province, whose filter it sets.
 function provinceOfCounty() {
   const county = filters.querySelector("select[name=county]");
-  if (county.value) filters.querySelector("select[name=province]").value = county.selectedOptions[0].parentElement.label;
+  if (!county.value) return;
+  // The group's label is the province's name as the page shows it; its option's value, as the index holds it.
+  const province = filters.querySelector("select[name=province]");
+  const label = county.selectedOptions[0].parentElement.label;
+  province.value = ([...province.options].find((option) => option.text === label) || { value: label }).value;
 }
 
 // Pagefind ranks an office that names a place twice (its city, its holder's name) above the place's
@@ -167,7 +213,7 @@ async function start() {
     await pagefind.options({ excerptLength: 24 });
     await pagefind.init();
   } catch (error) {
-    status.textContent = "جستجو در این مرورگر بارگیری نشد. دفتر را از فهرست‌های زیر بیابید.";
+    status.textContent = MESSAGES.failed;
     return;
   }
   filters.hidden = false;

@@ -73,3 +73,8 @@ def scan(path: Path) -> Page:
 
 def html_pages(output: Path) -> list[Path]:
     return sorted(output.rglob("*.html"))
+
+
+def persian_pages(output: Path) -> list[Path]:
+    """Return the pages of the default language, Persian: all but the English twins under en/."""
+    return [page for page in html_pages(output) if page.relative_to(output).parts[0] != "en"]

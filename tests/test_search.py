@@ -63,6 +63,19 @@ def test_a_city_typed_with_arabic_yeh_finds_it(chromium, served_sample):
     page.close()
 
 
+def test_the_english_search_page_finds_places_and_services_by_their_english_names_and_leads_to_english_pages(chromium, served_sample):
+    page = chromium.new_page()
+    found = search(page, served_sample + "en/", "Rasht")
+    assert found[0]["href"] == "/en/provinces/gilan/rasht/"
+    assert all(result["href"].startswith("/en/") for result in found)
+    assert page.locator("label[for=q]").inner_text().startswith("Office code")
+    assert re.fullmatch(r"\d+ results? for “Rasht”", page.locator("#search-status").inner_text()), page.locator("#search-status").inner_text()
+    found = search(page, served_sample + "en/", "13101001")
+    assert found[0]["href"] == f"/en/offices/{RASHT_OFFICE}/"
+    assert "13101001" in found[0]["title"] and not re.search("[۰-۹]", found[0]["text"])  # Latin digits on an English page
+    page.close()
+
+
 def test_words_match_with_or_without_the_zero_width_non_joiner(chromium, served_sample):
     page = chromium.new_page()
     joined = search(page, served_sample, "حاجی\u200cآباد")

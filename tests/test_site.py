@@ -11,7 +11,7 @@ import pytest
 from persiantools import digits
 
 from conftest import ROOT, SAMPLE_TODAY
-from htmlscan import URL_ATTRIBUTES, html_pages, scan
+from htmlscan import URL_ATTRIBUTES, html_pages, persian_pages, scan
 from site_builder import pipeline
 from site_builder.cli import main
 from site_builder.config import BuildOptions
@@ -57,16 +57,19 @@ def test_every_page_type_is_built(sample_site, content, offices):
     assert missing == []
     for name in ("404.html", "robots.txt", "sitemap.xml", "feed.xml", "data/datapackage.json", "data/offices.csv", "data/offices.json"):
         assert (sample_site / name).is_file(), name
-    assert len(html_pages(sample_site)) == len(expected) + 1
+    # And each page's English twin, but the boards' (and the 404 page's).
+    english = [f"en/{url}" for url in expected if not url.endswith("/board/")]
+    assert [url for url in english if not (sample_site / url / "index.html").is_file()] == []
+    assert len(html_pages(sample_site)) == len(expected) + len(english) + 1
 
 
 def test_every_page_is_persian_and_right_to_left(sample_site):
-    for path in html_pages(sample_site):
+    for path in persian_pages(sample_site):
         assert scan(path).html_tag == {"lang": "fa", "dir": "rtl"}, path
 
 
 def test_visible_digits_are_persian(sample_site):
-    for path in html_pages(sample_site):
+    for path in persian_pages(sample_site):
         latin = [text for text in scan(path).text if LATIN_DIGIT.search(text)]
         assert latin == [], f"{path.relative_to(sample_site)}: {latin[:5]}"
 
@@ -203,15 +206,19 @@ def test_a_sub_path_base_url_prefixes_every_link(tmp_path):
 
 
 def test_every_page_describes_itself_for_link_previews(sample_site):
-    """Open Graph: a link shared in a messenger shows the page's own Persian title, description and address."""
+    """Open Graph: a link shared in a messenger shows the page's own title, description and address, in the page's language."""
     import html
 
     for page in sample_site.rglob("*.html"):
+        english = page.relative_to(sample_site).parts[0] == "en"
         text = page.read_text(encoding="utf-8")
         meta = {name: html.unescape(value) for name, value in re.findall(r'<meta property="og:([a-z_]+)" content="([^"]*)">', text)}
         title = html.unescape(re.search(r"<title>(.*?)</title>", text).group(1))
         description = html.unescape(re.search(r'<meta name="description" content="([^"]*)">', text).group(1))
         canonical = re.search(r'<link rel="canonical" href="([^"]+)">', text).group(1)
-        assert meta == {"type": "website", "locale": "fa_IR", "site_name": meta["site_name"], "title": title,
+        alternate = re.findall(r'<meta property="og:locale:alternate" content="([^"]*)">', text)
+        assert meta == {"type": "website", "locale": "en_US" if english else "fa_IR", "site_name": meta["site_name"], "title": title,
                         "description": description, "url": canonical}, page
-        assert re.search("[\u0600-\u06ff]", title), page
+        assert alternate == ([] if page.name == "404.html" or page.parent.name == "board" else ["fa_IR"] if english else ["en_US"]), page
+        assert english or re.search("[\u0600-\u06ff]", title), page
+        assert not english or title.endswith("Transparency portal of the government counter-service offices (Pishkhan)"), page

@@ -161,18 +161,45 @@ def sitemap_schema():
     return schema
 
 
-def test_the_sitemap_is_valid_and_lists_every_page_but_the_boards_and_the_finders(sample_site, sitemap_schema):
+# The sitemap schema lets a <url> hold elements of other namespaces only if a schema declares them; the
+# w3.org XHTML schema cannot be fetched here, so this declares the one element Google's hreflang
+# sitemaps use, with XHTML 1.0's attributes for it.
+XHTML_LINK_SCHEMA = b"""<?xml version="1.0" encoding="UTF-8"?>
+<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="http://www.w3.org/1999/xhtml" elementFormDefault="qualified">
+  <xsd:element name="link">
+    <xsd:complexType>
+      <xsd:attribute name="rel" type="xsd:NMTOKEN" use="required" fixed="alternate"/>
+      <xsd:attribute name="hreflang" type="xsd:string" use="required"/>
+      <xsd:attribute name="href" type="xsd:anyURI" use="required"/>
+    </xsd:complexType>
+  </xsd:element>
+</xsd:schema>
+"""
+
+
+def test_the_sitemap_is_valid_and_lists_every_page_but_the_boards_and_the_finders_with_its_twins(sample_site, sitemap_schema, tmp_path):
     from lxml import etree
 
+    (tmp_path / "xhtml-link.xsd").write_bytes(XHTML_LINK_SCHEMA)
+    (tmp_path / "both.xsd").write_text(f"""<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema">
+  <xsd:import namespace="http://www.sitemaps.org/schemas/sitemap/0.9" schemaLocation="{sitemap_schema.as_uri()}"/>
+  <xsd:import namespace="http://www.w3.org/1999/xhtml" schemaLocation="{(tmp_path / 'xhtml-link.xsd').as_uri()}"/>
+</xsd:schema>""")
     document = etree.parse(str(sample_site / "sitemap.xml"))
-    schema = etree.XMLSchema(etree.parse(str(sitemap_schema)))
+    schema = etree.XMLSchema(etree.parse(str(tmp_path / "both.xsd")))
     assert schema.validate(document), schema.error_log
     base = "https://pishkhan.example.ir/"
-    listed = {loc.text.removeprefix(base) for loc in document.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    sitemap = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    listed = {url.findtext(f"{sitemap}loc").removeprefix(base): url for url in document.iter(f"{sitemap}url")}
     pages = {path.parent.relative_to(sample_site).as_posix() + "/" for path in sample_site.rglob("index.html")}
-    pages = {"" if page == "./" else page for page in pages}
+    pages = {"" if page == "./" else page for page in pages if not page.startswith("en/")}
     # A board repeats its office's page; a county's offices offering one service are a view of the county's page.
-    assert listed == {page for page in pages if not page.endswith("/board/") and not re.fullmatch(r"provinces/[^/]+/[^/]+/services/[^/]+/", page)}
+    assert set(listed) == {page for page in pages if not page.endswith("/board/") and not re.fullmatch(r"provinces/[^/]+/[^/]+/services/[^/]+/", page)}
+    # Each lists its English twin, which exists, as an alternate; and itself, as the Persian one and the default.
+    for path, url in listed.items():
+        alternates = {link.get("hreflang"): link.get("href") for link in url.iter("{http://www.w3.org/1999/xhtml}link")}
+        assert alternates == {"fa": base + path, "en": base + "en/" + path, "x-default": base + path}, path
+        assert (sample_site / "en" / path / "index.html").is_file(), path
     assert f"Sitemap: {base}sitemap.xml" in (sample_site / "robots.txt").read_text()
 
 

@@ -1,0 +1,222 @@
+"""Persian and English: complete catalogues, English pages that read as English, and twins that link each other."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from babel.messages.frontend import CommandLineInterface
+from babel.messages.pofile import read_po
+from persiantools.jdatetime import JalaliDate
+
+from site_builder.config import BuildOptions
+from site_builder.i18n import catalogue_path
+from site_builder.pipeline import check
+
+from conftest import ROOT, SAMPLE_TODAY
+
+LOCALES = ROOT / "locales"
+LANGUAGES = ("fa", "en")
+ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF]")
+PERSIAN_DIGITS = re.compile(r"[۰-۹٠-٩]")
+BASE = "https://pishkhan.example.ir/"
+SOLAR_MONTHS = ("Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar", "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand")
+
+
+def untranslated(po: Path, template: Path) -> list[str]:
+    """Return each message of the template that the catalogue lacks, leaves empty, marks fuzzy or translates with other placeholders."""
+    with template.open("rb") as source:
+        wanted = read_po(source)
+    with po.open("rb") as source:
+        catalogue = read_po(source)
+    problems = []
+    for message in wanted:
+        if not message.id:
+            continue
+        found = catalogue.get(message.id)
+        strings = () if found is None else found.string if isinstance(found.string, tuple) else (found.string,)
+        if found is None or found.fuzzy or not all(strings):
+            problems.append(f"{po.relative_to(po.parents[3])}: no translation of {message.id!r}")
+        elif found.check(catalogue):
+            problems.append(f"{po.relative_to(po.parents[3])}: {message.id!r}: {'; '.join(map(str, found.check(catalogue)))}")
+    return problems
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_is_translated(language):
+    assert untranslated(catalogue_path(LOCALES, language), LOCALES / "messages.pot") == []
+
+
+def test_a_missing_translation_is_named(tmp_path):
+    damaged = catalogue_path(tmp_path / "locales", "en")
+    damaged.parent.mkdir(parents=True)
+    text = catalogue_path(LOCALES, "en").read_text(encoding="utf-8")
+    damaged.write_text(text.replace('msgid "Open data"\nmsgstr "Open data"', 'msgid "Open data"\nmsgstr ""'), encoding="utf-8")
+    assert untranslated(damaged, LOCALES / "messages.pot") == ["locales/en/LC_MESSAGES/messages.po: no translation of 'Open data'"]
+
+
+def test_the_message_template_holds_every_message_of_the_templates_and_code(tmp_path):
+    extracted = tmp_path / "messages.pot"
+    CommandLineInterface().run(["pybabel", "--quiet", "extract", "-F", str(ROOT / "babel.cfg"), "-o", str(extracted), str(ROOT)])
+    with extracted.open("rb") as fresh, (LOCALES / "messages.pot").open("rb") as committed:
+        fresh_ids = {message.id for message in read_po(fresh) if message.id}
+        committed_ids = {message.id for message in read_po(committed) if message.id}
+    assert fresh_ids - committed_ids == set(), "new messages: run `python3 tasks.py messages` and translate them"
+    assert committed_ids - fresh_ids == set(), "messages no longer used: run `python3 tasks.py messages`"
+
+
+class _Languages(HTMLParser):
+    """Collects the text a page shows outside any element marked lang="fa" (and the page's own language)."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.languages: list[str | None] = []
+        self.html: dict = {}
+        self.unmarked: list[str] = []
+        self.links: list[dict] = []
+        self.in_head = False
+        self.skip = 0
+
+    def _marked(self) -> bool:
+        return next((language for language in reversed(self.languages) if language), "") == "fa"
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.html = attrs
+        self.in_head |= tag == "head"
+        if tag in ("link", "a"):
+            self.links.append({"tag": tag, **attrs})
+        marked = self._marked() or attrs.get("lang") == "fa"
+        for name in ("aria-label", "alt", "title", "placeholder", "value"):
+            if not self.in_head and attrs.get(name) and ARABIC_SCRIPT.search(attrs[name]) and not marked:
+                self.unmarked.append(f"<{tag} {name}={attrs[name]!r}>")
+        if tag in ("script", "style"):
+            self.skip += 1
+        if tag not in self.VOID:
+            self.languages.append(attrs.get("lang"))
+
+    def handle_endtag(self, tag):
+        self.in_head &= tag != "head"
+        if tag in ("script", "style"):
+            self.skip -= 1
+        if tag not in self.VOID and self.languages:
+            self.languages.pop()
+
+    def handle_data(self, data):
+        if not self.in_head and not self.skip and (ARABIC_SCRIPT.search(data)) and not self._marked():
+            self.unmarked.append(data.strip())
+
+
+def read(page: Path) -> _Languages:
+    scanner = _Languages()
+    scanner.feed(page.read_text(encoding="utf-8"))
+    return scanner
+
+
+def english_pages(site: Path) -> list[Path]:
+    return sorted((site / "en").rglob("*.html"))
+
+
+def test_english_pages_are_left_to_right_english_with_persian_text_only_where_marked(sample_site):
+    pages = english_pages(sample_site)
+    assert len(pages) > 1000
+    problems = []
+    for page in pages:
+        scanned = read(page)
+        assert scanned.html == {"lang": "en", "dir": "ltr"}, page
+        # Persian letters or digits outside lang="fa" would be an untranslated message or unmarked content.
+        problems += [f"{page.relative_to(sample_site)}: {text!r}" for text in scanned.unmarked[:3]]
+    assert problems == []
+
+
+def test_english_pages_show_latin_digits(sample_site):
+    county = read(sample_site / "en" / "provinces" / "gilan" / "rasht" / "index.html")
+    assert county.unmarked == []
+    text = (sample_site / "en" / "stats" / "index.html").read_text(encoding="utf-8")
+    body = re.sub(r'<(span|div) lang="fa"[^>]*>.*?</\1>', "", text.split("<main", 1)[1], flags=re.S)
+    assert not PERSIAN_DIGITS.search(body)
+    assert re.search(r"\d", body)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return check(BuildOptions(content_dir=ROOT / "content"))
+
+
+def gregorian(day: JalaliDate) -> str:
+    """Write a date as an English reader expects it, independently of the code under test."""
+    date = day.to_gregorian()
+    return f"{date.day} {date.strftime('%B')} {date.year}"
+
+
+def test_legal_dates_are_gregorian_with_the_solar_hijri_date_beside(sample_site, sample):
+    office = next(office for office in sample.offices if office.license and office.status == "active")
+    text = re.sub(r"\s+", " ", (sample_site / "en" / "offices" / office.code / "index.html").read_text(encoding="utf-8"))
+    expires = office.license.expires
+    assert f"{gregorian(expires)} ({expires.day} {SOLAR_MONTHS[expires.month - 1]} {expires.year})" in text
+    tariff = next(tariff for tariff in sample.content.tariffs if tariff.year == sample.content.settings.tariff_year)
+    text = (sample_site / "en" / "tariffs" / "index.html").read_text(encoding="utf-8")
+    effective = tariff.effective
+    assert f"{gregorian(effective)} ({effective.day} {SOLAR_MONTHS[effective.month - 1]} {effective.year})" in text
+    # The Persian pages keep the Solar Hijri date alone.
+    persian = (sample_site / "tariffs" / "index.html").read_text(encoding="utf-8")
+    assert gregorian(effective) not in persian and SOLAR_MONTHS[effective.month - 1] not in persian
+
+
+def test_a_name_without_english_twin_is_shown_in_persian_marked_right_to_left(sample_site, sample):
+    untwinned = [county for province in sample.content.provinces for county in province.counties if not county.name_en]
+    assert untwinned, "the sample content should keep one county without name_en"
+    county = untwinned[0]
+    html = (sample_site / "en" / "provinces" / county.province_id / county.id / "index.html").read_text(encoding="utf-8")
+    assert f'<span lang="fa" dir="rtl">{county.name}</span>' in html
+    twinned = next(county for province in sample.content.provinces for county in province.counties if county.name_en)
+    html = (sample_site / "en" / "provinces" / twinned.province_id / twinned.id / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<h1>[^<]*" + re.escape(twinned.name_en), html)
+
+
+def test_every_page_and_its_twin_link_each_other(sample_site):
+    checked = 0
+    for page in sorted(sample_site.rglob("*.html")):
+        path = page.relative_to(sample_site).as_posix().removesuffix("index.html")
+        links = read(page).links
+        alternates = {link["hreflang"]: link["href"] for link in links if link["tag"] == "link" and link.get("rel") == "alternate" and "hreflang" in link}
+        if path in ("404.html",) or path.endswith("/board/"):
+            assert alternates == {}, path  # in Persian only
+            continue
+        persian_path = path.removeprefix("en/")
+        assert alternates == {"fa": BASE + persian_path, "en": BASE + "en/" + persian_path, "x-default": BASE + persian_path}, path
+        other = "fa" if path.startswith("en/") else "en"
+        switch = [link for link in links if link["tag"] == "a" and link.get("hreflang") == other]
+        assert [link["href"] for link in switch] == ["/" + alternates[other].removeprefix(BASE)], path
+        assert (sample_site / alternates[other].removeprefix(BASE) / "index.html").is_file(), path
+        checked += 1
+    assert checked > 2000
+
+
+def test_english_pages_link_to_english_pages_and_to_the_files_that_exist_once(sample_site):
+    scanned = read(sample_site / "en" / "data" / "index.html")
+    hrefs = [link["href"] for link in scanned.links if link["tag"] == "a"]
+    assert "/data/offices.csv" in hrefs and "/data/datapackage.json" in hrefs and "/feed.xml" in hrefs
+    assert "/en/services/" in hrefs and "/en/stats/" in hrefs
+    files = re.compile(r"/(data/[\w-]+\.(csv|json)|feed\.xml)")
+    persian_pages = [href for href in hrefs if href.startswith("/") and not href.startswith("/en/") and not files.fullmatch(href)]
+    assert persian_pages == ["/data/"]  # the language switcher, to this page's twin
+
+
+def test_a_new_catalogue_translation_reaches_the_pages(tmp_path):
+    locales = shutil.copytree(LOCALES, tmp_path / "locales")
+    po = catalogue_path(locales, "en")
+    po.write_text(po.read_text(encoding="utf-8").replace('msgid "Open data"\nmsgstr "Open data"', 'msgid "Open data"\nmsgstr "Open government data"'),
+                  encoding="utf-8")
+    from site_builder import pipeline
+
+    options = BuildOptions(content_dir=ROOT / "content", output_dir=tmp_path / "output", today=SAMPLE_TODAY, search_index=False, locales_dir=locales)
+    pipeline.build(options)
+    assert ">Open government data</a>" in (tmp_path / "output" / "en" / "index.html").read_text(encoding="utf-8")
+    assert "Open government data" not in (tmp_path / "output" / "index.html").read_text(encoding="utf-8")
