@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from persiantools.jdatetime import JalaliDate
 
-from . import labels
 from .labels import N_
 from .models import County, Office, Province
 from .pickling import pickle_by_fields
@@ -118,12 +117,6 @@ TABLES = (OFFICES, LICENSE_HOLDERS, SERVICES, TARIFFS)
 DATA_FILES = tuple(FOLDER + table.name + suffix for table in TABLES for suffix in (".csv", ".json")) + (FOLDER + "datapackage.json",)
 
 
-def code_words(gettext: Callable[[str], str]) -> dict[str, dict[str, str]]:
-    """Return the words the rows hold for the offices' codes (`kind_fa`, `status_fa`), translated by the data's catalogue."""
-    return {"kind": {code: gettext(message) for code, message in labels.KIND.items()},
-            "status": {code: gettext(message) for code, message in labels.STATUS.items()}}
-
-
 @dataclass(frozen=True, slots=True)
 class Serialised:
     """Some rows of a table, as UTF-8 CSV lines and JSON objects separated by commas: bytes, which a build joins without decoding."""
@@ -142,12 +135,13 @@ class CountyData:
 
 
 def county_data(province: Province, county: County, offices: Iterable[Office], base_url: str, words: dict[str, dict[str, str]]) -> CountyData:
-    """Serialise one county's offices and its active offices' license holders, in code order, with the `words` of the codes."""
+    """Serialise one county's offices and its active offices' license holders, in code order, with the `words` of the codes
+    (`labels.translated` in the data's language)."""
     offices = sorted(offices, key=lambda office: office.code)
     place = (province.id, province.name, county.id, county.name)
     office_rows = [_office_row(office, place, base_url, words) for office in offices]
     holder_rows = [
-        (*place, office.code, office.kind, words["kind"][office.kind], *_license(office), f"{base_url}offices/{office.code}/")
+        (*place, office.code, office.kind, words["KIND"][office.kind], *_license(office), f"{base_url}offices/{office.code}/")
         for office in offices if office.status == "active" and office.license
     ]
     return CountyData(_serialise(OFFICES, office_rows), _serialise(LICENSE_HOLDERS, holder_rows))
@@ -156,7 +150,7 @@ def county_data(province: Province, county: County, offices: Iterable[Office], b
 def _office_row(office: Office, place: tuple, base_url: str, words: dict[str, dict[str, str]]) -> tuple:
     location = office.location
     return (
-        office.code, office.name, office.kind, words["kind"][office.kind], office.status, words["status"][office.status], *place,
+        office.code, office.name, office.kind, words["KIND"][office.kind], office.status, words["STATUS"][office.status], *place,
         office.city, office.village, office.address, office.postal_code, office.phone,
         location.lat if location else None, location.lon if location else None, *_license(office),
         # The count, not the list: 60 to 80 service ids an office made the national tables five times their size.

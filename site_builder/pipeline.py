@@ -17,7 +17,8 @@ from .errors import ContentError, Problem, UsageError
 from .fingerprint import Fingerprints, digest, folder_digest
 from .loader import ContentFiles, FoundFile, display_path, load, parse_offices, scan
 from .models import Content, County, Office, Province
-from .opendata import DATA_FILES, LANGUAGE, CountyData, code_words, county_data, data_files
+from .opendata import DATA_FILES, LANGUAGE, CountyData, county_data, data_files
+from . import labels
 from .i18n import translations
 from .render import environment, render
 from .routes import HOME, Route, in_languages, plan, plan_county, plan_search, plan_search_county, url_of
@@ -360,7 +361,7 @@ def _data_group(read: ContentRead, content: Content, graph: SiteGraph, fingerpri
     """Return the open data's group: each county's rows are serialised once per change to the county or to the words of the
     codes they hold (translated by `gettext`, the data's catalogue), and kept in the cache."""
     base_url = content.settings.base_url
-    shown = code_words(gettext)
+    shown = labels.translated(gettext)  # the words of the codes (kind_fa, status_fa) the rows hold
     counties = _keyed_counties(read, graph, "data-", base_url.encode(), repr(shown).encode())
 
     def files() -> Iterator[tuple[str, bytes]]:
