@@ -46,7 +46,7 @@ class Fingerprints:
     """Computes page fingerprints for one build; digests of shared objects are computed once."""
 
     def __init__(self, graph: SiteGraph, templates: bytes):
-        """Take the graph and the digest of the templates (folder_digest), read once per build."""
+        """Take the graph and the digest of the templates and catalogues (pipeline.interface_digest), read once per build."""
         content = graph.content
         shared = (
             content.settings, graph.today, content.pages, content.tariffs, content.services, content.agencies,

@@ -209,7 +209,7 @@ class BuildReport:
 class BuildRecord:
     """What the last successful build into an output folder read and left there, kept in the cache."""
 
-    inputs: bytes                  # digest of the content, templates, static files, code and options; the marker names it
+    inputs: bytes                  # digest of the content, templates, catalogues, static files, code and options; the marker names it
     files: dict[str, tuple[str, int, int]]  # every file it left in the output folder: a FileRecord's fields, quicker to keep
     groups: dict[str, tuple[str, tuple[str, ...], int]]  # a group of pages -> their shared fingerprint, their files, how many pages
     pages: int
@@ -249,15 +249,15 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
     if not isinstance(previous, BuildRecord) or output_state(options.output_dir) != previous.inputs.hex():
         previous = None
     found = scan(options.content_dir)
-    templates, static = interface_digest(options), static_files(options.static_dir)
-    inputs = _inputs_digest(options, found, templates, static)
+    interface, static = interface_digest(options), static_files(options.static_dir)
+    inputs = _inputs_digest(options, found, interface, static)
     if previous is not None and previous.inputs == inputs and unchanged_output(options.output_dir, previous.files):
         return BuildReport(previous.pages, 0, previous.pages, 0, list(previous.problems))
     read, content = validated(options, found, progress, cache)
     graph = site_graph(options, read, content)
     assets = hashed_assets(static)
     # Pages name the assets they load: a new asset name is a change to every page, like a template's.
-    fingerprints = Fingerprints(graph, digest(templates, *(asset.path.encode() for asset in assets.values()), b"gzip twins" if options.precompress else b""))
+    fingerprints = Fingerprints(graph, digest(interface, *(asset.path.encode() for asset in assets.values()), b"gzip twins" if options.precompress else b""))
     with OutputUpdate(options.output_dir, previous.files if previous else None, inputs.hex(), options.precompress) as update:
         languages = content.settings.languages
         routes, groups, kept = in_languages([HOME], languages), {}, 0
@@ -272,12 +272,13 @@ def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
         compiled = cache.folder / f"templates-{CODE_VERSION.hex()[:16]}" if cache.folder else None  # Jinja's own key is the source alone
         published = {source: asset.path for source, asset in assets.items()}
         catalogues = {language: translations(options.locales_dir, language) for language in languages}
-        envs = {language: environment(options.templates_dir, graph, language, catalogues[language], compiled, published, catalogues[languages[0]])
-                for language in languages}
+        # One folder of compiled templates per language: Jinja folds filters and finalize applied to literals into the compiled code.
+        envs = {language: environment(options.templates_dir, graph, language, catalogues[language], compiled / language if compiled else None, published,
+                                      catalogues[languages[0]]) for language in languages}
         env = envs[languages[0]]
         national = []
-        data_words = translations(options.locales_dir, LANGUAGE).gettext  # the open data's language
-        for made in (_data_group(read, content, graph, fingerprints, cache, data_words), _search_group(read, graph, fingerprints, cache, env, templates, not options.search_index)):
+        data_gettext = catalogues[LANGUAGE].gettext  # the open data's language, the default one (validate holds it)
+        for made in (_data_group(read, content, graph, fingerprints, cache, data_gettext), _search_group(read, graph, fingerprints, cache, env, interface, not options.search_index)):
             old = _kept_group(previous, made.name, None if made.may_lag else made.fingerprint, update)
             if old is not None:
                 groups[made.name] = old  # with its own fingerprint: a lagging group is made again by the next build that wants it
@@ -377,10 +378,10 @@ def _data_group(read: ContentRead, content: Content, graph: SiteGraph, fingerpri
     return NationalGroup("data/", "open data", fingerprints.of_national("data", [key for *_, key in counties]), files)
 
 
-def _search_group(read: ContentRead, graph: SiteGraph, fingerprints: Fingerprints, cache: BuildCache, env: Environment, templates: bytes,
+def _search_group(read: ContentRead, graph: SiteGraph, fingerprints: Fingerprints, cache: BuildCache, env: Environment, interface: bytes,
                   may_lag: bool) -> NationalGroup:
-    """Return the search index's group: each county's documents are rendered once per change to the county or the templates."""
-    counties = _keyed_counties(read, graph, "search-", str(env.globals["root"]).encode(), templates)
+    """Return the search index's group: each county's documents are rendered once per change to the county, the templates or the catalogues."""
+    counties = _keyed_counties(read, graph, "search-", str(env.globals["root"]).encode(), interface)
 
     def files() -> list[tuple[str, bytes]]:
         documents = [searchable(render(route, env)) for route in plan_search(graph)]
@@ -400,10 +401,10 @@ def _files_digest(files: tuple[FoundFile, ...]) -> bytes:
     return digest(*(part for file in files for part in (file.path.as_posix().encode(), file.digest)))
 
 
-def _inputs_digest(options: BuildOptions, found: ContentFiles, templates: bytes, static: list[tuple[str, bytes]]) -> bytes:
+def _inputs_digest(options: BuildOptions, found: ContentFiles, interface: bytes, static: list[tuple[str, bytes]]) -> bytes:
     """Return a digest of everything a build reads: equal digests give equal sites."""
     settings = repr((str(options.base_url), str(build_date(options)), options.strict, options.precompress, options.search_index, found.problems)).encode()
-    return digest(_files_digest(found.files), templates, *(part for name, data in static for part in (name.encode(), data)), CODE_VERSION, settings)
+    return digest(_files_digest(found.files), interface, *(part for name, data in static for part in (name.encode(), data)), CODE_VERSION, settings)
 
 
 def interface_digest(options: BuildOptions) -> bytes:

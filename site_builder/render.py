@@ -164,7 +164,8 @@ def environment(templates: Path, graph: SiteGraph, language: str, translations: 
     """Return the Jinja environment of one language: strict about undefined names, escaping everything by default.
 
     Given a folder, compiled templates are kept there (by their source's checksum) for the next
-    build; the compiled code calls gettext, so both languages share it. `assets` maps each static
+    build: one folder per language, since Jinja folds a filter or finalize applied to a literal into the
+    compiled code. `assets` maps each static
     file, as templates name it, to its published path. `index_translations` are the default
     language's, in which the search index is written (the search page of another language maps its words).
     """
@@ -213,9 +214,9 @@ def environment(templates: Path, graph: SiteGraph, language: str, translations: 
         name_text=lambda item, field=None: name_in(item, language, field)[0],
         digits=show if language == "fa" else show_latin,  # for values a {% trans %} block shows, which finalize does not see
         fa=lambda text: in_persian(text, language),
-        # language: the page in another language, such as the board, which exists in the default language only
-        url=lambda target, service=None, language=None: Latin(
-            root + url_of(target, service) if language is None else base + language_prefix(language, settings.languages) + url_of(target, service)),
+        # in_language: the page in another language, such as the board, which exists in the default language only
+        url=lambda target, service=None, in_language=None: Latin(
+            root + url_of(target, service) if in_language is None else base + language_prefix(in_language, settings.languages) + url_of(target, service)),
         # pass_context keeps Jinja from folding {{ "site.css"|asset }} into the compiled template,
         # which the bytecode cache would keep after the stylesheet's name changed.
         asset=pass_context(lambda context, source: Latin(base + _published(assets or {}, source))),

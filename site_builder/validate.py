@@ -154,6 +154,11 @@ def _settings(raw: RawContent, check: Validation) -> tuple[SiteSettings | None, 
     site = _first_record(raw, "site", check)
     if site is None or not site.valid:
         return None, site
+    languages = site["languages"]
+    if languages[0].value != "fa":
+        # The content, the boards, the open data and the search index are Persian: the site's default language.
+        check.error(languages[0].mark, f"languages: the first language is the site's default and must be fa, the content's own; {languages[0].value} can follow it")
+        return None, site
     base_url = site["base_url"]
     if not base_url.endswith("/"):
         check.warn(site.marks["base_url"], f"base_url: {base_url!r} should end in '/'; read as {base_url + '/'!r}")
@@ -161,7 +166,7 @@ def _settings(raw: RawContent, check: Validation) -> tuple[SiteSettings | None, 
     return SiteSettings(
         title=site["title"],
         base_url=base_url,
-        languages=tuple(item.value for item in site["languages"]),
+        languages=tuple(item.value for item in languages),
         tariff_year=site["tariff_year"],
         complaints_line=site["complaints_line"],
         office_quota=site.get("office_quota", 3000),

@@ -138,6 +138,10 @@ CASES = {
         "site.yaml", "title: درگاه\nbase_url: https://example.org/?v=1\nlanguages: [fa]\ntariff_year: 1405\ncomplaints_line: '195'\n",
         "content/site.yaml:2:11: error: base_url: 'https://example.org/?v=1' is not a base address: write it in full, without ? or #, such as https://example.org/ or https://example.org/a/b/",
     ),
+    "English as the default language": (
+        "site.yaml", "title: درگاه\nbase_url: https://example.org/\nlanguages: [en, fa]\ntariff_year: 1405\ncomplaints_line: '195'\n",
+        "content/site.yaml:3:13: error: languages: the first language is the site's default and must be fa, the content's own; en can follow it",
+    ),
     "memorandum whose lists are empty": (
         "provinces/gilan/province.yaml",
         "name: گیلان\ncenter: رشت\ndirectorate: {name: اداره کل}\nhours: [{days: [sat], opens: '07:30', closes: '19:00'}]\ncounties: [{id: rasht, name: رشت, urban_population: 750000}]\nmemoranda:\n  - {id: post, title: پست, agency: post, urban: [], rural: []}\n",

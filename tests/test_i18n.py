@@ -209,14 +209,20 @@ def test_english_pages_link_to_english_pages_and_to_the_files_that_exist_once(sa
     assert persian_pages == ["/data/"]  # the language switcher, to this page's twin
 
 
-def test_a_new_catalogue_translation_reaches_the_pages(tmp_path):
-    locales = shutil.copytree(LOCALES, tmp_path / "locales")
-    po = catalogue_path(locales, "en")
-    po.write_text(po.read_text(encoding="utf-8").replace('msgid "Open data"\nmsgstr "Open data"', 'msgid "Open data"\nmsgstr "Open government data"'),
-                  encoding="utf-8")
+def test_an_edited_translation_reaches_the_pages_and_the_open_data_of_the_next_build(tmp_path):
     from site_builder import pipeline
+    from site_builder.cache import BuildCache
 
+    locales = shutil.copytree(LOCALES, tmp_path / "locales")
     options = BuildOptions(content_dir=ROOT / "content", output_dir=tmp_path / "output", today=SAMPLE_TODAY, search_index=False, locales_dir=locales)
-    pipeline.build(options)
+    cache = BuildCache(tmp_path / "cache")
+    pipeline.build(options, cache=cache)
+    english, persian = catalogue_path(locales, "en"), catalogue_path(locales, "fa")
+    english.write_text(english.read_text(encoding="utf-8").replace('msgid "Open data"\nmsgstr "Open data"', 'msgid "Open data"\nmsgstr "Open government data"'),
+                       encoding="utf-8")
+    persian.write_text(persian.read_text(encoding="utf-8").replace('msgid "rural"\nmsgstr "روستایی"', 'msgid "rural"\nmsgstr "روستایی‌ها"'), encoding="utf-8")
+    report = pipeline.build(options, cache=cache)  # the same output folder and cache: an incremental build
+    assert report.written > 0
     assert ">Open government data</a>" in (tmp_path / "output" / "en" / "index.html").read_text(encoding="utf-8")
     assert "Open government data" not in (tmp_path / "output" / "index.html").read_text(encoding="utf-8")
+    assert ",rural,روستایی‌ها," in (tmp_path / "output" / "data" / "offices.csv").read_text(encoding="utf-8-sig")
