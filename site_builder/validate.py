@@ -155,7 +155,7 @@ def _settings(raw: RawContent, check: Validation) -> tuple[SiteSettings | None, 
     if site is None or not site.valid:
         return None, site
     languages = site["languages"]
-    if languages[0].value != "fa":
+    if languages and languages[0].value != "fa":  # an empty or unreadable list is reported already
         # The content, the boards, the open data and the search index are Persian: the site's default language.
         check.error(languages[0].mark, f"languages: the first language is the site's default and must be fa, the content's own; {languages[0].value} can follow it")
         return None, site
