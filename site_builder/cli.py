@@ -17,17 +17,29 @@ from .report import ProgressDisplay, print_problems, summary
 from .schema import json_schemas
 from .search import SearchIndexFailed
 from .synth import synthesise
-from .writer import UnsafePath
+from .writer import OutputLock, RecoveryFailed, UnsafePath, check_output_folder
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 CACHE = Path(".build-cache")
-COMMANDS = ("build", "check", "schema", "synth", "serve")
+WAIT_HELP = "when another build or serve is writing the output folder, wait up to this long for it (default: 0, exit 2 at once)"
+COMMANDS = ("build", "check", "schema", "synth", "serve", "recover")
+
+
+def seconds(text: str) -> float:
+    """Read --wait: a number of seconds, 0 or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds, 0 or more")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
     """Describe the commands."""
     root = argparse.ArgumentParser(prog="build.py", description="Build the Pishkhan transparency portal from content/ into output/.")
-    commands = root.add_subparsers(dest="command", metavar="{build,check,serve,schema,synth}")
+    commands = root.add_subparsers(dest="command", metavar="{build,check,serve,recover,schema,synth}")
 
     build = commands.add_parser("build", help="validate content/ and build the site into output/ (the default)")
     build.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
@@ -38,6 +50,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--today", help="build date, Solar Hijri (1405/09/01); default: SOURCE_DATE_EPOCH, else today")
     build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes that render pages (default: one per core)")
     build.add_argument("--cache", type=Path, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})")
+    build.add_argument("--wait", type=seconds, default=0, metavar="SECONDS", help=WAIT_HELP)
 
     check = commands.add_parser("check", help="validate content/ and report every problem as file:line:col")
     check.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
@@ -55,6 +68,11 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes that read and render (default: one per core)")
     serve.add_argument("--cache", type=Path, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})")
+    serve.add_argument("--wait", type=seconds, default=0, metavar="SECONDS", help=WAIT_HELP)
+
+    recover = commands.add_parser("recover", help="finish or undo the update of the output folder a killed build left, and remove its leftovers")
+    recover.add_argument("--output", type=Path, default=Path("output"), help="output folder (default: output)")
+    recover.add_argument("--wait", type=seconds, default=0, metavar="SECONDS", help=WAIT_HELP)
 
     synth = commands.add_parser("synth", help="write a synthetic national content tree to measure the build on")
     synth.add_argument("dir", type=Path, help="folder to write into (must be new or empty)")
@@ -74,10 +92,19 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse has printed the usage error
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
     try:
-        return {"build": run_build, "check": run_check, "schema": run_schema, "synth": run_synth, "serve": run_serve}[args.command](args)
+        return {"build": run_build, "check": run_check, "schema": run_schema, "synth": run_synth, "serve": run_serve,
+                "recover": run_recover}[args.command](args)
     except UsageError as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except RecoveryFailed as exc:
+        print(f"build.py: error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+
+
+def tell(message: str) -> None:
+    """Tell the operator what the program is doing, on stderr."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -100,7 +127,10 @@ def run_build(args: argparse.Namespace) -> int:
     progress = ProgressDisplay(sys.stderr)
     try:
         try:
-            report = pipeline.build(options, progress, BuildCache(args.cache))
+            with pipeline.claim_output(options, args.wait, tell) as claim:  # held from here: the build takes it again
+                if claim.recovered:
+                    tell(claim.recovered)
+                report = pipeline.build(options, progress, BuildCache(args.cache))
         finally:
             progress.close()
     except ContentError as exc:
@@ -145,9 +175,27 @@ def run_serve(args: argparse.Namespace) -> int:
     from .serve import serve  # livereload and tornado are needed by this command only
 
     try:
-        serve(options, args.host, args.port, BuildCache(args.cache))
+        serve(options, args.host, args.port, BuildCache(args.cache), args.wait, tell)
     except KeyboardInterrupt:
         pass
+    except UnsafePath as exc:
+        print(f"build.py: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def run_recover(args: argparse.Namespace) -> int:
+    """Finish or undo what a killed build left in the output folder, and remove its leftovers."""
+    try:
+        check_output_folder(args.output, [])
+    except UnsafePath as exc:
+        print(f"build.py: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.output.resolve().parent.is_dir():  # then nothing was ever written there, not even the lock
+        tell(f"nothing to recover in {args.output}: no build was interrupted there")
+        return EXIT_OK
+    with OutputLock(args.output, args.wait, tell) as claim:
+        tell(claim.recovered or f"nothing to recover in {args.output}: no build was interrupted there")
     return EXIT_OK
 
 

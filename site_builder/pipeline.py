@@ -26,7 +26,7 @@ from .search import BUNDLE, index, searchable
 from .site import OfficeCounts, SiteGraph, build_graph, count_offices
 from .validate import Catalogue, CountyOffices, OfficesFile, ProvinceFacts, duplicate_codes, read_offices, resolve_offices, validate_catalogue
 from .pickling import pickle_by_fields
-from .writer import Entry, OutputUpdate, check_output_folder, output_state, refuse_duplicates, unchanged_output
+from .writer import Entry, OutputLock, OutputUpdate, check_output_folder, output_state, refuse_duplicates, unchanged_output
 
 
 # A progress report: stage name, items done, items in all. The command line shows it; tests pass nothing.
@@ -229,7 +229,19 @@ def site_graph(options: BuildOptions, read: ContentRead, content: Content) -> Si
     return build_graph(content, {(county.province, county.county): county.counts for county in read.counties}, build_date(options))
 
 
+def claim_output(options: BuildOptions, wait: float = 0, notify: Callable[[str], None] | None = None) -> OutputLock:
+    """Refuse an output folder a build must not update; else return its lock, which `build` takes (again, if its caller holds it)."""
+    check_output_folder(options.output_dir, [options.content_dir, options.templates_dir, options.static_dir, options.locales_dir])
+    return OutputLock(options.output_dir, wait, notify)
+
+
 def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache | None = None) -> BuildReport:
+    """Build the site into the output folder, holding its lock from the first look at the folder to the record of what was written."""
+    with claim_output(options):
+        return _build_locked(options, progress, cache)
+
+
+def _build_locked(options: BuildOptions, progress: Progress, cache: BuildCache | None) -> BuildReport:
     """Build the site into the output folder; on any error the previous output stays as it was.
 
     When nothing the build reads has changed since the last build into this folder, and nobody has

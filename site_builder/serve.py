@@ -10,6 +10,7 @@ import mimetypes
 import re
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -116,14 +117,18 @@ class QuickWatcher(Watcher):
         return True  # livereload then starts no polling of its own
 
 
-def serve(options: BuildOptions, host: str, port: int, cache: BuildCache) -> None:
-    """Build, then serve with live reload until interrupted."""
+def serve(options: BuildOptions, host: str, port: int, cache: BuildCache, wait: float = 0,
+          notify: Callable[[str], None] | None = None) -> None:
+    """Build, then serve with live reload until interrupted, holding the output folder's lock all along: it rebuilds on every save."""
     # livereload drops a reload that comes within 3 s of the last one; an editor's second quick save
     # would then leave the browser on the first. Every rebuild must reach the browser.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
-    preview = Preview(options, cache)
-    preview.rebuild(search_index=True)
-    server = Server(preview.app, watcher=QuickWatcher())
-    for folder in (options.content_dir, options.templates_dir, options.static_dir, options.locales_dir):
-        server.watch(str(folder), preview.rebuild)
-    server.serve(host=host, port=port, debug=False, open_url_delay=None, restart_delay=0)
+    with pipeline.claim_output(options, wait, notify) as claim:
+        if claim.recovered:
+            print(claim.recovered, file=sys.stderr)
+        preview = Preview(options, cache)
+        preview.rebuild(search_index=True)
+        server = Server(preview.app, watcher=QuickWatcher())
+        for folder in (options.content_dir, options.templates_dir, options.static_dir, options.locales_dir):
+            server.watch(str(folder), preview.rebuild)
+        server.serve(host=host, port=port, debug=False, open_url_delay=None, restart_delay=0)

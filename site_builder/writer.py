@@ -1,14 +1,28 @@
-"""The only writer of output/: changed pages are staged beside it and applied in place only when all are ready."""
+"""The only writer of output/: changed pages are staged beside it and applied in place only when all are ready.
+
+One process at a time writes an output folder: it holds a lock beside it. Before anything moves in,
+a journal of the moves is written beside the folder, so that whoever takes the lock next finishes
+an update a killed build left half done, and removes what killed builds left beside the folder.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import hashlib
+import json
 import os
+import re
+import shlex
 import shutil
+import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
+
+from .errors import UsageError
 
 # Written into every output folder, so that a build only ever updates a folder it made itself. It
 # also names the state the last build left there, so that a record of another state is not trusted.
@@ -83,6 +97,337 @@ def output_state(output_dir: Path) -> str | None:
     return next((line.removeprefix("state: ") for line in lines if line.startswith("state: ")), None)
 
 
+class OutputBusy(UsageError):
+    """Another process is writing the output folder."""
+
+
+class RecoveryFailed(Exception):
+    """An update a killed build left could be neither finished nor undone; its journal stays for the next try."""
+
+
+def _beside(output: Path, suffix: str) -> Path:
+    """Return a file or folder the writer keeps beside an output folder (its lock, journal, stage, backup), hidden and named after it."""
+    return output.parent / f".{output.name}{suffix}"
+
+
+def _is_leftover(name: str, output_name: str) -> bool:
+    """Return whether a name beside an output folder is something a build of it left: a stage, a backup, a half-written journal or marker."""
+    pattern = rf"\.{re.escape(output_name)}(?:-(?:stage|backup)-[a-z0-9_]{{8}}|\.journal\.tmp|\.marker)"
+    return re.fullmatch(pattern, name) is not None
+
+
+def _marker_text(state: str) -> str:
+    return f"Built by the Pishkhan portal generator; updated in place by every build.\nstate: {state}\n"
+
+
+# What the marker says after a recovery finished an update: no record of a build names it, so the next build compares every file.
+RECOVERED = "recovered"
+
+# Locks this process holds: lock file → [its descriptor, how many blocks hold it].
+_HELD: dict[Path, list[int]] = {}
+
+
+def _forget_held_locks() -> None:
+    """In a forked child: close the inherited lock files, so that a worker left behind never keeps an output locked."""
+    for descriptor, _ in _HELD.values():
+        os.close(descriptor)  # the parent's lock stays: it goes only when every descriptor of it is closed
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_forget_held_locks)
+
+
+class OutputLock:
+    """The lock that makes one process at a time the writer of an output folder, held while a block runs.
+
+    It is an advisory lock (flock) on a file beside the folder, which the system lets go however
+    the process ends; the file names the process holding it, for whoever finds it taken. A
+    process may take it again while it holds it: serve holds it for its whole life and each of
+    its builds takes it too. The first taking recovers what a killed build left (see `recover`);
+    `recovered` says what was done, or None.
+    """
+
+    def __init__(self, output_dir: Path, wait: float = 0, notify: Callable[[str], None] | None = None):
+        self.output_dir = output_dir
+        self.path = _beside(output_dir.resolve(), ".lock")
+        self.wait = wait  # seconds to wait for another process to finish
+        self.notify = notify  # told, in a sentence, when the lock is taken and this process starts waiting
+        self.recovered: str | None = None
+
+    def __enter__(self) -> OutputLock:
+        held = _HELD.get(self.path)
+        if held is not None:
+            held[1] += 1
+            return self
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _HELD[self.path] = [_take_lock(self.path, self.output_dir, self.wait, self.notify), 1]
+        try:
+            self.recovered = recover(self.output_dir)
+        except BaseException:
+            self._release()
+            raise
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        held = _HELD[self.path]
+        held[1] -= 1
+        if held[1] == 0:
+            self._release()
+
+    def _release(self) -> None:
+        descriptor, _ = _HELD.pop(self.path)
+        try:  # removed while still held: a process that opened it meanwhile sees it is no longer the lock (see _take_lock)
+            os.unlink(self.path)
+        except FileNotFoundError:
+            pass
+        os.close(descriptor)
+
+
+def _take_lock(path: Path, output_dir: Path, wait: float, notify: Callable[[str], None] | None) -> int:
+    """Open and lock the lock file, waiting up to `wait` seconds for its holder; write who holds it now; return its descriptor."""
+    deadline = time.monotonic() + wait
+    waiting = False
+    while True:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(descriptor, 1000, 0).decode("utf-8", "replace").strip() or "another process"
+            os.close(descriptor)
+            left = deadline - time.monotonic()
+            if left <= 0 and wait:
+                raise OutputBusy(f"{output_dir} is still being written by {holder} after {wait:g} s of waiting; wait longer or stop that process") from None
+            if left <= 0:
+                raise OutputBusy(f"{output_dir} is being written by {holder}; wait for it to finish or pass --wait SECONDS") from None
+            if notify is not None and not waiting:
+                notify(f"{output_dir} is being written by {holder}; waiting up to {wait:g} s for it to finish")
+            waiting = True
+            time.sleep(min(left, 0.1))
+            continue
+        except BaseException:
+            os.close(descriptor)
+            raise
+        try:
+            current = os.stat(path)
+        except FileNotFoundError:
+            current = None
+        mine = os.fstat(descriptor)
+        if current is not None and (current.st_dev, current.st_ino) == (mine.st_dev, mine.st_ino):
+            os.ftruncate(descriptor, 0)
+            os.write(descriptor, _this_process().encode("utf-8", "replace"))
+            return descriptor
+        os.close(descriptor)  # its holder removed it as it let go: lock the file that is there now
+
+
+def _this_process() -> str:
+    """Name this process as someone who finds the lock taken reads it: its command, its pid and since when it runs."""
+    command = shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv and sys.argv[0] else "python"
+    return f"{command[:300]} (pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S')})"
+
+
+PUT, DROP = "put", "drop"
+
+
+class Journal(NamedTuple):
+    """What an update of the output folder is about to do, written beside it before anything moves in."""
+
+    update: str                    # "files": staged files move in one by one; "tree": the staged tree becomes the output folder
+    stage: str                     # the staging folder's name, beside the output folder
+    backup: str | None             # where the files replaced or removed are set aside, beside it too
+    marker: str | None             # the marker before the update, put back should it be undone
+    steps: list[tuple[str, str]]   # (PUT or DROP, path) in order; a step's number names its file in the backup
+    files: int                     # files the update brings in
+
+
+def _write_journal(path: Path, journal: Journal) -> None:
+    """Write the journal whole and durably before anything moves: a temporary file, synced, renamed, its folder synced."""
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "w", encoding="utf-8") as file:
+        json.dump(journal._asdict(), file)  # ASCII: the marker's undecodable bytes, if any, as escaped surrogates
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temporary, path)
+    _sync_folder(path.parent)
+
+
+def _remove_journal(path: Path) -> None:
+    """Remove the journal once its update is done or undone; that it is gone is on disk when this returns."""
+    path.unlink()
+    _sync_folder(path.parent)
+
+
+def _read_journal(path: Path, output_name: str) -> Journal:
+    """Read a journal, refusing one that could make recovery touch anything but the output folder and its stage and backup."""
+    journal = Journal(**json.loads(path.read_text(encoding="utf-8")))
+    folders_known = _is_leftover(journal.stage, output_name) and (journal.backup is None or _is_leftover(journal.backup, output_name))
+    steps = [(step, str(safe_relative(target))) for step, target in journal.steps if step in (PUT, DROP)]
+    if journal.update not in ("files", "tree") or not folders_known or len(steps) != len(journal.steps) or (journal.update == "files") != bool(journal.backup):
+        raise ValueError("it names folders or steps this program does not write")
+    return journal._replace(steps=steps)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the names in a folder durable: a file created, renamed or removed there survives a power cut."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _write_marker(output: Path, text: str) -> None:
+    """Replace the marker in one step, so that it is never half written: written beside the folder, synced, renamed into it."""
+    temporary = _beside(output, ".marker")
+    with open(temporary, "w", encoding="utf-8", errors="surrogateescape") as file:
+        file.write(text)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temporary, output / MARKER)
+
+
+def recover(output_dir: Path) -> str | None:
+    """Bring an output folder back to one whole build if a build was killed while updating it, and remove what killed builds left
+    beside it; return what was done, as one sentence, or None when there was nothing to do. Call it only holding the lock.
+
+    A journal beside the folder means an update was under way: every file it names was staged and
+    on disk before it was written, so its steps are done again, skipping those already done; should
+    that fail, what was done is undone instead. Stages, backups and half-written journals without a
+    journal are what a build killed before or after its update left: they are removed.
+    """
+    output = output_dir.resolve()
+    journal_path = _beside(output, ".journal")
+    done = None
+    if journal_path.exists():
+        done = _finish(output_dir, output, journal_path)
+        _remove_journal(journal_path)
+    leftovers = [name for name in _entries(output.parent) if _is_leftover(name, output.name)]
+    for name in leftovers:
+        leftover = output.parent / name
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover)
+        else:
+            leftover.unlink()
+    if done is None and leftovers:
+        done = f"recovered {output_dir}: removed leftovers of an interrupted build"
+    return done
+
+
+def _finish(output_dir: Path, output: Path, journal_path: Path) -> str:
+    """Finish the update a journal describes, or undo it should finishing fail; return what was done."""
+    try:
+        journal = _read_journal(journal_path, output.name)
+        stage, backup = output.parent / journal.stage, output.parent / (journal.backup or "")
+        if journal.update == "files" and not stage.is_dir():
+            raise ValueError(f"its staging folder {journal.stage} is gone")
+    except (OSError, ValueError, TypeError, UnicodeError) as exc:
+        try:
+            _write_marker(output, _marker_text(RECOVERED))
+        except OSError:
+            pass
+        return f"recovered {output_dir}: the journal of an interrupted update could not be used ({exc}); the next build compares every file"
+    if journal.update == "tree":
+        try:
+            if stage.is_dir():
+                _replay_tree(output, stage)
+            _write_marker(output, _marker_text(RECOVERED))
+        except OSError as exc:
+            return f"recovered {output_dir}: could not finish an interrupted first build ({exc.strerror or exc}), so removed its files"
+        return f"recovered {output_dir}: finished an interrupted first build of {journal.files:,} files"
+    try:
+        _replay_files(output, stage, backup, journal.steps, RECOVERED)
+    except (OSError, UnsafePath) as exc:
+        try:
+            _undo_files(output, stage, backup, journal.steps, journal.marker)
+        except OSError as again:
+            raise RecoveryFailed(f"the interrupted update of {output_dir} could be neither finished ({exc}) nor undone ({again}); "
+                                 f"fix that and run build.py recover again") from None
+        return f"recovered {output_dir}: could not finish an interrupted update ({exc}), so put the previous build back"
+    return f"recovered {output_dir}: finished an interrupted update of {len(journal.steps):,} files"
+
+
+def _replay_tree(output: Path, stage: Path) -> None:
+    """Rename the staged tree to the output folder, in place of an empty one: one step, which a folder someone filled stops."""
+    marker = output / MARKER
+    try:
+        old = marker.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        old = None
+    try:
+        if old is not None:
+            marker.unlink()
+        _move(stage, output)  # rename(2) replaces an empty folder
+    except BaseException:
+        if old is not None and output.is_dir() and not marker.exists():  # the folder stays as it was
+            marker.write_bytes(old)
+        raise
+
+
+def _replay_files(output: Path, stage: Path, backup: Path, steps: list[tuple[str, str]], state: str) -> int:
+    """Do the steps of an update in order, each file replaced or removed set aside in the backup; return how many were removed.
+
+    A step already done is skipped (a staged file is in the stage until it has moved), so running
+    it again after it stopped anywhere finishes the same update.
+    """
+    _write_marker(output, _marker_text("being updated"))
+    root, staging, aside = str(output), str(stage), str(backup)  # strings: this runs for every file that changed
+    inside, made = {root}, {root}  # folders known to lead nowhere else; folders known to be there
+    removed = 0
+    for number, (step, path) in enumerate(steps):
+        target = os.path.join(root, path)
+        folder = os.path.dirname(target)
+        _check_inside(folder, root, inside)
+        if step == PUT:
+            staged = os.path.join(staging, _staged_name(path))
+            if not os.path.lexists(staged):
+                continue
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            _set_aside(target, os.path.join(aside, str(number)))
+            _move(staged, target)
+        else:
+            removed += _set_aside(target, os.path.join(aside, str(number)))
+            _remove_empty_parents(target, root)
+    _write_marker(output, _marker_text(state))
+    return removed
+
+
+def _undo_files(output: Path, stage: Path, backup: Path, steps: list[tuple[str, str]], marker: str | None) -> None:
+    """Take every new file an update moved in back to the stage and put back every file it set aside, the marker last.
+
+    Whichever steps were done, running it again after it stopped anywhere does the same. It moves
+    with os.replace, not `_move`: a test making `_move` fail must not stop the undoing.
+    """
+    for number in reversed(range(len(steps))):
+        step, path = steps[number]
+        target, old = output / path, backup / str(number)
+        staged = stage / _staged_name(path)
+        if step == PUT and not os.path.lexists(staged) and os.path.lexists(target):
+            os.replace(target, staged)
+        if os.path.lexists(old):
+            if target.is_dir() and not target.is_symlink():  # folders made for new files where the old file was
+                for folder, _, _ in sorted(os.walk(target), reverse=True):
+                    os.rmdir(folder)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(old, target)
+    for step, path in steps:
+        if step == PUT:
+            _remove_empty_parents(str(output / path), str(output))
+    if marker is None:
+        (output / MARKER).unlink(missing_ok=True)
+    else:
+        _write_marker(output, marker)
+
+
+def _set_aside(target: str, backup: str) -> bool:
+    """Move an existing file to the backup; return whether there was one."""
+    try:
+        _move(target, backup)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    return True
+
+
 class OutputUpdate:
     """Changes to the output folder, staged beside it and applied in place only when every page is ready.
 
@@ -93,26 +438,37 @@ class OutputUpdate:
     folder: the previous output is never touched. The cost follows the pages that changed, not
     the size of the site. Workers in forked processes may call `write` and `keep`; the parent
     passes what they return to `add`.
+
+    The block holds the output folder's lock (see OutputLock). Before anything moves in, the
+    staged files are synced to disk and a journal of the moves is written beside the folder: a
+    build killed while moving files is finished by whoever takes the lock next.
     """
 
     def __init__(self, output_dir: Path, previous: dict[str, tuple[str, int, int]] | None, state: str, precompress: bool = False):
         self.output_dir = output_dir.resolve()
         self.precompress = precompress  # write a .gz twin of each text file, for servers that send it as it is
         self.state = state  # names what this build leaves in the output folder, in the marker
-        if previous is None:  # no record of the last build: every file there is compared, and removed if no page makes it
-            previous = {path: FileRecord("", -1, -1) for path in files_below(self.output_dir)}
-        self.previous = previous  # what the last build left in the output folder: FileRecords, or their fields as tuples
+        self.record = previous  # the record of the last build into the folder; None: no record to trust
+        self.previous: dict[str, tuple[str, int, int]] = {}  # what the last build left there: FileRecords, or their fields as tuples
         self.stage: Path | None = None
         self.files: dict[str, tuple[str, int, int]] = {}  # the new output, once applied
         self.staged: set[str] = set()
         self.removed = 0
-        # With nothing to keep, the site is staged as a tree and the whole folder takes the
-        # output's place: a first build costs no move per page.
-        self.fresh = not self.previous and not any(_entries(self.output_dir) - {MARKER})
+        self.fresh = False
+        self.lock = OutputLock(output_dir)
 
     def __enter__(self) -> OutputUpdate:
-        self.output_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.stage = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}-stage-", dir=self.output_dir.parent))
+        self.lock.__enter__()  # a build killed while updating the folder is recovered first
+        try:
+            # Without a record every file there is compared, and removed if no page makes it.
+            self.previous = self.record if self.record is not None else {path: FileRecord("", -1, -1) for path in files_below(self.output_dir)}
+            # With nothing to keep, the site is staged as a tree and the whole folder takes the
+            # output's place: a first build costs no move per page.
+            self.fresh = not self.previous and not any(_entries(self.output_dir) - {MARKER})
+            self.stage = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}-stage-", dir=self.output_dir.parent))
+        except BaseException:
+            self.lock.__exit__(None, None, None)
+            raise
         return self
 
     def __exit__(self, exc_type, exc, traceback) -> None:
@@ -120,8 +476,11 @@ class OutputUpdate:
             if exc_type is None:
                 self._apply()
         finally:
-            if self.stage is not None:
-                shutil.rmtree(self.stage, ignore_errors=True)
+            try:
+                if self.stage is not None:
+                    shutil.rmtree(self.stage, ignore_errors=True)
+            finally:
+                self.lock.__exit__(None, None, None)
 
     def files_of(self, path: str) -> tuple[str, ...]:
         """Return the files a page or asset is published as: itself, and its gzip twin when precompressing."""
@@ -181,26 +540,21 @@ class OutputUpdate:
             self._apply_files()
 
     def _apply_tree(self) -> None:
-        """Rename the staged tree to the output folder (replacing it if it is empty), records and marker first."""
+        """Rename the staged tree to the output folder (in place of an empty one), records, marker and journal first."""
         for path in self.staged:
             stat = (self.stage / path).stat()
             self.files[path] = FileRecord(self.files[path][0], stat.st_size, stat.st_mtime_ns)
-        (self.stage / MARKER).write_text(f"Built by the Pishkhan portal generator; updated in place by every build.\nstate: {self.state}\n")
+        (self.stage / MARKER).write_text(_marker_text(self.state))
         os.chmod(self.stage, 0o755)
-        existed = self.output_dir.is_dir()
-        marker = (self.output_dir / MARKER).read_bytes() if (self.output_dir / MARKER).is_file() else None
-        if existed:
-            (self.output_dir / MARKER).unlink(missing_ok=True)
-            self.output_dir.rmdir()  # empty: nothing is lost; a folder someone filled meanwhile stops the build here
+        os.sync()  # the staged bytes are on disk before the journal lets them become the output
+        journal = _beside(self.output_dir, ".journal")
+        _write_journal(journal, Journal("tree", self.stage.name, None, None, [], len(self.staged)))
         try:
-            _move(self.stage, self.output_dir)
-        except BaseException:
-            if existed:  # put the empty folder back as it was
-                self.output_dir.mkdir(exist_ok=True)
-                if marker is not None:
-                    (self.output_dir / MARKER).write_bytes(marker)
-            raise
-        self.stage = None  # it is the output now
+            _replay_tree(self.output_dir, self.stage)
+        finally:
+            if not self.stage.exists():
+                self.stage = None  # it is the output now
+            _remove_journal(journal)
 
     def _apply_files(self) -> None:
         """Move the staged files into place and remove the files no page produces any more, undoing all of it on failure.
@@ -210,11 +564,6 @@ class OutputUpdate:
         takes the place of a removed folder, or a folder that of a removed file, waits until the
         removed files and the folders they leave empty are gone.
         """
-        backup = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}-backup-", dir=self.output_dir.parent))
-        moved: list[tuple[Path, Path | None]] = []  # (file in the output, its old version in the backup)
-        created: list[Path] = []                   # folders this build made, the output folder among them
-        marker = self.output_dir / MARKER
-        old_marker = backup / "marker"
         gone = sorted(set(self.previous) - set(self.files))
         gone_folders = {str(parent) for path in gone for parent in PurePosixPath(path).parents}
         gone_files = set(gone)
@@ -223,85 +572,47 @@ class OutputUpdate:
             return path in gone_folders or any(str(parent) in gone_files for parent in PurePosixPath(path).parents)
 
         staged = sorted(self.staged, key=lambda path: (not path.startswith("static/"), path))
-        first, last = [path for path in staged if not in_the_way(path)], [path for path in staged if in_the_way(path)]
-        counter = iter(range(len(staged) + len(gone)))
+        steps = ([(PUT, path) for path in staged if not in_the_way(path)] + [(DROP, path) for path in gone]
+                 + [(PUT, path) for path in staged if in_the_way(path)])
+        for path in self.staged:  # a move keeps a file's time: its record is known before it moves
+            stat = os.stat(self.stage / _staged_name(path))
+            self.files[path] = FileRecord(self.files[path][0], stat.st_size, stat.st_mtime_ns)
+        self.output_dir.mkdir(exist_ok=True)
+        if not steps:
+            _write_marker(self.output_dir, _marker_text(self.state))
+            return
         try:
-            self._make_folder(self.output_dir, created)
-            if marker.is_file():
-                shutil.copy2(marker, old_marker)
-            marker.write_text("Built by the Pishkhan portal generator; updated in place by every build.\nstate: being updated\n")
-            inside: set[Path] = {self.output_dir}
-            self._move_in(first, backup, counter, moved, created, inside)
-            for path in gone:
-                target = self.output_dir / safe_relative(path)
-                old = self._set_aside(target, backup / str(next(counter)))
-                if old is not None:
-                    moved.append((target, old))
-                    self.removed += 1
-                    _remove_empty_parents(target, self.output_dir)
-            self._move_in(last, backup, counter, moved, created, inside)
-            marker.write_text(f"Built by the Pishkhan portal generator; updated in place by every build.\nstate: {self.state}\n")
+            marker = (self.output_dir / MARKER).read_text(encoding="utf-8", errors="surrogateescape")
+        except FileNotFoundError:
+            marker = None
+        backup = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}-backup-", dir=self.output_dir.parent))
+        journal = _beside(self.output_dir, ".journal")
+        if self.staged:
+            os.sync()  # the staged bytes are on disk before the journal lets them move in
+        _write_journal(journal, Journal("files", self.stage.name, backup.name, marker, steps, len(self.staged)))
+        try:
+            self.removed = _replay_files(self.output_dir, self.stage, backup, steps, self.state)
         except BaseException:
-            for target, old in reversed(moved):
-                if target.is_dir() and not target.is_symlink():  # folders made for pages where a removed file was
-                    for folder in reversed(created):
-                        if folder == target or target in folder.parents:
-                            _remove_if_empty(folder)
-                else:
-                    target.unlink(missing_ok=True)
-                if old is not None:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(old, target)
-            if old_marker.is_file():
-                os.replace(old_marker, marker)
-            else:
-                marker.unlink(missing_ok=True)
-            for folder in reversed(created):
-                _remove_if_empty(folder)
+            _undo_files(self.output_dir, self.stage, backup, steps, marker)
+            _remove_journal(journal)
             shutil.rmtree(backup, ignore_errors=True)
             raise
+        _remove_journal(journal)
         shutil.rmtree(backup, ignore_errors=True)
 
-    def _move_in(self, paths: list[str], backup: Path, counter, moved: list, created: list[Path], inside: set[Path]) -> None:
-        """Move staged files into place, each old version to the backup, noting every step for a rollback."""
-        for path in paths:
-            target = self.output_dir / safe_relative(path)
-            self._make_folder(target.parent, created, inside)  # folders made here lead nowhere else
-            _check_inside(target.parent, self.output_dir, inside)
-            moved.append((target, self._set_aside(target, backup / str(next(counter)))))
-            _move(self.stage / _staged_name(path), target)
-            stat = target.stat()
-            self.files[path] = FileRecord(self.files[path][0], stat.st_size, stat.st_mtime_ns)
 
-    @staticmethod
-    def _set_aside(target: Path, backup: Path) -> Path | None:
-        """Move an existing file to the backup and return where it went; None when there was none."""
-        try:
-            _move(target, backup)
-        except (FileNotFoundError, NotADirectoryError):
-            return None
-        return backup
+def _check_inside(folder: str, root: str, known: set[str]) -> None:
+    """Refuse to write into a folder below the output folder (`known` holds it) that leads outside it (a link someone put there).
 
-    @staticmethod
-    def _make_folder(folder: Path, created: list[Path], made: set[Path] | None = None) -> None:
-        """Make a folder and its missing parents, noting each one made (also in `made`, when given)."""
-        missing = []
-        while not folder.is_dir():
-            missing.append(folder)
-            folder = folder.parent
-        for folder in reversed(missing):
-            folder.mkdir()
-            created.append(folder)
-            if made is not None:
-                made.add(folder)
-
-
-def _check_inside(folder: Path, root: Path, known: set[Path]) -> None:
-    """Refuse to write into a folder that leads outside the output folder (a link someone put there)."""
+    Each folder on the way is looked at once: a folder that is no link, in a folder that leads nowhere else, leads nowhere else.
+    """
     if folder in known:
         return
-    if not Path(os.path.realpath(folder)).is_relative_to(os.path.realpath(root)):
-        raise UnsafePath(f"refusing to write into {str(folder)!r}: it leads outside the output folder")
+    if not folder.startswith(root + os.sep):  # not below it at all (paths were checked by safe_relative: never so)
+        raise UnsafePath(f"refusing to write into {folder!r}: it is outside the output folder")
+    _check_inside(os.path.dirname(folder), root, known)
+    if os.path.islink(folder) and not Path(os.path.realpath(folder)).is_relative_to(os.path.realpath(root)):
+        raise UnsafePath(f"refusing to write into {folder!r}: it leads outside the output folder")
     known.add(folder)
 
 
@@ -336,22 +647,15 @@ def _staged_name(path: str) -> str:
     return hashlib.blake2b(path.encode(), digest_size=16).hexdigest()
 
 
-def _remove_if_empty(folder: Path) -> None:
-    try:
-        folder.rmdir()
-    except OSError:
-        pass
-
-
-def _remove_empty_parents(file: Path, root: Path) -> None:
+def _remove_empty_parents(file: str, root: str) -> None:
     """Remove the folders above a removed file that it leaves empty, up to the output folder."""
-    folder = file.parent
-    while folder != root and root in folder.parents:
+    folder = os.path.dirname(file)
+    while folder.startswith(root + os.sep):
         try:
-            folder.rmdir()
+            os.rmdir(folder)
         except OSError:
             return
-        folder = folder.parent
+        folder = os.path.dirname(folder)
 
 
 def files_below(folder: Path) -> set[str]:
