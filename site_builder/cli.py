@@ -21,7 +21,7 @@ from .writer import OutputLock, RecoveryFailed, UnsafePath, check_output_folder
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 CACHE = Path(".build-cache")
-WAIT_HELP = "when another build or serve is writing the output folder, wait up to this long for it (default: 0, exit 2 at once)"
+WAIT_HELP = "if another build or serve is writing the output folder, wait up to this long for it (default: 0: exit 2)"
 COMMANDS = ("build", "check", "schema", "synth", "serve", "recover")
 
 
@@ -51,6 +51,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes that render pages (default: one per core)")
     build.add_argument("--cache", type=Path, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})")
     build.add_argument("--wait", type=seconds, default=0, metavar="SECONDS", help=WAIT_HELP)
+    build.add_argument("--publish-via-symlink", action="store_true",
+                       help="make the output a link, pointed in one step at a new folder holding the whole site, so "
+                            "that a server following it never mixes two builds (costs a link per unchanged file)")
 
     check = commands.add_parser("check", help="validate content/ and report every problem as file:line:col")
     check.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
@@ -70,7 +73,8 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--cache", type=Path, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})")
     serve.add_argument("--wait", type=seconds, default=0, metavar="SECONDS", help=WAIT_HELP)
 
-    recover = commands.add_parser("recover", help="finish or undo the update of the output folder a killed build left, and remove its leftovers")
+    recover = commands.add_parser("recover", help="finish the update a killed build left in the output folder, "
+                                                  "and remove its leftovers")
     recover.add_argument("--output", type=Path, default=Path("output"), help="output folder (default: output)")
     recover.add_argument("--wait", type=seconds, default=0, metavar="SECONDS", help=WAIT_HELP)
 
@@ -130,7 +134,7 @@ def run_build(args: argparse.Namespace) -> int:
             with pipeline.claim_output(options, args.wait, tell) as claim:  # held from here: the build takes it again
                 if claim.recovered:
                     tell(claim.recovered)
-                report = pipeline.build(options, progress, BuildCache(args.cache))
+                report = pipeline.build(options, progress, BuildCache(args.cache), args.publish_via_symlink)
         finally:
             progress.close()
     except ContentError as exc:

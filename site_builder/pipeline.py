@@ -26,7 +26,8 @@ from .search import BUNDLE, index, searchable
 from .site import OfficeCounts, SiteGraph, build_graph, count_offices
 from .validate import Catalogue, CountyOffices, OfficesFile, ProvinceFacts, duplicate_codes, read_offices, resolve_offices, validate_catalogue
 from .pickling import pickle_by_fields
-from .writer import Entry, OutputLock, OutputUpdate, check_output_folder, output_state, refuse_duplicates, unchanged_output
+from .writer import (Entry, OutputLock, OutputUpdate, check_output_folder, located, output_state, refuse_duplicates,
+                     unchanged_output)
 
 
 # A progress report: stage name, items done, items in all. The command line shows it; tests pass nothing.
@@ -230,18 +231,22 @@ def site_graph(options: BuildOptions, read: ContentRead, content: Content) -> Si
 
 
 def claim_output(options: BuildOptions, wait: float = 0, notify: Callable[[str], None] | None = None) -> OutputLock:
-    """Refuse an output folder a build must not update; else return its lock, which `build` takes (again, if its caller holds it)."""
-    check_output_folder(options.output_dir, [options.content_dir, options.templates_dir, options.static_dir, options.locales_dir])
+    """Refuse an output folder a build must not update; else return its lock, which `build` takes (again, if held)."""
+    sources = [options.content_dir, options.templates_dir, options.static_dir, options.locales_dir]
+    check_output_folder(options.output_dir, sources)
     return OutputLock(options.output_dir, wait, notify)
 
 
-def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache | None = None) -> BuildReport:
-    """Build the site into the output folder, holding its lock from the first look at the folder to the record of what was written."""
+def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache | None = None,
+          publish_via_symlink: bool = False) -> BuildReport:
+    """Build the site into the output folder, holding its lock from the first look at it to the record of the files.
+    With `publish_via_symlink` the output is a link, pointed in one step at a new folder holding the whole site."""
     with claim_output(options):
-        return _build_locked(options, progress, cache)
+        return _build_locked(options, progress, cache, publish_via_symlink)
 
 
-def _build_locked(options: BuildOptions, progress: Progress, cache: BuildCache | None) -> BuildReport:
+def _build_locked(options: BuildOptions, progress: Progress, cache: BuildCache | None,
+                  publish_via_symlink: bool) -> BuildReport:
     """Build the site into the output folder; on any error the previous output stays as it was.
 
     When nothing the build reads has changed since the last build into this folder, and nobody has
@@ -254,7 +259,7 @@ def _build_locked(options: BuildOptions, progress: Progress, cache: BuildCache |
     if not options.content_dir.is_dir():
         raise UsageError(f"the content folder {str(options.content_dir)!r} does not exist")
     cache = cache if cache is not None else BuildCache()
-    record_key = "output-" + key_of(options.output_dir.resolve(), b"")
+    record_key = "output-" + key_of(located(options.output_dir), b"")  # not the tree a published link leads to
     previous = cache.get(record_key)
     # A record describes the output only if the marker names its state: another cache or working
     # folder may have built into the same output since, or a build may have stopped while moving files.
@@ -270,7 +275,8 @@ def _build_locked(options: BuildOptions, progress: Progress, cache: BuildCache |
     assets = hashed_assets(static)
     # Pages name the assets they load: a new asset name is a change to every page, like a template's.
     fingerprints = Fingerprints(graph, digest(interface, *(asset.path.encode() for asset in assets.values()), b"gzip twins" if options.precompress else b""))
-    with OutputUpdate(options.output_dir, previous.files if previous else None, inputs.hex(), options.precompress) as update:
+    with OutputUpdate(options.output_dir, previous.files if previous else None, inputs.hex(), options.precompress,
+                      publish_via_symlink) as update:
         languages = content.settings.languages
         routes, groups, kept = in_languages([HOME], languages), {}, 0
         for group, fingerprint, planner in _page_groups(read, content, graph, fingerprints, cache):

@@ -119,7 +119,7 @@ class QuickWatcher(Watcher):
 
 def serve(options: BuildOptions, host: str, port: int, cache: BuildCache, wait: float = 0,
           notify: Callable[[str], None] | None = None) -> None:
-    """Build, then serve with live reload until interrupted, holding the output folder's lock all along: it rebuilds on every save."""
+    """Build, then serve with live reload until interrupted, holding the output folder's lock: it rebuilds on saves."""
     # livereload drops a reload that comes within 3 s of the last one; an editor's second quick save
     # would then leave the browser on the first. Every rebuild must reach the browser.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0

@@ -105,22 +105,41 @@ class RecoveryFailed(Exception):
     """An update a killed build left could be neither finished nor undone; its journal stays for the next try."""
 
 
+def located(output_dir: Path) -> Path:
+    """Return where an output folder is named: its parent's real path and its own name, not following the link that
+    --publish-via-symlink makes of it."""
+    absolute = Path(os.path.abspath(output_dir))
+    return absolute.parent.resolve() / absolute.name
+
+
 def _beside(output: Path, suffix: str) -> Path:
-    """Return a file or folder the writer keeps beside an output folder (its lock, journal, stage, backup), hidden and named after it."""
+    """Return a file or folder kept beside an output folder (its lock, journal, stage, backup), named after it."""
     return output.parent / f".{output.name}{suffix}"
 
 
 def _is_leftover(name: str, output_name: str) -> bool:
-    """Return whether a name beside an output folder is something a build of it left: a stage, a backup, a half-written journal or marker."""
-    pattern = rf"\.{re.escape(output_name)}(?:-(?:stage|backup)-[a-z0-9_]{{8}}|\.journal\.tmp|\.marker)"
+    """Return whether a name beside an output folder is something a build of it left: a stage, a backup, a published
+    tree (unless the output leads to it), a half-written journal, marker or link."""
+    pattern = rf"\.{re.escape(output_name)}(?:-(?:stage|backup|tree)-[a-z0-9_]{{8}}|\.journal\.tmp|\.marker|\.link)"
     return re.fullmatch(pattern, name) is not None
+
+
+def _published_tree(output: Path) -> Path | None:
+    """Return the tree beside the output that it links to, as --publish-via-symlink makes it; None if no such link."""
+    if not output.is_symlink():
+        return None
+    target = os.readlink(output)
+    if "/" in target or not re.fullmatch(rf"\.{re.escape(output.name)}-tree-[a-z0-9_]{{8}}", target):
+        return None
+    return output.parent / target
 
 
 def _marker_text(state: str) -> str:
     return f"Built by the Pishkhan portal generator; updated in place by every build.\nstate: {state}\n"
 
 
-# What the marker says after a recovery finished an update: no record of a build names it, so the next build compares every file.
+# What the marker says after a recovery finished an update: no record of a build names it, so the next build compares
+# every file.
 RECOVERED = "recovered"
 
 # Locks this process holds: lock file → [its descriptor, how many blocks hold it].
@@ -149,7 +168,7 @@ class OutputLock:
 
     def __init__(self, output_dir: Path, wait: float = 0, notify: Callable[[str], None] | None = None):
         self.output_dir = output_dir
-        self.path = _beside(output_dir.resolve(), ".lock")
+        self.path = _beside(located(output_dir), ".lock")
         self.wait = wait  # seconds to wait for another process to finish
         self.notify = notify  # told, in a sentence, when the lock is taken and this process starts waiting
         self.recovered: str | None = None
@@ -176,7 +195,7 @@ class OutputLock:
 
     def _release(self) -> None:
         descriptor, _ = _HELD.pop(self.path)
-        try:  # removed while still held: a process that opened it meanwhile sees it is no longer the lock (see _take_lock)
+        try:  # removed while still held: a process that opened it meanwhile sees it is no longer the lock (_take_lock)
             os.unlink(self.path)
         except FileNotFoundError:
             pass
@@ -184,7 +203,7 @@ class OutputLock:
 
 
 def _take_lock(path: Path, output_dir: Path, wait: float, notify: Callable[[str], None] | None) -> int:
-    """Open and lock the lock file, waiting up to `wait` seconds for its holder; write who holds it now; return its descriptor."""
+    """Open and lock the lock file, waiting up to `wait` seconds for its holder; name this process; return the file."""
     deadline = time.monotonic() + wait
     waiting = False
     while True:
@@ -196,9 +215,11 @@ def _take_lock(path: Path, output_dir: Path, wait: float, notify: Callable[[str]
             os.close(descriptor)
             left = deadline - time.monotonic()
             if left <= 0 and wait:
-                raise OutputBusy(f"{output_dir} is still being written by {holder} after {wait:g} s of waiting; wait longer or stop that process") from None
+                raise OutputBusy(f"{output_dir} is still being written by {holder} after {wait:g} s of waiting; "
+                                 f"wait longer or stop that process") from None
             if left <= 0:
-                raise OutputBusy(f"{output_dir} is being written by {holder}; wait for it to finish or pass --wait SECONDS") from None
+                raise OutputBusy(f"{output_dir} is being written by {holder}; "
+                                 f"wait for it to finish or pass --wait SECONDS") from None
             if notify is not None and not waiting:
                 notify(f"{output_dir} is being written by {holder}; waiting up to {wait:g} s for it to finish")
             waiting = True
@@ -231,7 +252,8 @@ PUT, DROP = "put", "drop"
 class Journal(NamedTuple):
     """What an update of the output folder is about to do, written beside it before anything moves in."""
 
-    update: str                    # "files": staged files move in one by one; "tree": the staged tree becomes the output folder
+    update: str                    # "files": staged files move in one by one; "tree": the staged tree becomes the
+                                   # output folder; "link": the output, a link, is pointed at the staged tree
     stage: str                     # the staging folder's name, beside the output folder
     backup: str | None             # where the files replaced or removed are set aside, beside it too
     marker: str | None             # the marker before the update, put back should it be undone
@@ -240,7 +262,7 @@ class Journal(NamedTuple):
 
 
 def _write_journal(path: Path, journal: Journal) -> None:
-    """Write the journal whole and durably before anything moves: a temporary file, synced, renamed, its folder synced."""
+    """Write the journal whole and durably before anything moves: a temporary file, synced, renamed, folder synced."""
     temporary = path.with_name(path.name + ".tmp")
     with open(temporary, "w", encoding="utf-8") as file:
         json.dump(journal._asdict(), file)  # ASCII: the marker's undecodable bytes, if any, as escaped surrogates
@@ -257,11 +279,12 @@ def _remove_journal(path: Path) -> None:
 
 
 def _read_journal(path: Path, output_name: str) -> Journal:
-    """Read a journal, refusing one that could make recovery touch anything but the output folder and its stage and backup."""
+    """Read a journal, refusing one that could make recovery touch anything but the output, its stage and backup."""
     journal = Journal(**json.loads(path.read_text(encoding="utf-8")))
-    folders_known = _is_leftover(journal.stage, output_name) and (journal.backup is None or _is_leftover(journal.backup, output_name))
+    folders = [journal.stage] + ([journal.backup] if journal.update == "files" else [])
     steps = [(step, str(safe_relative(target))) for step, target in journal.steps if step in (PUT, DROP)]
-    if journal.update not in ("files", "tree") or not folders_known or len(steps) != len(journal.steps) or (journal.update == "files") != bool(journal.backup):
+    known = all(_is_leftover(folder, output_name) for folder in folders)
+    if journal.update not in ("files", "tree", "link") or not known or len(steps) != len(journal.steps):
         raise ValueError("it names folders or steps this program does not write")
     return journal._replace(steps=steps)
 
@@ -276,7 +299,7 @@ def _sync_folder(folder: Path) -> None:
 
 
 def _write_marker(output: Path, text: str) -> None:
-    """Replace the marker in one step, so that it is never half written: written beside the folder, synced, renamed into it."""
+    """Replace the marker in one step, never half written: written beside the folder, synced, renamed into it."""
     temporary = _beside(output, ".marker")
     with open(temporary, "w", encoding="utf-8", errors="surrogateescape") as file:
         file.write(text)
@@ -286,21 +309,32 @@ def _write_marker(output: Path, text: str) -> None:
 
 
 def recover(output_dir: Path) -> str | None:
-    """Bring an output folder back to one whole build if a build was killed while updating it, and remove what killed builds left
-    beside it; return what was done, as one sentence, or None when there was nothing to do. Call it only holding the lock.
+    """Bring an output folder back to one whole build if a build was killed while updating it, and remove what killed
+    builds left beside it; return what was done, as one sentence, or None when there was nothing to do. Call it only
+    holding the lock.
 
     A journal beside the folder means an update was under way: every file it names was staged and
     on disk before it was written, so its steps are done again, skipping those already done; should
     that fail, what was done is undone instead. Stages, backups and half-written journals without a
     journal are what a build killed before or after its update left: they are removed.
     """
-    output = output_dir.resolve()
+    place, real = located(output_dir), output_dir.resolve()
+    done = _recover_beside(output_dir, place)
+    if real != place:  # a link to a published tree, which a build without --publish-via-symlink updates in place
+        done = _recover_beside(output_dir, real) or done
+    return done
+
+
+def _recover_beside(output_dir: Path, output: Path) -> str | None:
+    """Recover what a killed build left beside one folder or link: the output as named, or the tree it leads to."""
     journal_path = _beside(output, ".journal")
     done = None
     if journal_path.exists():
         done = _finish(output_dir, output, journal_path)
         _remove_journal(journal_path)
-    leftovers = [name for name in _entries(output.parent) if _is_leftover(name, output.name)]
+    published = _published_tree(output)
+    leftovers = [name for name in _entries(output.parent)
+                 if _is_leftover(name, output.name) and (published is None or name != published.name)]
     for name in leftovers:
         leftover = output.parent / name
         if leftover.is_dir() and not leftover.is_symlink():
@@ -317,21 +351,30 @@ def _finish(output_dir: Path, output: Path, journal_path: Path) -> str:
     try:
         journal = _read_journal(journal_path, output.name)
         stage, backup = output.parent / journal.stage, output.parent / (journal.backup or "")
-        if journal.update == "files" and not stage.is_dir():
+        if journal.update in ("files", "link") and not stage.is_dir():
             raise ValueError(f"its staging folder {journal.stage} is gone")
     except (OSError, ValueError, TypeError, UnicodeError) as exc:
         try:
             _write_marker(output, _marker_text(RECOVERED))
         except OSError:
             pass
-        return f"recovered {output_dir}: the journal of an interrupted update could not be used ({exc}); the next build compares every file"
+        return (f"recovered {output_dir}: the journal of an interrupted update could not be used ({exc}); "
+                f"the next build compares every file")
+    if journal.update == "link":
+        try:
+            _publish_link(output, stage)  # what it led to before is a leftover now
+        except OSError as exc:
+            return (f"recovered {output_dir}: could not publish the tree an interrupted build made "
+                    f"({exc.strerror or exc}), so kept the previous one")
+        return f"recovered {output_dir}: published the tree an interrupted build made ({journal.files:,} new files)"
     if journal.update == "tree":
         try:
             if stage.is_dir():
                 _replay_tree(output, stage)
             _write_marker(output, _marker_text(RECOVERED))
         except OSError as exc:
-            return f"recovered {output_dir}: could not finish an interrupted first build ({exc.strerror or exc}), so removed its files"
+            return (f"recovered {output_dir}: could not finish an interrupted first build ({exc.strerror or exc}), "
+                    f"so removed its files")
         return f"recovered {output_dir}: finished an interrupted first build of {journal.files:,} files"
     try:
         _replay_files(output, stage, backup, journal.steps, RECOVERED)
@@ -339,14 +382,30 @@ def _finish(output_dir: Path, output: Path, journal_path: Path) -> str:
         try:
             _undo_files(output, stage, backup, journal.steps, journal.marker)
         except OSError as again:
-            raise RecoveryFailed(f"the interrupted update of {output_dir} could be neither finished ({exc}) nor undone ({again}); "
-                                 f"fix that and run build.py recover again") from None
+            raise RecoveryFailed(f"the interrupted update of {output_dir} could be neither finished ({exc}) "
+                                 f"nor undone ({again}); fix that and run build.py recover again") from None
         return f"recovered {output_dir}: could not finish an interrupted update ({exc}), so put the previous build back"
     return f"recovered {output_dir}: finished an interrupted update of {len(journal.steps):,} files"
 
 
+def _publish_link(output: Path, tree: Path) -> Path | None:
+    """Make the output a link to a tree beside it, in one rename for a server that follows the link; return what it was
+    before (the tree it led to, or the folder it was), to be removed, unless that is the tree itself."""
+    link = _beside(output, ".link")
+    if os.path.lexists(link):
+        os.unlink(link)
+    os.symlink(tree.name, link)
+    old = _published_tree(output)
+    if old is None and output.is_dir() and not output.is_symlink():  # a folder until now: gone for an instant
+        old = Path(tempfile.mkdtemp(prefix=f".{output.name}-tree-", dir=output.parent))
+        _move(output, old)
+    _move(link, output)
+    _sync_folder(output.parent)
+    return None if old == tree else old
+
+
 def _replay_tree(output: Path, stage: Path) -> None:
-    """Rename the staged tree to the output folder, in place of an empty one: one step, which a folder someone filled stops."""
+    """Rename the staged tree to the output folder, in place of an empty one: one step, which a filled folder stops."""
     marker = output / MARKER
     try:
         old = marker.read_bytes()
@@ -363,7 +422,8 @@ def _replay_tree(output: Path, stage: Path) -> None:
 
 
 def _replay_files(output: Path, stage: Path, backup: Path, steps: list[tuple[str, str]], state: str) -> int:
-    """Do the steps of an update in order, each file replaced or removed set aside in the backup; return how many were removed.
+    """Do the steps of an update in order, each file replaced or removed set aside in the backup; return how many were
+    removed.
 
     A step already done is skipped (a staged file is in the stage until it has moved), so running
     it again after it stopped anywhere finishes the same update.
@@ -442,14 +502,21 @@ class OutputUpdate:
     The block holds the output folder's lock (see OutputLock). Before anything moves in, the
     staged files are synced to disk and a journal of the moves is written beside the folder: a
     build killed while moving files is finished by whoever takes the lock next.
+
+    Publishing via a link instead, the whole new site is made beside the output: the files that
+    changed are staged at their paths and the others linked (hard links) from the old site; the
+    output, a link, is then pointed at it in one rename, so a server following the link never sees
+    two builds mixed; the old site is removed after. The cost is a link per unchanged file.
     """
 
-    def __init__(self, output_dir: Path, previous: dict[str, tuple[str, int, int]] | None, state: str, precompress: bool = False):
-        self.output_dir = output_dir.resolve()
+    def __init__(self, output_dir: Path, previous: dict[str, tuple[str, int, int]] | None, state: str,
+                 precompress: bool = False, publish_via_symlink: bool = False):
+        self.linked = publish_via_symlink
+        self.output_dir = located(output_dir) if self.linked else output_dir.resolve()  # linked: the link, not its tree
         self.precompress = precompress  # write a .gz twin of each text file, for servers that send it as it is
         self.state = state  # names what this build leaves in the output folder, in the marker
         self.record = previous  # the record of the last build into the folder; None: no record to trust
-        self.previous: dict[str, tuple[str, int, int]] = {}  # what the last build left there: FileRecords, or their fields as tuples
+        self.previous: dict[str, tuple[str, int, int]] = {}  # what the last build left there: FileRecords or tuples
         self.stage: Path | None = None
         self.files: dict[str, tuple[str, int, int]] = {}  # the new output, once applied
         self.staged: set[str] = set()
@@ -460,12 +527,17 @@ class OutputUpdate:
     def __enter__(self) -> OutputUpdate:
         self.lock.__enter__()  # a build killed while updating the folder is recovered first
         try:
+            if self.linked and self.output_dir.is_symlink() and _published_tree(self.output_dir) is None:
+                raise UnsafePath(f"the output {str(self.output_dir)!r} is a link this program did not make; "
+                                 f"publishing via a link would replace it")
             # Without a record every file there is compared, and removed if no page makes it.
-            self.previous = self.record if self.record is not None else {path: FileRecord("", -1, -1) for path in files_below(self.output_dir)}
+            unknown = FileRecord("", -1, -1)
+            self.previous = dict.fromkeys(files_below(self.output_dir), unknown) if self.record is None else self.record
             # With nothing to keep, the site is staged as a tree and the whole folder takes the
             # output's place: a first build costs no move per page.
             self.fresh = not self.previous and not any(_entries(self.output_dir) - {MARKER})
-            self.stage = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}-stage-", dir=self.output_dir.parent))
+            kind = "tree" if self.linked else "stage"  # a tree to publish is staged under the name it keeps
+            self.stage = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}-{kind}-", dir=self.output_dir.parent))
         except BaseException:
             self.lock.__exit__(None, None, None)
             raise
@@ -517,7 +589,7 @@ class OutputUpdate:
                 return _record(target, fingerprint), False
         except OSError:
             pass
-        if self.fresh:
+        if self.fresh or self.linked:
             staged = self.stage / safe_relative(path)
             staged.parent.mkdir(parents=True, exist_ok=True)
             staged.write_bytes(data)
@@ -533,8 +605,10 @@ class OutputUpdate:
                 self.staged.add(path)
 
     def _apply(self) -> None:
-        """Put the staged site in place: the whole tree for a first build, file by file otherwise."""
-        if self.fresh:
+        """Put the staged site in place: a tree the output links to, a first build's whole tree, or file by file."""
+        if self.linked:
+            self._apply_link()
+        elif self.fresh:
             self._apply_tree()
         else:
             self._apply_files()
@@ -556,6 +630,39 @@ class OutputUpdate:
                 self.stage = None  # it is the output now
             _remove_journal(journal)
 
+    def _apply_link(self) -> None:
+        """Add links to the files kept to the staged tree, point the output at it in one step, remove the old site."""
+        tree = self.stage
+        for path in self.staged:
+            stat = (tree / path).stat()
+            self.files[path] = FileRecord(self.files[path][0], stat.st_size, stat.st_mtime_ns)
+        gone = set(self.previous) - set(self.files)
+        if not self.staged and not gone and _published_tree(self.output_dir) is not None:  # the same files: the marker
+            _write_marker(self.output_dir, _marker_text(self.state))
+            return
+        source, target, made = str(self.output_dir), str(tree), {str(tree)}  # strings: this runs for every file kept
+        for path in sorted(set(self.files) - self.staged):
+            linked = os.path.join(target, path)
+            folder = os.path.dirname(linked)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            os.link(os.path.join(source, path), linked)
+        (tree / MARKER).write_text(_marker_text(self.state))
+        os.chmod(tree, 0o755)
+        os.sync()  # the staged bytes are on disk before the journal lets the tree be published
+        journal = _beside(self.output_dir, ".journal")
+        _write_journal(journal, Journal("link", tree.name, None, None, [], len(self.staged)))
+        try:
+            old = _publish_link(self.output_dir, tree)
+        finally:
+            if _published_tree(self.output_dir) == tree:
+                self.stage = None  # it is the output now
+            _remove_journal(journal)
+        self.removed = len(gone)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
     def _apply_files(self) -> None:
         """Move the staged files into place and remove the files no page produces any more, undoing all of it on failure.
 
@@ -565,15 +672,12 @@ class OutputUpdate:
         removed files and the folders they leave empty are gone.
         """
         gone = sorted(set(self.previous) - set(self.files))
-        gone_folders = {str(parent) for path in gone for parent in PurePosixPath(path).parents}
+        gone_folders = {folder for path in gone for folder in _folders_of(path)}
         gone_files = set(gone)
-
-        def in_the_way(path: str) -> bool:
-            return path in gone_folders or any(str(parent) in gone_files for parent in PurePosixPath(path).parents)
-
         staged = sorted(self.staged, key=lambda path: (not path.startswith("static/"), path))
-        steps = ([(PUT, path) for path in staged if not in_the_way(path)] + [(DROP, path) for path in gone]
-                 + [(PUT, path) for path in staged if in_the_way(path)])
+        in_the_way = {path for path in staged if path in gone_folders or not gone_files.isdisjoint(_folders_of(path))}
+        steps = ([(PUT, path) for path in staged if path not in in_the_way] + [(DROP, path) for path in gone]
+                 + [(PUT, path) for path in staged if path in in_the_way])
         for path in self.staged:  # a move keeps a file's time: its record is known before it moves
             stat = os.stat(self.stage / _staged_name(path))
             self.files[path] = FileRecord(self.files[path][0], stat.st_size, stat.st_mtime_ns)
@@ -602,9 +706,9 @@ class OutputUpdate:
 
 
 def _check_inside(folder: str, root: str, known: set[str]) -> None:
-    """Refuse to write into a folder below the output folder (`known` holds it) that leads outside it (a link someone put there).
+    """Refuse to write into a folder below the output folder (in `known`) that leads outside it (a link put there).
 
-    Each folder on the way is looked at once: a folder that is no link, in a folder that leads nowhere else, leads nowhere else.
+    Each folder on the way is looked at once: a folder that is no link, in one leading nowhere else, leads nowhere else.
     """
     if folder in known:
         return
@@ -640,6 +744,11 @@ def _entries(folder: Path) -> set[str]:
         return set(os.listdir(folder))
     except (FileNotFoundError, NotADirectoryError):
         return set()
+
+
+def _folders_of(path: str) -> list[str]:
+    """Return the folders a page path lies in, outermost first: 'a/b/c.html' → ['a', 'a/b']."""
+    return [path[:index] for index, character in enumerate(path) if character == "/"]
 
 
 def _staged_name(path: str) -> str:

@@ -1,4 +1,4 @@
-"""A build killed at any moment leaves the output wholly old or wholly new once the next build, serve or `recover` starts.
+"""A build killed at any moment leaves the output wholly old or wholly new once the next build, serve or recover starts.
 
 The harness drives OutputUpdate from a forked child that updates 5,000 files from state A to
 state B (or back) and kills itself (SIGKILL) at its k-th file system step, for kill points spread
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,14 +29,16 @@ PAGES = 5_200
 
 
 def state_a() -> dict[str, bytes]:
-    """The output before the update: pages in folders of a hundred, a file that will become a folder and a folder that will become a file."""
+    """The output before the update: pages in folders of a hundred, a file that will become a folder and a folder that
+    will become a file."""
     files = {f"p/{n // 100}/{n}/index.html": f"page {n}\n".encode() for n in range(PAGES)}
-    files.update({"index.html": b"home", "static/extra": b"a file", "static/old/x.css": b"a folder", "static/old/y.css": b"of two files"})
+    files.update({"index.html": b"home", "static/extra": b"a file", "static/old/x.css": b"a folder",
+                  "static/old/y.css": b"of two files"})
     return files
 
 
 def state_b() -> dict[str, bytes]:
-    """The output after it: most pages changed, some kept, one in seven and a whole folder removed, pages added in new folders."""
+    """The output after: most pages changed, some kept, one in seven and a folder removed, pages in new folders."""
     files = {}
     for n in range(PAGES):
         if n % 7 == 3 or n // 100 == 21:
@@ -46,9 +49,9 @@ def state_b() -> dict[str, bytes]:
     return files
 
 
-def update(folder: Path, record, files: dict[str, bytes], state: str) -> OutputUpdate:
+def update(folder: Path, record, files: dict[str, bytes], state: str, linked: bool = False) -> OutputUpdate:
     """Update an output folder with OutputUpdate as a build does, every file written by a page; return the update."""
-    with OutputUpdate(folder, record, state) as done:
+    with OutputUpdate(folder, record, state, publish_via_symlink=linked) as done:
         for path, data in files.items():
             done.add(done.write(path, data, path))
     return done
@@ -65,12 +68,19 @@ def files_in(folder: Path) -> dict[str, bytes]:
     return files
 
 
-STEPS = ("replace", "rename", "unlink", "rmdir", "mkdir", "fsync")  # every call that changes what is on disk, and the syncs
+def retitle(site, words: str) -> None:
+    """Put words before the site's title, which every page shows."""
+    text = (site.content / "site.yaml").read_text(encoding="utf-8")
+    site.write("site.yaml", text.replace("title: ", f"title: {words}", 1))
+
+
+# Every call that changes what is on disk, and the syncs.
+STEPS = ("replace", "rename", "unlink", "rmdir", "mkdir", "link", "symlink", "fsync")
 
 
 def die_at_step(kill_at: int) -> list[str]:
-    """In a forked child: note the file system steps of applying an update, and SIGKILL this process before step `kill_at`;
-    return the steps noted (each a call and the name it works on)."""
+    """In a forked child: note the file system steps of applying an update, and SIGKILL this process before step
+    `kill_at`; return the steps noted (each a call and the name it works on)."""
     noted = []
     applying = [False]
 
@@ -96,7 +106,8 @@ def die_at_step(kill_at: int) -> list[str]:
     return noted
 
 
-def update_in_child(folder: Path, files: dict[str, bytes], state: str, kill_at: int, steps_to: Path | None = None) -> int:
+def update_in_child(folder: Path, files: dict[str, bytes], state: str, kill_at: int, steps_to: Path | None = None,
+                    linked: bool = False) -> int:
     """Update a folder without a record, as a build does after a recovery, in a forked child that kills itself at a step
     (0: at none); return the signal that ended it (0: it finished, and wrote the steps it took to `steps_to`)."""
     pid = os.fork()
@@ -104,7 +115,7 @@ def update_in_child(folder: Path, files: dict[str, bytes], state: str, kill_at: 
         code = 1
         try:
             noted = die_at_step(kill_at)
-            update(folder, None, files, state)
+            update(folder, None, files, state, linked)
             if steps_to is not None:
                 steps_to.write_text(json.dumps(noted))
             code = 0
@@ -129,9 +140,10 @@ def scratch(tmp_path_factory):
 
 
 def kill_points(steps: list[str], spread: int) -> list[int]:
-    """Return the steps to kill at (numbered from 1): those on the journal and the marker and their neighbours, the first and
-    last three, and `spread` more evenly between."""
-    marked = {number + 1 for number, step in enumerate(steps) if ".journal" in step or MARKER in step or ".marker" in step}
+    """Return the steps to kill at (numbered from 1): those on the journal and the marker and their neighbours, the
+    first and last three, and `spread` more evenly between."""
+    names = (".journal", ".marker", MARKER)
+    marked = {number + 1 for number, step in enumerate(steps) if any(name in step for name in names)}
     near = {point + offset for point in marked for offset in (-1, 0, 1)}
     ends = {1, 2, 3, len(steps) - 2, len(steps) - 1, len(steps)}
     even = {1 + round(i * (len(steps) - 1) / (spread - 1)) for i in range(spread)}
@@ -139,7 +151,7 @@ def kill_points(steps: list[str], spread: int) -> list[int]:
 
 
 def test_an_update_killed_at_any_step_is_finished_or_never_started(scratch):
-    """State A to state B and back, killed at steps spread over the whole update; each recovery gives the one or the other."""
+    """State A to state B and back, killed at steps spread over each update; recovery gives the one or the other."""
     states = {"a": state_a(), "b": state_b()}
     case = scratch / "kills"
     output = case / "output"
@@ -172,9 +184,10 @@ def test_an_update_killed_at_any_step_is_finished_or_never_started(scratch):
         assert sorted(path.name for path in case.iterdir()) == ["output"], where
         if steps is not None:
             assert said == f"recovered {output}: finished an interrupted update of {steps:,} files", where
-            assert output_state(output) == "recovered", where  # a record of the killed build's state, had it any, is not trusted
+            assert output_state(output) == "recovered", where  # a record of the killed build's state is not trusted
         else:
-            assert said == (f"recovered {output}: removed leftovers of an interrupted build" if leftovers else None), where
+            removed = f"recovered {output}: removed leftovers of an interrupted build"
+            assert said == (removed if leftovers else None), where
             assert output_state(output) == (state if committed else marker), where
         outcomes.add((steps is not None, committed))
         current = state if committed else current
@@ -192,21 +205,69 @@ def test_after_a_recovery_an_update_without_a_record_gives_the_new_state(scratch
     assert files_in(output) == final
 
 
-def test_a_first_build_killed_at_any_step_leaves_no_output_or_all_of_it(tmp_path):
+def test_a_first_build_killed_at_any_step_leaves_no_output_or_all_of_it(scratch):
     b = dict(list(state_b().items())[-500:])  # staged as a tree, which one rename brings in
-    dry = tmp_path / "dry"
-    assert update_in_child(dry / "output", b, "b", kill_at=0, steps_to=tmp_path / "steps") == 0
-    total = len(json.loads((tmp_path / "steps").read_text()))
+    dry = scratch / "first"
+    assert update_in_child(dry / "output", b, "b", kill_at=0, steps_to=scratch / "steps") == 0
+    total = len(json.loads((scratch / "steps").read_text()))
+    outcomes = set()
     for kill_at in range(1, total + 1):
-        case = tmp_path / str(kill_at)
+        case = scratch / f"first-{kill_at}"
         output = case / "output"
         assert update_in_child(output, b, "b", kill_at) == signal.SIGKILL
         with OutputLock(output):
             pass
         assert not output.exists() or files_in(output) == b, f"killed at step {kill_at} of {total}"
         assert [path.name for path in case.iterdir()] in ([], ["output"]), f"leftovers after step {kill_at}"
-    assert any(not (tmp_path / str(k) / "output").exists() for k in range(1, total + 1))
-    assert any((tmp_path / str(k) / "output").exists() for k in range(1, total + 1))
+        outcomes.add(output.exists())
+        shutil.rmtree(case)
+    assert outcomes == {False, True}
+
+
+def test_a_site_published_via_a_link_killed_at_any_step_is_the_old_one_or_the_new_one(scratch):
+    """As above, publishing via a link (2,000 files: the steps that matter are few, whatever the size)."""
+    states = {name: {path: data for path, data in files.items() if not path.startswith(("p/1", "p/2", "p/3", "p/4"))}
+              for name, files in (("a", state_a()), ("b", state_b()))}
+    case = scratch / "linked"
+    output = case / "output"
+    update(output, None, states["a"], "a", linked=True)
+    assert update_in_child(output, states["b"], "b", kill_at=0, steps_to=scratch / "steps", linked=True) == 0
+    steps = json.loads((scratch / "steps").read_text())
+    assert sum(step.startswith("replace ") for step in steps) < 5  # nothing moves in file by file
+    current = "b"
+    for kill_at in kill_points(steps, 8):
+        state = "b" if current == "a" else "a"
+        published = os.readlink(output)
+        assert update_in_child(output, states[state], state, kill_at, linked=True) == signal.SIGKILL
+        committed = (case / ".output.journal").exists() or output_state(output) == state
+        with OutputLock(output):
+            pass
+        assert files_in(output) == states[state if committed else current], f"killed at step {kill_at} of {len(steps)}"
+        assert sorted(path.name for path in case.iterdir()) == sorted(["output", os.readlink(output)])
+        assert committed or os.readlink(output) == published  # what a server sends changed in one step, if at all
+        current = state if committed else current
+
+
+def test_publishing_via_a_link_gives_what_a_clean_build_gives_and_keeps_one_site(site):
+    assert site.run("build", "--jobs", "1", "--precompress").code == 0
+    for number, linked in enumerate([True, False, True]):
+        retitle(site, f"{number} ")
+        publish = ["--publish-via-symlink"] if linked else []
+        assert site.run("build", "--jobs", "1", "--precompress", *publish).code == 0
+        clean = site.root / f"clean-{number}"
+        assert site.run("build", "--jobs", "1", "--precompress", "--output", clean.name, "--cache", "clean").code == 0
+        assert files_in(site.root / "output") == files_in(clean)
+        tree = os.readlink(site.root / "output")  # a build without the option updates the tree the link leads to
+        assert tree.startswith(".output-tree-")
+        assert [path.name for path in site.root.iterdir() if path.name.startswith(".output")] == [tree]
+
+
+def test_publishing_via_a_link_never_replaces_a_link_someone_else_made(site):
+    assert site.run("build", "--jobs", "1", "--output", "elsewhere").code == 0
+    (site.root / "output").symlink_to("elsewhere")
+    result = site.run("build", "--jobs", "1", "--publish-via-symlink")
+    assert result.code == 2 and "is a link this program did not make" in result.err
+    assert os.readlink(site.root / "output") == "elsewhere"
 
 
 def test_a_damaged_journal_is_removed_and_no_record_is_trusted_after_it(tmp_path):
@@ -215,7 +276,7 @@ def test_a_damaged_journal_is_removed_and_no_record_is_trusted_after_it(tmp_path
     (tmp_path / ".output.journal").write_text('{"update": "files", "stage": ".output-st')
     (tmp_path / ".output-stage-abcd1234").mkdir()
     with OutputLock(output) as lock:
-        assert lock.recovered.startswith(f"recovered {output}: the journal of an interrupted update could not be used (")
+        assert lock.recovered.startswith(f"recovered {output}: the journal of an interrupted update could not be used")
     assert [path.name for path in tmp_path.iterdir()] == ["output"]
     assert output_state(output) == "recovered"
 
@@ -224,8 +285,9 @@ def test_a_journal_cannot_make_recovery_touch_other_folders(tmp_path):
     output = tmp_path / "output"
     update(output, None, {"index.html": b"home"}, "a")
     (tmp_path / "precious").mkdir()
-    (tmp_path / ".output.journal").write_text('{"update": "files", "stage": "precious", "backup": "precious", "marker": null, '
-                                              '"steps": [["drop", "../precious"]], "files": 0}')
+    journal = {"update": "files", "stage": "precious", "backup": "precious", "marker": None,
+               "steps": [["drop", "../precious"]], "files": 0}
+    (tmp_path / ".output.journal").write_text(json.dumps(journal))
     with OutputLock(output) as lock:
         assert "could not be used" in lock.recovered
     assert (tmp_path / "precious").is_dir() and files_in(output) == {"index.html": b"home"}
@@ -256,8 +318,8 @@ def test_a_folder_filled_while_a_first_build_moves_in_keeps_its_marker(tmp_path,
 
 def build_py(*args: str, cwd: Path) -> subprocess.Popen:
     """Start build.py in its own process group, as a shell starts a job."""
-    return subprocess.Popen([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+    return subprocess.Popen([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, text=True, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def run_build_py(*args: str, cwd: Path) -> tuple[int, str]:
@@ -275,7 +337,7 @@ def test_a_real_build_killed_while_moving_files_in_is_finished_by_the_next_start
     rng = random.Random(seed)
     assert run_build_py(*BUILD, cwd=site.root)[0] == 0
     old = files_in(site.root / "output")
-    site.write("site.yaml", (site.content / "site.yaml").read_text(encoding="utf-8").replace("title: ", "title: تازه ", 1))
+    retitle(site, "تازه ")
     assert run_build_py(*BUILD, "--output", "clean", "--cache", "clean-cache", cwd=site.root)[0] == 0
     new = files_in(site.root / "clean")
     process = build_py(*BUILD, cwd=site.root)
@@ -287,7 +349,8 @@ def test_a_real_build_killed_while_moving_files_in_is_finished_by_the_next_start
     process.wait()
     if then == "recover":
         code, err = run_build_py("recover", cwd=site.root)
-        assert code == 0 and len(err.splitlines()) == 1 and err.startswith(("recovered output: ", "nothing to recover in output")), err
+        assert code == 0 and len(err.splitlines()) == 1, err
+        assert err.startswith(("recovered output: ", "nothing to recover in output")), err
         assert files_in(site.root / "output") in (old, new)
         assert sorted(path.name for path in site.root.iterdir() if path.name.startswith(".output")) == []
     code, err = run_build_py(*BUILD, cwd=site.root)
@@ -297,10 +360,10 @@ def test_a_real_build_killed_while_moving_files_in_is_finished_by_the_next_start
 
 def test_two_first_builds_into_one_new_folder_never_lock_it_for_good(site):
     first, second = build_py(*BUILD, cwd=site.root), build_py(*BUILD, cwd=site.root)
-    results = [(process.pid, process.returncode, err) for process in (first, second) for _, err in [process.communicate(timeout=120)]]
-    for pid, code, err in results:
-        other = next(other for other, _, _ in results if other != pid)
-        assert code == 0 or (code == 2 and f"output is being written by build.py build --jobs 2 --precompress --today 1405/09/01 (pid {other}, since " in err), err
+    errors = {process.pid: process.communicate(timeout=120)[1] for process in (first, second)}
+    for process, other in ((first, second), (second, first)):
+        named = f"output is being written by build.py {' '.join(BUILD)} (pid {other.pid}, since "
+        assert process.returncode == 0 or process.returncode == 2 and named in errors[process.pid], errors[process.pid]
     assert run_build_py(*BUILD, cwd=site.root)[0] == 0
     assert run_build_py(*BUILD, "--output", "clean", cwd=site.root)[0] == 0
     assert files_in(site.root / "output") == files_in(site.root / "clean")
@@ -314,7 +377,8 @@ def test_a_second_build_names_the_process_writing_the_output_or_waits_for_it(sit
         assert err.rstrip().endswith("; wait for it to finish or pass --wait SECONDS")
         waiting = build_py(*BUILD, "--wait", "100", cwd=site.root)
         line = waiting.stderr.readline()
-        assert line.startswith("output is being written by ") and line.rstrip().endswith("; waiting up to 100 s for it to finish")
+        assert line.startswith("output is being written by ")
+        assert line.rstrip().endswith("; waiting up to 100 s for it to finish")
     _, err = waiting.communicate(timeout=120)
     assert waiting.returncode == 0, err
     assert (site.root / "output/index.html").is_file()
