@@ -90,6 +90,14 @@ def test_serve_listens_on_loopback_and_serves_nothing_outside_the_output(server)
         assert b"root:" not in refused.value.read()
 
 
+def test_a_build_into_the_folder_serve_writes_is_refused_and_names_serve(server):
+    _, folder = server
+    build = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--today", SAMPLE_TODAY], cwd=folder,
+                           capture_output=True, text=True, timeout=60)
+    assert build.returncode == 2
+    assert build.stderr.startswith("build.py: error: output is being written by build.py serve --port ")
+
+
 def test_serve_does_not_decode_twice_nor_fail_on_odd_names(server):
     url, _ = server
     for odd in ("%2561bout/", "a%00b", "x" * 5000):
