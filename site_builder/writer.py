@@ -211,7 +211,7 @@ def _take_lock(path: Path, output_dir: Path, wait: float, notify: Callable[[str]
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(descriptor, 1000, 0).decode("utf-8", "replace").strip() or "another process"
+            holder = _holder(descriptor)
             os.close(descriptor)
             left = deadline - time.monotonic()
             if left <= 0 and wait:
@@ -238,6 +238,28 @@ def _take_lock(path: Path, output_dir: Path, wait: float, notify: Callable[[str]
             os.write(descriptor, _this_process().encode("utf-8", "replace"))
             return descriptor
         os.close(descriptor)  # its holder removed it as it let go: lock the file that is there now
+
+
+def _holder(descriptor: int) -> str:
+    """Return who holds the lock, as the lock file names it; its holder writes it just after taking it, so wait a little
+    for a name, or for one whose process runs, before saying only that another process holds it."""
+    for _ in range(50):
+        text = os.pread(descriptor, 1000, 0).decode("utf-8", "replace").strip()
+        pid = re.search(r"\(pid (\d+), since ", text)
+        if pid and _running(int(pid.group(1))):
+            return text
+        time.sleep(0.002)
+    return "another process"
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
 
 
 def _this_process() -> str:
