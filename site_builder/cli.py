@@ -82,7 +82,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """Validate and report; exit 1 on errors (or warnings with --strict)."""
-    report = pipeline.check(BuildOptions(content_dir=args.content, strict=args.strict, jobs=max(1, args.jobs)), cache=BuildCache(args.cache), offices=False)
+    options = BuildOptions(content_dir=args.content, strict=args.strict, jobs=max(1, args.jobs))
+    cache = BuildCache(args.cache)
+    try:
+        report = pipeline.check(options, cache=cache, offices=False)
+    finally:
+        print_cache_notes(cache)
     print_problems(report.problems)
     failed = report.errors or (args.strict and report.warnings)
     print(summary(report.errors, report.warnings, args.content, failed), file=sys.stderr)
@@ -98,11 +103,13 @@ def run_build(args: argparse.Namespace) -> int:
     options = BuildOptions(args.content, args.output, args.base_url, args.strict, args.today, jobs=args.jobs, precompress=args.precompress)
     started = time.perf_counter()
     progress = ProgressDisplay(sys.stderr)
+    cache = BuildCache(args.cache)
     try:
         try:
-            report = pipeline.build(options, progress, BuildCache(args.cache))
+            report = pipeline.build(options, progress, cache)
         finally:
             progress.close()
+            print_cache_notes(cache)
     except ContentError as exc:
         print_problems(exc.problems)
         errors = sum(problem.is_error for problem in exc.problems)
@@ -122,6 +129,12 @@ def run_build(args: argparse.Namespace) -> int:
     print(f"built {report.pages} pages into {args.output}: {report.written} written, {report.unchanged} unchanged, "
           f"{report.removed} removed, in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return EXIT_OK
+
+
+def print_cache_notes(cache: BuildCache) -> None:
+    """Tell the user, once each, what went wrong with the cache folder: it cost speed, nothing else."""
+    for note in cache.take_notes():
+        print(f"build.py: {note}", file=sys.stderr)
 
 
 def run_schema(args: argparse.Namespace) -> int:

@@ -48,7 +48,11 @@ class Preview:
         """
         started = time.perf_counter()
         try:
-            report = pipeline.build(replace(self.options, search_index=search_index), cache=self.cache)
+            try:
+                report = pipeline.build(replace(self.options, search_index=search_index), cache=self.cache)
+            finally:
+                for note in self.cache.take_notes():  # a cache folder that cannot be used only costs speed
+                    print(f"serve: {note}", file=sys.stderr)
         except ContentError as exc:
             self.show_problems(exc.problems)
             return
