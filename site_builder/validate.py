@@ -7,25 +7,44 @@ that was readable. `private:` blocks are read (so their mistakes are reported) a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from .errors import Mark, Problem
+from persiantools.jdatetime import JalaliDate
+
+from .errors import Mark, Problem, shown
 from .fields import INVALID, SLUG, Item, Reader, Rec, did_you_mean
 from .loader import RawContent, RawFile
 from .models import (
     Agency, Content, County, Directorate, Fee, License, LicenseHolder, Location, Memorandum,
     NewsItem, Office, OpeningHours, Page, Province, Service, SiteSettings, Tariff,
 )
-from .persian import format_jalali, has_arabic_letters, persian_letters
+from .persian import format_jalali, has_arabic_letters, name_key, persian_letters
 from .models import KINDS
 from .schema import FILE_TYPES
 from .pickling import pickle_by_fields
+from .yamlio import Source, without_controls
 
 # Top-level URL segments the site's own pages use: a page named after one would overwrite them.
 RESERVED_PAGE_NAMES = frozenset({"provinces", "offices", "services", "agencies", "tariffs", "news", "static", "search", "pagefind", "data", "stats", "en", "fa"})
 _YEAR = re.compile(r"1[34]\d\d", re.ASCII)
 # Markdown nests lists and quotes recursively; far deeper than any page needs would exhaust the stack.
 MAX_MARKDOWN_INDENT = 100
+# python-markdown reads each paragraph again for every block and every piece of markup it finds in it, and looks for
+# the end of a link's text, a link's address and a code span from every '[', '(' and '`' to the end of the paragraph
+# when nothing closes them: a long paragraph, or unclosed and deeply nested brackets, take it minutes (docs/content.md).
+MAX_PARAGRAPH_LINES = 200
+MAX_PARAGRAPH_CHARS = 20_000
+MAX_BRACKET_DEPTH = 3
+# Escapes python-markdown knows (Markdown.ESCAPED_CHARS, and | of the tables extension): a bracket or backtick after
+# a backslash is text.
+_ESCAPED = frozenset("\\`*_{}[]()>#+-.!|")
+_MARKUP = re.compile(r"\\.|`+|[\[\]]", re.DOTALL)
+# A link's address as python-markdown finds its end quickly: on one line, parentheses paired, a title in quotes.
+# (Words of the address are matched atomically, so that a long line is read once.)
+_WORD = r"""[^()'"\s]*(?:\([^()'"\s]*\)[^()'"\s]*)*"""
+_LINK_ADDRESS = re.compile(
+    rf"""\(\s*(?:<[^<>\n]*>|(?>{_WORD}(?:[ \t]+(?=[^()'"\s]){_WORD})*))(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)""")
 
 
 @dataclass
@@ -49,17 +68,31 @@ class Validation:
                 continue
             if value in index:
                 first = index[value].marks[key]
-                self.error(record.marks[key], f"{what} {value!r} is defined twice: first at {first}")
+                self.error(record.marks[key], f"{what} {shown(value)} is defined twice: first at {first}")
                 continue
             index[value] = record
         return index
+
+    def distinct_names(self, records: Iterable[Rec], what: str) -> None:
+        """Report a record whose name is another's but for ی/ک, joiners, marks or spaces (persian.name_key)."""
+        first: dict[str, Rec] = {}
+        for record in records:
+            name = record.get("name")
+            if name is None:
+                continue
+            other = first.setdefault(name_key(name), record)
+            if other is not record:
+                self.error(record.marks["name"],
+                           f"{what} name {shown(name)} is the name of {shown(other['name'])} at {other.marks['name']}: "
+                           f"names that differ only in ی/ک, the zero-width non-joiner or spaces are one name; "
+                           f"correct one of them")
 
     def known(self, value: str, mark: Mark, index: dict, what: str, where: str) -> bool:
         """Check that an id refers to something defined; an unknown one is an error with a suggestion."""
         if value in index:
             return True
         hint = did_you_mean(value, tuple(index))
-        self.error(mark, f"unknown {what} {value!r}: it is not in {where};{hint}".rstrip(";"))
+        self.error(mark, f"unknown {what} {shown(value)}: it is not in {where};{hint}".rstrip(";"))
         return False
 
 
@@ -82,7 +115,7 @@ def check_name(path: str, stem: str, check: Validation, what: str) -> bool:
     """File and folder names become URLs: they must be lower-case ASCII ids."""
     if SLUG.fullmatch(stem):
         return True
-    check.error(Mark(path, 1, 1), f"the {what} {stem!r} is not a valid id: use lower-case English letters, digits and hyphens")
+    check.error(Mark(path, 1, 1), f"the {what} {shown(stem)} is not a valid id: use lower-case English letters, digits and hyphens")
     return False
 
 
@@ -161,7 +194,7 @@ def _settings(raw: RawContent, check: Validation) -> tuple[SiteSettings | None, 
         return None, site
     base_url = site["base_url"]
     if not base_url.endswith("/"):
-        check.warn(site.marks["base_url"], f"base_url: {base_url!r} should end in '/'; read as {base_url + '/'!r}")
+        check.warn(site.marks["base_url"], f"base_url: {shown(base_url)} should end in '/'; read as {shown(base_url + '/')}")
         base_url += "/"
     return SiteSettings(
         title=site["title"],
@@ -207,7 +240,7 @@ def _tariffs(raw: RawContent, check: Validation, services: dict[str, Rec], site:
     for file in raw.of_kind("tariff"):
         record = read_file(file, check)
         if not _YEAR.fullmatch(file.stem):
-            check.error(Mark(file.path, 1, 1), f"a tariff file is named after its Solar Hijri year, such as 1405.yaml, not {file.stem!r}")
+            check.error(Mark(file.path, 1, 1), f"a tariff file is named after its Solar Hijri year, such as 1405.yaml, not {shown(file.stem)}")
         if not isinstance(record, Rec):
             continue
         year = record.get("year")
@@ -231,7 +264,7 @@ def _tariffs(raw: RawContent, check: Validation, services: dict[str, Rec], site:
         elif in_force is not None:  # a tariff with errors has had them reported, and its missing fees would be noise
             for service_id, service in services.items():
                 if service_id not in in_force.fees:
-                    check.warn(service.marks["id"], f"service {service_id!r} has no fee in the {in_force.year} tariff in force")
+                    check.warn(service.marks["id"], f"service {shown(service_id)} has no fee in the {in_force.year} tariff in force")
     return tariffs
 
 
@@ -379,7 +412,7 @@ def resolve_offices(file: OfficesFile, province: ProvinceFacts | None, services:
         county = province.counties.get(file.county)
         if county is None:
             hint = did_you_mean(file.county, tuple(province.counties))
-            check.error(Mark(file.path, 1, 1), f"{file.county!r} is not a county of {province.id}: an offices file is named after one of the counties in its province.yaml;{hint or ' they are ' + ', '.join(province.counties)}")
+            check.error(Mark(file.path, 1, 1), f"{shown(file.county)} is not a county of {province.id}: an offices file is named after one of the counties in its province.yaml;{hint or ' they are ' + ', '.join(province.counties)}")
     # Without a readable province.yaml the memoranda are unknown: add/remove are compared with nothing.
     given_by_kind = province.given_by_kind if province else None
     for draft in file.drafts or ():
@@ -410,15 +443,15 @@ def _check_office_references(draft: OfficeDraft, check: Validation, county: Rec 
     cities = tuple(item.value for item in county.get("cities", ())) if county else ()
     if cities and draft.city is not None and draft.city not in cities:
         hint = did_you_mean(draft.city, cities)
-        check.warn(draft.city_mark, f"city: {draft.city!r} is not among the cities of {county['id']} in province.yaml;{hint or ' check the spelling or add the city there'}")
+        check.warn(draft.city_mark, f"city: {shown(draft.city)} is not among the cities of {county['id']} in province.yaml;{hint or ' check the spelling or add the city there'}")
     kind = draft.kind
     given = set(given_by_kind.get(kind, ())) if given_by_kind is not None else None
     for item in draft.added:
         if check.known(item.value, item.mark, services, "service", "services.yaml") and given is not None and item.value in given:
-            check.warn(item.mark, f"services.add: {item.value!r} is already given to {kind} offices by the province's memoranda")
+            check.warn(item.mark, f"services.add: {shown(item.value)} is already given to {kind} offices by the province's memoranda")
     for item in draft.removed:
         if check.known(item.value, item.mark, services, "service", "services.yaml") and given is not None and item.value not in given:
-            check.warn(item.mark, f"services.remove: {item.value!r} is not given to {kind} offices by the province's memoranda, so there is nothing to remove")
+            check.warn(item.mark, f"services.remove: {shown(item.value)} is not given to {kind} offices by the province's memoranda, so there is nothing to remove")
 
 
 def _office(record: Rec) -> Office:
@@ -454,7 +487,9 @@ def _body(file: RawFile, check: Validation) -> str | None:
 
     Spacing is left alone here: Markdown gives it meaning. Returns None when the body cannot be rendered.
     """
-    lines = (file.body or "").split("\n")
+    text, problems = without_controls(Source(file.path), file.body or "", file.body_line)
+    check.problems.extend(problems)
+    lines = text.split("\n")
     arabic_warned = False
     for number, line in enumerate(lines, start=file.body_line):
         if has_arabic_letters(line) and not arabic_warned:
