@@ -153,9 +153,21 @@ def qr_code(url: str, title: str) -> Markup:
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
 
 
+class TextOnlyHtml(Extension):
+    """Python-Markdown extension: HTML written in Markdown is shown as text.
+
+    Pages are Markdown; what HTML an editor types is text to show. python-markdown hands raw HTML
+    to Python's HTML parser, whose time grows with the square of a page full of '<' (docs/content.md).
+    """
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+
+
 def render_markdown(text: str) -> Markup:
     """Render an editor's Markdown to HTML that can hold no script, event handler or javascript: link."""
-    html = markdown.markdown(text, extensions=["tables", PersianDigits()], output_format="html")
+    html = markdown.markdown(text, extensions=["tables", PersianDigits(), TextOnlyHtml()], output_format="html")
     return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}}, url_schemes={"http", "https", "mailto", "tel"}))
 
 

@@ -503,7 +503,74 @@ def _body(file: RawFile, check: Validation) -> str | None:
             check.warn(Mark(file.path, number, 1), "a '# ' heading is shown as plain text: the page title is the only top-level heading; use '## '")
         if "![" in line:
             check.warn(Mark(file.path, number, line.index("![") + 1), "images are not shown on the site; link to the file instead")
+    slow = [problem for part in _paragraphs(lines, file.body_line) for problem in _slow_markdown(file.path, part)]
+    check.problems.extend(slow)
+    if problems or slow:
+        return None
     return persian_letters("\n".join(lines)).strip() + "\n"
+
+
+def _paragraphs(lines: list[str], first_line: int) -> Iterator[tuple[int, list[str]]]:
+    """Yield the runs of lines with no blank line between them, each with the number of its first line."""
+    start = None
+    for number, line in enumerate([*lines, ""], start=first_line):
+        if line.strip() and start is None:
+            start = number
+        elif not line.strip() and start is not None:
+            yield start, lines[start - first_line:number - first_line]
+            start = None
+
+
+def _slow_markdown(path: str, paragraph: tuple[int, list[str]]) -> list[Problem]:
+    """Refuse what would make python-markdown take minutes on a paragraph: too many lines or characters, a bracket,
+    link address or code span that nothing closes (each is then looked for to the paragraph's end, once per '[', '('
+    or '`'), or brackets nested deeper than MAX_BRACKET_DEPTH. Escapes and code spans are read as python-markdown
+    reads them."""
+    first, lines = paragraph
+    if len(lines) > MAX_PARAGRAPH_LINES:
+        return [Problem(Mark(path, first + MAX_PARAGRAPH_LINES, 1), "error",
+                        f"a paragraph, list or table has at most {MAX_PARAGRAPH_LINES} lines with no blank line "
+                        f"between them, and this one has {len(lines)}: put a blank line between its parts")]
+    text = "\n".join(lines)
+
+    def mark(index: int) -> Mark:
+        return Mark(path, first + text.count("\n", 0, index), index - text.rfind("\n", 0, index))
+
+    if len(text) > MAX_PARAGRAPH_CHARS:
+        return [Problem(mark(MAX_PARAGRAPH_CHARS), "error",
+                        f"a paragraph, list or table has at most {MAX_PARAGRAPH_CHARS:,} characters with no blank line "
+                        f"between them, and this one has {len(text):,}: put a blank line between its parts")]
+
+    opened: list[int] = []
+    position = 0
+    while match := _MARKUP.search(text, position):
+        token, position = match[0], match.end()
+        if token[0] == "\\":
+            position = match.start() + (2 if token[1] in _ESCAPED else 1)
+        elif token[0] == "`":  # a code span ends at the next run of as many backticks; brackets in it are text
+            end = re.compile(f"(?<!`){token}(?!`)").search(text, position)
+            if end is None:
+                return [Problem(mark(match.start()), "error",
+                                f"this {shown(token)} starts code that no {shown(token)} closes in its paragraph; close it, "
+                                f"or write \\` for a backtick")]
+            position = end.end()
+        elif token == "[":
+            opened.append(match.start())
+            if len(opened) > MAX_BRACKET_DEPTH:
+                return [Problem(mark(match.start()), "error",
+                                f"brackets are nested more than {MAX_BRACKET_DEPTH} deep here; write \\[ for a bracket "
+                                f"that starts no link")]
+        elif opened:
+            opened.pop()
+            if text.startswith("(", position) and not _LINK_ADDRESS.match(text, position):
+                return [Problem(mark(position), "error",
+                                "this link's address is not closed by ')' on its line, or has quotes that are not its "
+                                "title; write [text](https://…) or [text](https://… \"title\")")]
+    if opened:
+        return [Problem(mark(opened[0]), "error",
+                        "this '[' is not closed by a ']' in its paragraph; close it, or write \\[ for a bracket that "
+                        "starts no link")]
+    return []
 
 
 def _pages(raw: RawContent, check: Validation) -> list[Page]:
@@ -512,7 +579,7 @@ def _pages(raw: RawContent, check: Validation) -> list[Page]:
         record = read_file(file, check)
         slug_ok = check_file_name(file, check, "page file name")
         if file.stem in RESERVED_PAGE_NAMES:
-            check.error(Mark(file.path, 1, 1), f"a page cannot be named {file.stem!r}: the site's own pages use /{file.stem}/; rename the file")
+            check.error(Mark(file.path, 1, 1), f"a page cannot be named {shown(file.stem)}: the site's own pages use /{file.stem}/; rename the file")
             slug_ok = False
         body = _body(file, check)
         if isinstance(record, Rec) and record.valid and slug_ok and body is not None:
