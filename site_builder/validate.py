@@ -142,8 +142,9 @@ class CountyOffices:
     problems: tuple[Problem, ...]
 
 
-def validate_catalogue(raw: RawContent) -> Catalogue:
-    """Read and check every file but the offices files; the problems of reading them are the raw files' own."""
+def validate_catalogue(raw: RawContent, today: JalaliDate) -> Catalogue:
+    """Read and check every file but the offices files, on the build date `today`; the problems of reading them are the
+    raw files' own."""
     check = Validation(list(raw.problems))
     settings, site = _settings(raw, check)
     agencies = _agencies(raw, check)
@@ -151,7 +152,7 @@ def validate_catalogue(raw: RawContent) -> Catalogue:
     tariffs = _tariffs(raw, check, services, site)
     provinces, province_facts = _provinces(raw, check, agencies, services)
     pages = _pages(raw, check)
-    news = _news(raw, check, {file.stem for file in raw.of_kind("province")})
+    news = _news(raw, check, {file.stem for file in raw.of_kind("province")}, today)
     content = None
     if settings is not None and not any(problem.is_error for problem in check.problems):
         content = Content(
@@ -284,18 +285,20 @@ class ProvinceFacts:
 
 
 def _provinces(raw: RawContent, check: Validation, agencies: dict[str, Rec], services: dict[str, Rec]) -> tuple[dict[str, Province], dict[str, ProvinceFacts]]:
-    provinces, facts = {}, {}
+    provinces, facts, records = {}, {}, []
     for file in raw.of_kind("province"):
         record = read_file(file, check)
         if not check_file_name(file, check, "province folder name") or not isinstance(record, Rec):
             continue
+        records.append(record)
         counties = check.unique(record.get("counties", []), "id", "county")
+        check.distinct_names(counties.values(), "county")
         memoranda = check.unique(record.get("memoranda", []), "id", "memorandum")
         for memo in memoranda.values():
             if "agency" in memo.values:
                 check.known(memo["agency"], memo.marks["agency"], agencies, "agency", "agencies.yaml")
             if not any(memo.get(kind) for kind in KINDS):
-                check.error(memo.mark, f"memorandum {memo['id']!r} gives no services: list them under {', '.join(KINDS)}")
+                check.error(memo.mark, f"memorandum {shown(memo['id'])} gives no services: list them under {', '.join(KINDS)}")
             for kind in KINDS:
                 for item in memo.get(kind, ()):
                     check.known(item.value, item.mark, services, "service", "services.yaml")
@@ -305,6 +308,7 @@ def _provinces(raw: RawContent, check: Validation, agencies: dict[str, Rec], ser
         facts[file.stem] = ProvinceFacts(file.stem, counties, given)
         if record.valid:
             provinces[file.stem] = _province(file.stem, record, counties, memoranda)
+    check.distinct_names(records, "province")
     return provinces, facts
 
 
@@ -587,7 +591,7 @@ def _pages(raw: RawContent, check: Validation) -> list[Page]:
     return sorted(pages, key=lambda page: (page.order, page.slug))
 
 
-def _news(raw: RawContent, check: Validation, provinces: set[str]) -> list[NewsItem]:
+def _news(raw: RawContent, check: Validation, provinces: set[str], today: JalaliDate) -> list[NewsItem]:
     news = []
     for file in raw.of_kind("news"):
         record = read_file(file, check)
@@ -597,6 +601,10 @@ def _news(raw: RawContent, check: Validation, provinces: set[str]) -> list[NewsI
             continue
         if "province" in record.values:
             check.known(record["province"], record.marks["province"], provinces, "province", "content/provinces/")
+        if "date" in record.values and record["date"] > today:
+            # The site has no publication date: it would show the news now, dated in the future (or misdated by a typo).
+            check.error(record.marks["date"], f"date: {format_jalali(record['date'])} is after the build date "
+                                              f"{format_jalali(today)}; correct the date, or add the news on its day")
         if record.valid and slug_ok and body is not None:
             news.append(NewsItem(file.stem, record["title"], record["date"], body, record.get("summary"), record.get("province"), record.get("title_en")))
     return sorted(news, key=lambda item: (item.date, item.slug), reverse=True)
