@@ -12,7 +12,7 @@ from pathlib import Path
 from . import pipeline
 from .cache import BuildCache
 from .config import BuildOptions, check_base_url
-from .errors import ContentError, UsageError
+from .errors import ContentError, TemplateFailed, UsageError
 from .report import ProgressDisplay, print_problems, summary
 from .schema import json_schemas
 from .search import SearchIndexFailed
@@ -112,6 +112,10 @@ def run_build(args: argparse.Namespace) -> int:
     except UnsafePath as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except TemplateFailed as exc:
+        print(exc, file=sys.stderr)
+        print(f"build.py: nothing was written; {args.output} is as it was", file=sys.stderr)
+        return EXIT_CONTENT
     except SearchIndexFailed as exc:
         print(f"build.py: error: {exc}; {args.output} is as it was", file=sys.stderr)
         return EXIT_CONTENT

@@ -87,4 +87,18 @@ class UsageError(Exception):
     """The command line asks for something impossible (exit code 2)."""
 
 
+class TemplateFailed(Exception):
+    """A template could not be compiled or rendered: its file, its line and what went wrong, without a traceback.
+
+    Raised in the render workers and pickled back to the parent, so it carries plain values only.
+    """
+
+    def __init__(self, path: str, line: int, message: str):
+        super().__init__(path, line, message)
+        self.path, self.line, self.message = path, line, message
+
+    def __str__(self) -> str:
+        return escape_controls(f"{self.path}:{self.line}: error: {self.message}")
+
+
 pickle_by_fields(Mark, Problem)

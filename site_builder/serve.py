@@ -23,7 +23,7 @@ from jinja2 import TemplateError
 from . import pipeline
 from .cache import BuildCache
 from .config import BuildOptions
-from .errors import ContentError, Mark, Problem
+from .errors import ContentError, Mark, Problem, TemplateFailed, UsageError
 from .render import render_problems
 from .writer import UnsafePath
 
@@ -51,6 +51,12 @@ class Preview:
             report = pipeline.build(replace(self.options, search_index=search_index), cache=self.cache)
         except ContentError as exc:
             self.show_problems(exc.problems)
+            return
+        except TemplateFailed as exc:
+            self.show_problems([Problem(Mark(exc.path, exc.line, 1), "error", exc.message)])
+            return
+        except UsageError as exc:  # a link or a special file in the content folder, say
+            self.show_problems([Problem(Mark(str(self.options.content_dir), 1, 1), "error", str(exc))])
             return
         except (TemplateError, UnsafePath, OSError) as exc:  # a template or the output folder: show it too
             where = getattr(exc, "filename", None) or str(self.options.templates_dir)
