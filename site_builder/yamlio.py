@@ -50,8 +50,8 @@ _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
 MAX_DEPTH = 50
 _MANY_BRACKETS = 5000
 _DEEP_LINE = re.compile(rf"^(?:[ \t]|[-?:](?=[ \t]|$)){{{MAX_DEPTH + 1}}}", re.MULTILINE)  # starts below MAX_DEPTH
-# Every value is a node of a few hundred bytes in memory; Tehran's offices file, the largest, has about 100,000
-# and the synthetic national content's has 190,000. Counted exactly only when a quick bound says it might be more.
+# Every value is a node of a few hundred bytes in memory; an office has about 40, so Tehran's offices file, the
+# largest, about 120,000 (the synthetic national content's, 171,000). Counted only when a quick bound allows more.
 MAX_NODES = 500_000
 MAX_CONTROL_PROBLEMS = 20  # invisible characters reported one by one in a file; then one line for the rest
 
