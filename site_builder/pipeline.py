@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jinja2 import Environment
+from persiantools.jdatetime import JalaliDate
 
 from .assets import hashed_assets
 from .cache import CODE_VERSION, BuildCache, key_of
@@ -83,19 +84,21 @@ def check(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
     if not options.content_dir.is_dir():
         raise UsageError(f"the content folder {str(options.content_dir)!r} does not exist")
     cache = cache if cache is not None else BuildCache()
-    read = read_content(scan(options.content_dir), options.jobs, progress, cache)
+    read = read_content(scan(options.content_dir), options.jobs, progress, cache, build_date(options))
     if read.content is None or not offices:
         return CheckReport(read.content, (), read.problems)
     every_office = tuple(office for county in read.counties for office in offices_of(county, read, cache))
     return CheckReport(read.content, every_office, read.problems)
 
 
-def read_content(found: ContentFiles, jobs: int, progress: Progress, cache: BuildCache) -> ContentRead:
-    """Validate what scan found: the catalogue once per change to it, each offices file once per change to it or its province."""
-    catalogue_key = "catalogue-" + key_of(Path("content"), _files_digest(found.others))
+def read_content(found: ContentFiles, jobs: int, progress: Progress, cache: BuildCache,
+                 today: JalaliDate) -> ContentRead:
+    """Validate what scan found on the build date `today`: the catalogue once per change to it or to the date, each
+    offices file once per change to it or its province."""
+    catalogue_key = "catalogue-" + key_of(Path("content"), digest(_files_digest(found.others), str(today).encode()))
     catalogue = cache.get(catalogue_key)
     if not isinstance(catalogue, Catalogue):
-        catalogue = validate_catalogue(load(found))
+        catalogue = validate_catalogue(load(found), today)
         cache.put(catalogue_key, catalogue)
     counties = read_counties(found.offices, catalogue, jobs, progress, cache)
     progress("checking", 0, 1)
@@ -222,7 +225,7 @@ class BuildRecord:
 
 def validated(options: BuildOptions, found: ContentFiles, progress: Progress, cache: BuildCache) -> tuple[ContentRead, Content]:
     """Return the content read and checked, with the command line's overrides; raise ContentError with every problem."""
-    read = read_content(found, options.jobs, progress, cache)
+    read = read_content(found, options.jobs, progress, cache, build_date(options))
     if read.content is None or (options.strict and read.problems):
         raise ContentError(read.problems)
     return read, replace(read.content, settings=apply_overrides(read.content.settings, options))

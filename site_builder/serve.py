@@ -25,7 +25,7 @@ from jinja2 import TemplateError
 from . import pipeline
 from .cache import BuildCache
 from .config import BuildOptions
-from .errors import ContentError, Mark, Problem, UsageError
+from .errors import ContentError, Mark, Problem, TemplateFailed, UsageError
 from .render import render_problems
 from .writer import UnsafePath
 
@@ -57,6 +57,12 @@ class Preview:
                     print(f"serve: {note}", file=sys.stderr)
         except ContentError as exc:
             self.show_problems(exc.problems)
+            return
+        except TemplateFailed as exc:
+            self.show_problems([Problem(Mark(exc.path, exc.line, 1), "error", exc.message)])
+            return
+        except UsageError as exc:  # a link or a special file in the content folder, say
+            self.show_problems([Problem(Mark(str(self.options.content_dir), 1, 1), "error", str(exc))])
             return
         except (TemplateError, UnsafePath, OSError) as exc:  # a template or the output folder: show it too
             where = getattr(exc, "filename", None) or str(self.options.templates_dir)

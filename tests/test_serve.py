@@ -130,3 +130,20 @@ def test_the_port_probe_lets_the_port_go():
     with socket.socket() as after:
         after.bind(("127.0.0.1", port))  # as livereload then binds it
         after.listen()
+
+
+def test_a_template_error_shows_on_the_problems_page_at_its_line(site):
+    import html
+
+    from site_builder.cache import BuildCache
+    from site_builder.config import BuildOptions
+    from site_builder.serve import Preview
+
+    templates = site.root / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    edit(templates / "county.html", "summary.county|name_text", "summary.county.nmae|name_text")
+    options = BuildOptions(site.content, site.root / "output", today=SAMPLE_TODAY, templates_dir=templates)
+    preview = Preview(options, BuildCache(site.root / "cache"))
+    preview.rebuild()
+    page = b"".join(preview.app({"PATH_INFO": "/"}, lambda status, headers: None)).decode("utf-8")
+    assert "templates/county.html:4:1: error: 'site_builder.models.County object' has no attribute 'nmae'" in html.unescape(page)
