@@ -220,12 +220,6 @@ def test_an_absurd_number_of_jobs_is_capped_and_none_refused(site):
     assert (result.code, result.err.strip()) == (2, "build.py: error: --jobs must be at least 1")
 
 
-def test_a_cache_that_is_a_file_is_a_usage_error(site):
-    (site.root / "cache-file").write_text("x")
-    result = site.run("check", "--cache", "cache-file")
-    assert (result.code, result.err.strip()) == (2, "build.py: error: --cache 'cache-file' is a file: name a folder, which the build creates if need be")
-
-
 def test_a_base_url_with_control_characters_is_refused_and_shown_escaped(site):
     result = site.run("build", "--base-url", "https://example.org/\x1b[2J\u202e/", "--today", "1405/09/01")
     assert result.code == 2
