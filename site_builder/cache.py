@@ -3,12 +3,15 @@
 It keeps the catalogue checked, each offices file read, each county's counts and offices, and a
 record of the last build into each output folder; compiled templates sit beside it. It lives in
 memory (serve keeps one across rebuilds) and, given a folder, on disk between runs.
-A cache file that is damaged or from another version is treated as missing; a cache that cannot
-be written is simply not kept. Entries are pickles: restore a cache folder only from your own builds.
+A cache can only ever cost speed: every file in the folder is sealed with a digest of its name
+and bytes, and one that fails the seal is deleted and made again; a folder that cannot be read
+or written makes the build slower, never failed. Either is noted once per build (`notes`), for
+the command to tell the user. Entries are pickles: restore a cache folder only from your own builds.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import pickle
@@ -55,39 +58,118 @@ def key_of(path: Path, data: bytes) -> str:
 UNUSED_DAYS = 30
 
 
+# Bytes of the seal that starts every file in the cache folder.
+SEAL_SIZE = 32
+
+
+def _seal(name: str, payload: bytes | memoryview) -> bytes:
+    """Return the digest of an entry's name and bytes: a renamed or swapped entry fails like a damaged one."""
+    digest = hashlib.blake2b(name.encode() + b"\0", digest_size=SEAL_SIZE)
+    digest.update(payload)
+    return digest.digest()
+
+
 class BuildCache:
     """Results of reading files, by key: in memory, and on disk when given a folder.
 
     `trim`, after each build, keeps in memory only what that build used and deletes what no
     build has used for UNUSED_DAYS from disk, so that neither serve's memory nor the folder grows
-    with every edit.
+    with every edit. `notes` says, each once, what went wrong with the folder: a damaged entry
+    discarded, a folder that could not be read or written.
     """
 
     def __init__(self, folder: Path | None = None):
         self.folder = folder
         self.memory: dict[str, object] = {}
         self.used: set[str] = set()
+        self.notes: list[str] = []
+        # A write failed: the others would too (a full disk), so none is tried until the notes are taken.
+        self.unwritable = False
 
     def get(self, key: str) -> object | None:
         """Return what was kept under a key, or None."""
         if key in self.memory:
             self.used.add(key)
             return self.memory[key]
-        if self.folder is None:
+        name = f"{key}.pickle"
+        payload = self.load(name)
+        if payload is None:
             return None
-        path = self.folder / f"{key}.pickle"
         try:
-            stored = path.read_bytes()
-            checksum, payload = stored[:32], stored[32:]
-            if hashlib.blake2b(payload, digest_size=32).digest() != checksum:
-                return None
             found = pickle.loads(payload)
-            os.utime(path)  # used now: trimming goes by the time of last use
-        except Exception:  # missing, damaged or unreadable: read the file again instead
+        except Exception:  # sealed by a build, yet not readable by this one: made again like a damaged entry
+            self.discard(name)
             return None
         self.memory[key] = found
         self.used.add(key)
         return found
+
+    def load(self, name: str) -> memoryview | None:
+        """Return the bytes kept in the folder under a name (a path below it), their seal checked, or None.
+
+        An entry that fails its seal is deleted; a folder that cannot be read is noted. Either way
+        the caller makes what it needed again.
+        """
+        if self.folder is None:
+            return None
+        path = self.folder / name
+        try:
+            stored = path.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):  # not made yet, or a file in the folder's place: see store
+            return None
+        except OSError as exc:
+            self.note(f"warning: cache: cannot read {self.folder} ({exc.strerror or exc}); this build is slower")
+            return None
+        payload = memoryview(stored)[SEAL_SIZE:]
+        if len(stored) < SEAL_SIZE or stored[:SEAL_SIZE] != _seal(name, payload):
+            self.discard(name)
+            return None
+        try:
+            os.utime(path)  # used now: trimming goes by the time of last use
+        except OSError:  # a read-only folder: it is not trimmed either
+            pass
+        return payload
+
+    def discard(self, name: str) -> None:
+        """Delete an entry that failed its check, and say so: it is made again."""
+        self.note(f"note: cache: discarded a damaged entry ({name}); it is made again")
+        try:
+            os.unlink(self.folder / name)
+        except OSError:  # it fails its seal again next time
+            pass
+
+    def store(self, name: str, payload: bytes) -> None:
+        """Keep bytes in the folder under a name (a path below it), sealed; a folder not writable is only noted."""
+        if self.folder is None or self.unwritable:
+            return
+        path = self.folder / name
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(temporary, "wb") as file:
+                file.write(_seal(name, payload))
+                file.write(payload)
+            temporary.replace(path)  # whole or not at all, for a reader in another process
+        except OSError as exc:
+            self.unwritable = True
+            # mkdir reports a file where a folder should be as "File exists"
+            reason = os.strerror(errno.ENOTDIR) if isinstance(exc, FileExistsError) else exc.strerror or str(exc)
+            self.note(f"warning: cache: cannot write to {self.folder} ({reason}); "
+                      f"this build is slower and the next one will not reuse it")
+            try:
+                temporary.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+    def note(self, message: str) -> None:
+        """Keep a message for the user about the cache folder, once however often it happens."""
+        if message not in self.notes:
+            self.notes.append(message)
+
+    def take_notes(self) -> list[str]:
+        """Return the notes since last asked and forget them; the folder is tried for writing again."""
+        notes, self.notes, self.unwritable = self.notes, [], False
+        return notes
 
     def remember(self, key: str, value: object) -> None:
         """Keep a result in memory only: another process has written it to disk."""
@@ -119,13 +201,5 @@ class BuildCache:
         """Keep a result; a cache folder that cannot be written only costs speed."""
         self.memory[key] = value
         self.used.add(key)
-        if self.folder is None:
-            return
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            temporary = self.folder / f".{key}.{os.getpid()}"
-            temporary.write_bytes(hashlib.blake2b(payload, digest_size=32).digest() + payload)
-            temporary.replace(self.folder / f"{key}.pickle")
-        except OSError:
-            pass
+        if self.folder is not None and not self.unwritable:
+            self.store(f"{key}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from . import pipeline
 from .cache import BuildCache
-from .config import BuildOptions, check_base_url
-from .errors import ContentError, UsageError
+from .config import BuildOptions, build_date, check_base_url
+from .errors import ContentError, TemplateFailed, UsageError, escape_controls, shown
 from .report import ProgressDisplay, print_problems, summary
 from .schema import json_schemas
 from .search import SearchIndexFailed
@@ -23,6 +23,14 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 CACHE = Path(".build-cache")
 WAIT_HELP = "if another build or serve is writing the output folder, wait up to this long for it (default: 0: exit 2)"
 COMMANDS = ("build", "check", "schema", "synth", "serve", "recover")
+CORES = os.cpu_count() or 1  # more processes than cores only wait for each other: --jobs is capped at this
+
+
+def folder(text: str) -> Path:
+    """Read a folder named on the command line; the system cannot open a name with a NUL byte in it."""
+    if "\0" in text:
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a folder name: it holds a NUL byte")
+    return Path(text)
 
 
 def seconds(text: str) -> float:
@@ -32,7 +40,7 @@ def seconds(text: str) -> float:
     except ValueError:
         value = -1.0
     if not value >= 0:  # also refuses nan
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds, 0 or more")
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a number of seconds, 0 or more")
     return value
 
 
@@ -42,44 +50,46 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", metavar="{build,check,serve,recover,schema,synth}")
 
     build = commands.add_parser("build", help="validate content/ and build the site into output/ (the default)")
-    build.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
-    build.add_argument("--output", type=Path, default=Path("output"), help="output folder (default: output)")
+    build.add_argument("--content", type=folder, default=Path("content"), help="content folder (default: content)")
+    build.add_argument("--output", type=folder, default=Path("output"), help="output folder (default: output)")
     build.add_argument("--base-url", help="absolute URL the site is published at, overriding site.yaml")
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
     build.add_argument("--precompress", action="store_true", help="also write a .gz twin of each page, stylesheet and text file, for servers that send them as they are (nginx's gzip_static)")
     build.add_argument("--today", help="build date, Solar Hijri (1405/09/01); default: SOURCE_DATE_EPOCH, else today")
-    build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes that render pages (default: one per core)")
-    build.add_argument("--cache", type=Path, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})")
+    build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes that render pages (default and most: one per core)")
+    build.add_argument("--cache", type=folder, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})")
     build.add_argument("--wait", type=seconds, default=0, metavar="SECONDS", help=WAIT_HELP)
     build.add_argument("--publish-via-symlink", action="store_true",
                        help="make the output a link, pointed in one step at a new folder holding the whole site, so "
                             "that a server following it never mixes two builds (costs a link per unchanged file)")
 
     check = commands.add_parser("check", help="validate content/ and report every problem as file:line:col")
-    check.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    check.add_argument("--content", type=folder, default=Path("content"), help="content folder (default: content)")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
-    check.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes that read offices files (default: one per core)")
-    check.add_argument("--cache", type=Path, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})")
+    check.add_argument("--today", help="build date, Solar Hijri (1405/09/01), after which no news may be dated; "
+                                       "default: SOURCE_DATE_EPOCH, else today")
+    check.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes that read offices files (default and most: one per core)")
+    check.add_argument("--cache", type=folder, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})")
 
     schema = commands.add_parser("schema", help="write a JSON Schema per content file type, for editors' YAML plugins")
-    schema.add_argument("dir", nargs="?", type=Path, default=Path("schemas"), help="folder to write into (default: schemas)")
+    schema.add_argument("dir", nargs="?", type=folder, default=Path("schemas"), help="folder to write into (default: schemas)")
     serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild and reload the page on every change")
-    serve.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
-    serve.add_argument("--output", type=Path, default=Path("output"), help="output folder (default: output)")
+    serve.add_argument("--content", type=folder, default=Path("content"), help="content folder (default: content)")
+    serve.add_argument("--output", type=folder, default=Path("output"), help="output folder (default: output)")
     serve.add_argument("--today", help="build date, Solar Hijri (1405/09/01)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    serve.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes that read and render (default: one per core)")
-    serve.add_argument("--cache", type=Path, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})")
+    serve.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes that read and render (default and most: one per core)")
+    serve.add_argument("--cache", type=folder, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})")
     serve.add_argument("--wait", type=seconds, default=0, metavar="SECONDS", help=WAIT_HELP)
 
     recover = commands.add_parser("recover", help="finish the update a killed build left in the output folder, "
                                                   "and remove its leftovers")
-    recover.add_argument("--output", type=Path, default=Path("output"), help="output folder (default: output)")
+    recover.add_argument("--output", type=folder, default=Path("output"), help="output folder (default: output)")
     recover.add_argument("--wait", type=seconds, default=0, metavar="SECONDS", help=WAIT_HELP)
 
     synth = commands.add_parser("synth", help="write a synthetic national content tree to measure the build on")
-    synth.add_argument("dir", type=Path, help="folder to write into (must be new or empty)")
+    synth.add_argument("dir", type=folder, help="folder to write into (must be new or empty)")
     synth.add_argument("--offices", type=int, default=30000, help="number of offices (default: 30000)")
     synth.add_argument("--services", type=int, default=700, help="number of services (default: 700)")
     synth.add_argument("--seed", type=int, default=1, help="random seed; the same seed writes the same files (default: 1)")
@@ -99,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         return {"build": run_build, "check": run_check, "schema": run_schema, "synth": run_synth, "serve": run_serve,
                 "recover": run_recover}[args.command](args)
     except UsageError as exc:
-        print(f"build.py: error: {exc}", file=sys.stderr)
+        print(f"build.py: error: {escape_controls(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except RecoveryFailed as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
@@ -111,9 +121,27 @@ def tell(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def jobs(args: argparse.Namespace) -> int:
+    """Return the processes asked for, at most one per core; refuse fewer than one."""
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    return min(args.jobs, CORES)
+
+
+def cache(args: argparse.Namespace) -> BuildCache:
+    """Return the cache in the folder asked for; one that cannot be used (a file in its place, a full disk) only costs speed."""
+    return BuildCache(args.cache)
+
+
 def run_check(args: argparse.Namespace) -> int:
     """Validate and report; exit 1 on errors (or warnings with --strict)."""
-    report = pipeline.check(BuildOptions(content_dir=args.content, strict=args.strict, jobs=max(1, args.jobs)), cache=BuildCache(args.cache), offices=False)
+    options = BuildOptions(content_dir=args.content, strict=args.strict, today=args.today, jobs=jobs(args))
+    build_date(options)  # refuse a bad --today or SOURCE_DATE_EPOCH before reading anything
+    build_cache = cache(args)
+    try:
+        report = pipeline.check(options, cache=build_cache, offices=False)
+    finally:
+        print_cache_notes(build_cache)
     print_problems(report.problems)
     failed = report.errors or (args.strict and report.warnings)
     print(summary(report.errors, report.warnings, args.content, failed), file=sys.stderr)
@@ -124,9 +152,9 @@ def run_build(args: argparse.Namespace) -> int:
     """Validate, then build the site; content problems leave the previous output untouched."""
     if args.base_url:
         check_base_url(args.base_url)
-    if args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
-    options = BuildOptions(args.content, args.output, args.base_url, args.strict, args.today, jobs=args.jobs, precompress=args.precompress)
+    options = BuildOptions(args.content, args.output, args.base_url, args.strict, args.today, jobs=jobs(args), precompress=args.precompress)
+    build_date(options)
+    build_cache = cache(args)
     started = time.perf_counter()
     progress = ProgressDisplay(sys.stderr)
     try:
@@ -134,28 +162,40 @@ def run_build(args: argparse.Namespace) -> int:
             with pipeline.claim_output(options, args.wait, tell) as claim:  # held from here: the build takes it again
                 if claim.recovered:
                     tell(claim.recovered)
-                report = pipeline.build(options, progress, BuildCache(args.cache), args.publish_via_symlink)
+                report = pipeline.build(options, progress, build_cache, args.publish_via_symlink)
         finally:
             progress.close()
+            print_cache_notes(build_cache)
     except ContentError as exc:
         print_problems(exc.problems)
         errors = sum(problem.is_error for problem in exc.problems)
         print(summary(errors, len(exc.problems) - errors, args.content, True), file=sys.stderr)
-        print(f"build.py: nothing was written; {args.output} is as it was", file=sys.stderr)
+        print(f"build.py: nothing was written; {escape_controls(str(args.output))} is as it was", file=sys.stderr)
         return EXIT_CONTENT
     except UnsafePath as exc:
-        print(f"build.py: error: {exc}", file=sys.stderr)
+        print(f"build.py: error: {escape_controls(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
+    except TemplateFailed as exc:
+        print(exc, file=sys.stderr)
+        print(f"build.py: nothing was written; {escape_controls(str(args.output))} is as it was", file=sys.stderr)
+        return EXIT_CONTENT
     except SearchIndexFailed as exc:
-        print(f"build.py: error: {exc}; {args.output} is as it was", file=sys.stderr)
+        print(f"build.py: error: {exc}; {escape_controls(str(args.output))} is as it was", file=sys.stderr)
         return EXIT_CONTENT
     except OSError as exc:  # a full disk or a folder that cannot be written: the old site stays
-        print(f"build.py: error: cannot write the site: {exc.strerror or exc}; {args.output} is as it was", file=sys.stderr)
+        output = escape_controls(str(args.output))
+        print(f"build.py: error: cannot write the site: {exc.strerror or exc}; {output} is as it was", file=sys.stderr)
         return EXIT_CONTENT
     print_problems(report.problems)
-    print(f"built {report.pages} pages into {args.output}: {report.written} written, {report.unchanged} unchanged, "
+    print(f"built {report.pages} pages into {escape_controls(str(args.output))}: {report.written} written, {report.unchanged} unchanged, "
           f"{report.removed} removed, in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return EXIT_OK
+
+
+def print_cache_notes(cache: BuildCache) -> None:
+    """Tell the user, once each, what went wrong with the cache folder: it cost speed, nothing else."""
+    for note in cache.take_notes():
+        print(f"build.py: {note}", file=sys.stderr)
 
 
 def run_schema(args: argparse.Namespace) -> int:
@@ -175,11 +215,12 @@ def run_serve(args: argparse.Namespace) -> int:
     if not 1 <= args.port <= 65535:
         raise UsageError(f"--port {args.port} is not a port number")
     shown_host = "localhost" if args.host in ("0.0.0.0", "::") else (f"[{args.host}]" if ":" in args.host else args.host)
-    options = BuildOptions(args.content, args.output, base_url=f"http://{shown_host}:{args.port}/", today=args.today, jobs=max(1, args.jobs))
+    options = BuildOptions(args.content, args.output, base_url=f"http://{shown_host}:{args.port}/", today=args.today, jobs=jobs(args))
+    build_date(options)
     from .serve import serve  # livereload and tornado are needed by this command only
 
     try:
-        serve(options, args.host, args.port, BuildCache(args.cache), args.wait, tell)
+        serve(options, args.host, args.port, cache(args), args.wait, tell)
     except KeyboardInterrupt:
         pass
     except UnsafePath as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -10,14 +11,13 @@ from zoneinfo import ZoneInfo
 
 from persiantools.jdatetime import JalaliDate
 
-from .errors import UsageError
+from .errors import CONTROLS, UsageError, shown
 from .fields import BASE_URL
 from .models import SiteSettings
-from .persian import jalali_from_gregorian, parse_jalali
-
-
+from .persian import SOLAR_HIJRI_YEARS, jalali_from_gregorian, parse_jalali
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+_SECONDS = re.compile(r"[0-9]{1,12}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +39,8 @@ class BuildOptions:
 
 def check_base_url(url: str) -> str:
     """Return a base URL ending in '/', or refuse one that is not absolute."""
-    if not BASE_URL.fullmatch(url):
-        raise UsageError(f"--base-url {url!r} is not an absolute http(s) address such as https://example.org/ or https://example.org/a/b/")
+    if not BASE_URL.fullmatch(url) or CONTROLS.search(url):
+        raise UsageError(f"--base-url {shown(url)} is not an absolute http(s) address such as https://example.org/ or https://example.org/a/b/")
     return url if url.endswith("/") else url + "/"
 
 
@@ -62,11 +62,15 @@ def build_date(options: BuildOptions) -> JalaliDate:
         except ValueError as exc:
             raise UsageError(f"--today: {exc}") from None
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-        except (ValueError, OverflowError):
-            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
-    else:
-        moment = datetime.now(ZoneInfo("Asia/Tehran"))
-    return jalali_from_gregorian(moment.date())
+    if not epoch:
+        return jalali_from_gregorian(datetime.now(ZoneInfo("Asia/Tehran")).date())
+    try:
+        # As reproducible-builds.org defines it: a whole, non-negative number of seconds since 1970 in ASCII digits.
+        moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc) if _SECONDS.fullmatch(epoch) else None
+        day = jalali_from_gregorian(moment.date()) if moment else None
+    except (ValueError, OverflowError, OSError):
+        day = None
+    if day is None or day.year not in SOLAR_HIJRI_YEARS:
+        raise UsageError(f"SOURCE_DATE_EPOCH={shown(epoch)} is not a number of seconds since 1970 that falls in the "
+                         f"Solar Hijri years {SOLAR_HIJRI_YEARS.start}–{SOLAR_HIJRI_YEARS.stop - 1}")
+    return day

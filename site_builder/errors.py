@@ -2,11 +2,42 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 from .pickling import pickle_by_fields
 
 Severity = Literal["error", "warning"]
+
+# Characters that change how text is shown or read without being seen: the C0 and C1 controls (but tab, line feed
+# and carriage return, which files are made of) and the bidirectional embeddings, overrides and isolates, which can
+# reorder the text after them. The zero-width non-joiner and joiner stay (Persian spelling needs them), and so do the
+# left-to-right, right-to-left and Arabic letter marks: Persian keyboards type them, and a mark has no scope that could
+# reorder anything but its neighbours.
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# In what the program prints, a carriage return or tab would move the terminal's cursor too: only line feeds stay.
+_CONTROLS_IN_MESSAGES = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+SHOWN_LENGTH = 60  # characters of a value that a message repeats
+
+
+def escape_controls(text: str) -> str:
+    """Return text with its control characters as escapes (\\x07, \\u202e): a terminal shows them, not obeys them."""
+    return _CONTROLS_IN_MESSAGES.sub(lambda match: match[0].encode("unicode_escape").decode("ascii"), text)
+
+
+def shown(value: object, limit: int = SHOWN_LENGTH) -> str:
+    """Return a value as a message repeats it: quoted, at most its first `limit` characters, controls escaped."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return "'" + escape_controls(text.replace("\n", "\\n")) + "'"
+
+
+def describe_character(char: str) -> str:
+    """Name a character for an editor who cannot see it: U+202E (RIGHT-TO-LEFT OVERRIDE)."""
+    name = unicodedata.name(char, "") or "a control character"
+    return f"U+{ord(char):04X} ({name})"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -29,6 +60,13 @@ class Problem:
     severity: Severity
     message: str
 
+    def __post_init__(self) -> None:
+        # A message repeats what the editor wrote, and a file's name is the editor's: neither may drive the terminal.
+        if _CONTROLS_IN_MESSAGES.search(self.message):
+            object.__setattr__(self, "message", escape_controls(self.message))
+        if _CONTROLS_IN_MESSAGES.search(self.mark.path):
+            object.__setattr__(self, "mark", Mark(escape_controls(self.mark.path), self.mark.line, self.mark.col))
+
     def __str__(self) -> str:
         return f"{self.mark}: {self.severity}: {self.message}"
 
@@ -47,6 +85,20 @@ class ContentError(Exception):
 
 class UsageError(Exception):
     """The command line asks for something impossible (exit code 2)."""
+
+
+class TemplateFailed(Exception):
+    """A template could not be compiled or rendered: its file, its line and what went wrong, without a traceback.
+
+    Raised in the render workers and pickled back to the parent, so it carries plain values only.
+    """
+
+    def __init__(self, path: str, line: int, message: str):
+        super().__init__(path, line, message)
+        self.path, self.line, self.message = path, line, message
+
+    def __str__(self) -> str:
+        return escape_controls(f"{self.path}:{self.line}: error: {self.message}")
 
 
 pickle_by_fields(Mark, Problem)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import Mark, Problem
+from .errors import CONTROLS, SHOWN_LENGTH, Mark, Problem, describe_character, shown
 from .persian import latin_digits, normalise_text, parse_jalali
 from .yamlio import MappingNode, Node, ScalarNode, SequenceNode, Source
 from .pickling import pickle_by_fields
@@ -29,10 +29,16 @@ BASE_URL = re.compile(r"https?://[^\s/?#]+(/[^\s?#]*)?")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}")
 _PHONE = re.compile(r"0\d{2,3}-?\d{7,8}|09\d{9}", re.ASCII)
 MAX_DIGITS = 15  # larger numbers are typing mistakes, and Python refuses to read the very long ones
+# The longest value any field needs (a service's description: a paragraph) is far shorter: a longer one is a mistake.
+MAX_TEXT = 3000
+MAX_ITEMS = 1000  # items of a list or entries of a mapping, unless its field allows more (offices, services)
+MAX_PROBLEMS = 200  # problems reported in one file; the rest would only repeat them
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     """Return ` did you mean 'x'?` for the closest choice, or nothing."""
+    if len(word) > 100:  # no choice is that long, and comparing with a huge word takes long
+        return ""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" did you mean {close[0]!r}?" if close else ""
 
@@ -64,12 +70,20 @@ class Reader:
 
     def error(self, node: Node, message: str) -> Any:
         """Report an error at a node and return INVALID."""
-        self.problems.append(Problem(self.mark(node), "error", message))
+        self._add(Problem(self.mark(node), "error", message))
         return INVALID
 
     def warn(self, node: Node, message: str) -> None:
         """Report a warning at a node."""
-        self.problems.append(Problem(self.mark(node), "warning", message))
+        self._add(Problem(self.mark(node), "warning", message))
+
+    def _add(self, problem: Problem) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+        elif len(self.problems) == MAX_PROBLEMS:
+            message = (f"this file has more than {MAX_PROBLEMS} problems; the rest are not shown: fix these and "
+                       f"check again")
+            self.problems.append(Problem(problem.mark, "error", message))
 
     def mapping_items(self, node: MappingNode, label: str) -> list[tuple[str, Node, Node]]:
         """Return (key, key node, value node) of a mapping; duplicate keys are errors naming both places."""
@@ -82,11 +96,16 @@ class Reader:
             key = key_node.value
             if key in seen:
                 first = self.mark(seen[key])
-                self.error(key_node, f"duplicate key {key!r}{_in(label)}: it is already given at line {first.line}, column {first.col}; keep one")
+                self.error(key_node, f"duplicate key {shown(key)}{_in(label)}: it is already given at line {first.line}, column {first.col}; keep one")
                 continue
             seen[key] = key_node
             items.append((key, key_node, value_node))
         return items
+
+
+def _cut(text: str) -> str:
+    """Return at most SHOWN_LENGTH characters of a number as a message repeats it."""
+    return text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH] + "…"
 
 
 def _in(label: str) -> str:
@@ -122,6 +141,15 @@ class ScalarField(Field):
             return reader.error(node, f"{_prefix(label)}expected {self.expected}, found {kind_of(node)}")
         if is_null(node):
             return reader.error(node, f"{_prefix(label)}is empty: write {self.expected}")
+        if len(node.value) > MAX_TEXT:
+            return reader.error(node, f"{_prefix(label)}the value is {len(node.value):,} characters long; a value "
+                                      f"holds at most {MAX_TEXT:,} (see the limits in docs/content.md)")
+        if node.style == '"':  # the reader removed the controls written as they are; only an escape can make one
+            control = CONTROLS.search(node.value)
+            if control:
+                character = describe_character(control[0])
+                return reader.error(node, f"{_prefix(label)}the escape for the invisible character {character} changes "
+                                          f"how the text is shown, so it cannot be published; remove it")
         return self.read_text(node.value, node, reader, label)
 
     expected = "a value"
@@ -146,7 +174,7 @@ class Text(ScalarField):
         return tidy
 
     def json_schema(self):
-        return self._described({"type": "string", "minLength": 1})
+        return self._described({"type": "string", "minLength": 1, "maxLength": MAX_TEXT})
 
 
 @dataclass
@@ -162,11 +190,11 @@ class Digits(ScalarField):
     def read_text(self, text, node, reader, label):
         value = latin_digits(text.strip())
         if not value.isascii() or not value.isdigit():
-            return reader.error(node, f"{_prefix(label)}{text!r} must contain digits only")
+            return reader.error(node, f"{_prefix(label)}{shown(text)} must contain digits only")
         if self.length and len(value) != self.length:
-            return reader.error(node, f"{_prefix(label)}{text!r} has {len(value)} digits; it must have {self.length}")
+            return reader.error(node, f"{_prefix(label)}{shown(text)} has {len(value)} digits; it must have {self.length}")
         if not self.min_length <= len(value) <= self.max_length:
-            return reader.error(node, f"{_prefix(label)}{text!r} must have {self.min_length} to {self.max_length} digits")
+            return reader.error(node, f"{_prefix(label)}{shown(text)} must have {self.min_length} to {self.max_length} digits")
         return value
 
     def json_schema(self):
@@ -186,7 +214,7 @@ class Phone(ScalarField):
         if value.startswith("+98"):
             value = "0" + value[3:]
         if not _PHONE.fullmatch(value):
-            return reader.error(node, f"{_prefix(label)}{text!r} is not a phone number: write it with its area code, such as \"013-33123456\", or a mobile number such as \"09121234567\"")
+            return reader.error(node, f"{_prefix(label)}{shown(text)} is not a phone number: write it with its area code, such as \"013-33123456\", or a mobile number such as \"09121234567\"")
         return value
 
     def json_schema(self):
@@ -207,18 +235,18 @@ class Integer(ScalarField):
         value = latin_digits(text.strip())
         if not _INTEGER.fullmatch(value):
             if _DECIMAL.fullmatch(value):
-                return reader.error(node, f"{_prefix(label)}{text} must be a whole number{self.unit}")
-            return reader.error(node, f"{_prefix(label)}{text!r} is not a number")
+                return reader.error(node, f"{_prefix(label)}{_cut(text)} must be a whole number{self.unit}")
+            return reader.error(node, f"{_prefix(label)}{shown(text)} is not a number")
         plain = re.sub(r"[,_٬]", "", value).lstrip("+-")
         if len(plain.lstrip("0")) > MAX_DIGITS:
             return reader.error(node, f"{_prefix(label)}{text[:20]}… is too large a number")
         number = int(re.sub(r"[,_٬]", "", value))
         if self.minimum is not None and number < self.minimum:
             if self.minimum == 0:
-                return reader.error(node, f"{_prefix(label)}{text} must not be negative")
-            return reader.error(node, f"{_prefix(label)}{text} must be at least {self.minimum}")
+                return reader.error(node, f"{_prefix(label)}{_cut(text)} must not be negative")
+            return reader.error(node, f"{_prefix(label)}{_cut(text)} must be at least {self.minimum}")
         if self.maximum is not None and number > self.maximum:
-            return reader.error(node, f"{_prefix(label)}{text} must be at most {self.maximum}")
+            return reader.error(node, f"{_prefix(label)}{_cut(text)} must be at most {self.maximum}")
         return number
 
     def json_schema(self):
@@ -242,10 +270,10 @@ class Decimal(ScalarField):
     def read_text(self, text, node, reader, label):
         value = latin_digits(text.strip())
         if not _DECIMAL.fullmatch(value):
-            return reader.error(node, f"{_prefix(label)}{text!r} is not a number")
+            return reader.error(node, f"{_prefix(label)}{shown(text)} is not a number")
         number = float(value)
         if not self.minimum <= number <= self.maximum:
-            return reader.error(node, f"{_prefix(label)}{text} is outside {self.minimum:g}–{self.maximum:g}")
+            return reader.error(node, f"{_prefix(label)}{_cut(text)} is outside {self.minimum:g}–{self.maximum:g}")
         return number
 
     def json_schema(self):
@@ -265,8 +293,8 @@ class Boolean(ScalarField):
         if text in ("false", "False", "FALSE"):
             return False
         if text in _YAML11_BOOLEANS:
-            return reader.error(node, f"{_prefix(label)}write true or false, not {text!r}")
-        return reader.error(node, f"{_prefix(label)}{text!r} is not true or false")
+            return reader.error(node, f"{_prefix(label)}write true or false, not {shown(text)}")
+        return reader.error(node, f"{_prefix(label)}{shown(text)} is not true or false")
 
     def json_schema(self):
         return self._described({"type": "boolean"})
@@ -288,7 +316,7 @@ class Choice(ScalarField):
         if text in self.choices:
             return text
         hint = did_you_mean(text, self.choices)
-        return reader.error(node, f"{_prefix(label)}{text!r} is not a {self.noun};{hint} write one of {', '.join(self.choices)}")
+        return reader.error(node, f"{_prefix(label)}{shown(text)} is not a {self.noun};{hint} write one of {', '.join(self.choices)}")
 
     def json_schema(self):
         return self._described({"enum": list(self.choices)})
@@ -305,8 +333,8 @@ class Slug(ScalarField):
         if SLUG.fullmatch(text):
             return text
         suggestion = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-        hint = f" such as {suggestion!r}" if suggestion and suggestion.isascii() else ""
-        return reader.error(node, f"{_prefix(label)}{text!r} is not a valid id: use lower-case English letters, digits and hyphens{hint}")
+        hint = f" such as {shown(suggestion)}" if suggestion and suggestion.isascii() else ""
+        return reader.error(node, f"{_prefix(label)}{shown(text)} is not a valid id: use lower-case English letters, digits and hyphens{hint}")
 
     def json_schema(self):
         return self._described({"type": "string", "pattern": f"^{SLUG.pattern}$"})
@@ -339,7 +367,7 @@ class Time(ScalarField):
     def read_text(self, text, node, reader, label):
         match = _TIME.fullmatch(latin_digits(text.strip()))
         if not match or int(match[2]) > 59 or int(match[1]) * 60 + int(match[2]) > 24 * 60:
-            return reader.error(node, f"{_prefix(label)}{text!r} is not a time: write HH:MM on the 24-hour clock, such as \"07:30\"")
+            return reader.error(node, f"{_prefix(label)}{shown(text)} is not a time: write HH:MM on the 24-hour clock, such as \"07:30\"")
         return f"{int(match[1]):02d}:{match[2]}"
 
     def json_schema(self):
@@ -358,7 +386,7 @@ class Url(ScalarField):
     def read_text(self, text, node, reader, label):
         if self.pattern.fullmatch(text.strip()):
             return text.strip()
-        return reader.error(node, f"{_prefix(label)}{text!r} {self.refusal}")
+        return reader.error(node, f"{_prefix(label)}{shown(text)} {self.refusal}")
 
     def json_schema(self):
         return self._described({"type": "string", "format": "uri", "pattern": f"^{self.pattern.pattern}$"})
@@ -383,7 +411,7 @@ class Email(ScalarField):
     def read_text(self, text, node, reader, label):
         if _EMAIL.fullmatch(text.strip()):
             return text.strip()
-        return reader.error(node, f"{_prefix(label)}{text!r} is not an e-mail address")
+        return reader.error(node, f"{_prefix(label)}{shown(text)} is not an e-mail address")
 
     def json_schema(self):
         return self._described({"type": "string", "format": "email"})
@@ -397,6 +425,8 @@ class ListOf(Field):
     description: str = ""
     min_items: int = 0
     unique: bool = False
+    max_items: int = MAX_ITEMS
+    items: str = "items"  # what the items are, as the limit's message names them
 
     def read(self, node, reader, label):
         if is_null(node):
@@ -405,6 +435,10 @@ class ListOf(Field):
             return reader.error(node, f"{_prefix(label)}expected a list, found {kind_of(node)}")
         else:
             items_nodes = node.value
+        if len(items_nodes) > self.max_items:
+            return reader.error(items_nodes[self.max_items],
+                                f"{_prefix(label)}a list here holds at most {self.max_items:,} {self.items}, and this "
+                                f"one has {len(items_nodes):,}; see the limits in docs/content.md")
         if len(items_nodes) < self.min_items:
             return reader.error(node, f"{_prefix(label)}needs at least {self.min_items} item{'s' if self.min_items > 1 else ''}")
         values, seen = [], {}
@@ -415,14 +449,14 @@ class ListOf(Field):
             if self.unique and isinstance(value, str | int):
                 if value in seen:
                     first = reader.mark(seen[value])
-                    reader.error(child, f"{_prefix(label)}{value!r} is listed twice (first at line {first.line}); keep one")
+                    reader.error(child, f"{_prefix(label)}{shown(value)} is listed twice (first at line {first.line}); keep one")
                     continue
                 seen[value] = child
             values.append(Item(value, reader.mark(child)) if isinstance(self.item, ScalarField) else value)
         return values
 
     def json_schema(self):
-        schema = {"type": "array", "items": self.item.json_schema()}
+        schema = {"type": "array", "items": self.item.json_schema(), "maxItems": self.max_items}
         if self.min_items:
             schema["minItems"] = self.min_items
         if self.unique:
@@ -492,7 +526,7 @@ class Record(Field):
             spec = self.fields.get(key)
             if spec is None:
                 hint = did_you_mean(key, tuple(self.fields)) or f" the keys are {', '.join(self.fields)}"
-                reader.error(key_node, f"unknown key {key!r}{_in(what)};{hint}")
+                reader.error(key_node, f"unknown key {shown(key)}{_in(what)};{hint}")
                 valid = False
                 continue
             child = f"{label}.{key}" if label else key
@@ -531,6 +565,7 @@ class MapOf(Field):
     key: Field = None
     value: Field = None
     description: str = ""
+    max_items: int = MAX_ITEMS
 
     def read(self, node, reader, label):
         entries = Entries()
@@ -538,9 +573,13 @@ class MapOf(Field):
             return entries
         if not isinstance(node, MappingNode):
             return reader.error(node, f"{_prefix(label)}expected a mapping of keys, found {kind_of(node)}")
+        if len(node.value) > self.max_items:
+            return reader.error(node.value[self.max_items][0],
+                                f"{_prefix(label)}a mapping here holds at most {self.max_items:,} entries, and this "
+                                f"one has {len(node.value):,}; see the limits in docs/content.md")
         for key, key_node, value_node in reader.mapping_items(node, label):
             key_value = self.key.read(key_node, reader, label)
-            value = self.value.read(value_node, reader, f"{label} {key}" if label else key)
+            value = self.value.read(value_node, reader, f"{label} {_cut(key)}" if label else _cut(key))
             if key_value is not INVALID and value is not INVALID and is_valid(value):
                 entries[key_value] = Item(value, reader.mark(key_node))
             else:
@@ -551,6 +590,7 @@ class MapOf(Field):
         return self._described({
             "type": "object",
             "propertyNames": self.key.json_schema(),
+            "maxProperties": self.max_items,
             "additionalProperties": self.value.json_schema(),
         })
 

@@ -8,15 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import Mark, Problem
+from .errors import Mark, Problem, UsageError, escape_controls
 from .yamlio import Node, Source, compose, decode, read_yaml
 
 # Top-level YAML files, by the file type that reads them.
 TOP_FILES = {"site.yaml": "site", "agencies.yaml": "agencies", "services.yaml": "services"}
 IGNORED = frozenset({".gitkeep", ".DS_Store", "Thumbs.db", "README.md"})
+# The largest YAML file, Tehran's offices, is about 1 MB (2 MB for the synthetic national content's); a page a few KB,
+# a long regulation 50 KB. Larger files are mistakes; python-markdown takes half a second on 64 KB of the densest
+# markup (benchmarks/hostile_markdown.py).
+MAX_YAML_BYTES = 10_000_000
+MAX_MARKDOWN_BYTES = 64_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +97,13 @@ def display_path(path: Path) -> str:
 
 def scan(content_dir: Path) -> ContentFiles:
     """Find and read every file under content/; report missing, unreadable and unexpected files."""
+    refuse_links(content_dir)
     files: list[FoundFile] = []
     problems: list[Problem] = []
 
     def add(path: Path, kind: str, stem: str, province: str | None = None) -> None:
-        data, unreadable = read_bytes(Source(display_path(path)), path)
+        limit = MAX_MARKDOWN_BYTES if path.suffix == ".md" else MAX_YAML_BYTES
+        data, unreadable = read_bytes(Source(display_path(path)), path, limit)
         digest = hashlib.blake2b(data, digest_size=20).digest() if data is not None else b"unreadable"
         files.append(FoundFile(path, kind, stem, province, data, tuple(unreadable), digest))
 
@@ -134,12 +142,41 @@ def load(found: ContentFiles) -> RawContent:
     return RawContent(tuple(files), tuple(problems))
 
 
-def read_bytes(source: Source, path: Path) -> tuple[bytes | None, list[Problem]]:
-    """Read a file's bytes; a file that cannot be opened is a problem, not a crash."""
+def read_bytes(source: Source, path: Path, limit: int) -> tuple[bytes | None, list[Problem]]:
+    """Read a file's bytes, at most `limit`; a file that cannot be opened, or is larger, is a problem, not a crash."""
     try:
-        return path.read_bytes(), []
+        with path.open("rb") as file:
+            data = file.read(limit + 1)
     except OSError as exc:
         return None, [Problem(Mark(source.path, 1, 1), "error", f"cannot read the file: {exc.strerror}")]
+    if len(data) > limit:
+        message = (f"the file is larger than {limit:,} bytes, the most a file of its kind may hold (see the limits in "
+                   f"docs/content.md)")
+        return None, [Problem(Mark(source.path, 1, 1), "error", message)]
+    return data, []
+
+
+def refuse_links(content_dir: Path) -> None:
+    """Refuse symbolic links and special files (pipes, devices) below the content folder, which may itself be a link.
+
+    A link would make the build read a file outside the folder the editors keep, such as a secret
+    that any readable path leads to; a pipe would make it wait forever.
+    """
+    strange = []
+    for folder, folders, names in os.walk(content_dir):
+        for name in folders + names:
+            path = Path(folder, name)
+            try:
+                mode = path.lstat().st_mode
+            except OSError:  # gone since the folder was listed: scan will not find it either
+                continue
+            if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+                strange.append(path)
+    if strange:
+        listed = ", ".join(escape_controls(display_path(path)) for path in strange[:5])
+        more = f" and {len(strange) - 5} more" if len(strange) > 5 else ""
+        raise UsageError(f"the build reads only plain files and folders inside the content folder, not symbolic links "
+                         f"or special files: {listed}{more}; replace each link with a copy of what it points to")
 
 
 def parse_offices(file: FoundFile) -> RawFile:

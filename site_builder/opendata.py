@@ -178,11 +178,19 @@ def _serialise(table: Table, rows: list[tuple]) -> Serialised:
     return Serialised(text.getvalue().encode("utf-8"), objects.encode("utf-8"), len(rows))
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): a name or address written
+# =HYPERLINK(…) would run on the computer of whoever opens the file. As OWASP advises, such a text gets a single quote
+# before it, which spreadsheets show as text; the JSON files keep every value exactly. Numbers are not text: they stay.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value: object) -> object:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
 
 

@@ -9,6 +9,8 @@ import icu
 from persiantools import characters, digits
 from persiantools.jdatetime import JalaliDate
 
+from .errors import shown
+
 MONTHS_EN = (
     "Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",
     "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand",
@@ -17,7 +19,7 @@ ARABIC_LETTERS = frozenset("يكى")
 # Runs of horizontal space, and a zero-width non-joiner that only sits beside a space.
 _SPACES = re.compile(r"[ \t\u00a0]*\u200c?[ \t\u00a0]+\u200c?|\u200c?[ \t\u00a0]+")
 _JALALI = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})", re.ASCII)
-_YEARS = range(1300, 1500)
+SOLAR_HIJRI_YEARS = range(1300, 1500)
 # Words nearly every office's address or name has. A search for one of them would match every
 # office, and Pagefind takes seconds to rank 30,000 matches (its issue #49), so the search index
 # leaves them out of what it indexes of offices and the search page leaves them out of queries.
@@ -39,6 +41,15 @@ def normalise_text(text: str) -> tuple[str, list[str]]:
     if tidy != text.strip():
         changes.append("extra spaces removed")
     return tidy, changes
+
+
+# What two spellings of one name may differ in: the joiners, the directional marks, the kashida and spaces.
+_NOT_IN_NAMES = re.compile(r"[\u200c\u200d\u200e\u200f\u061c\u0640\s]")
+
+
+def name_key(name: str) -> str:
+    """Return what tells one name from another: its letters, ی/ک, joiners, marks, kashida and spaces set aside."""
+    return _NOT_IN_NAMES.sub("", persian_letters(latin_digits(name))).casefold()
 
 
 def has_arabic_letters(text: str) -> bool:
@@ -74,18 +85,19 @@ def parse_jalali(text: str) -> JalaliDate:
     """Read `1402/02/31`, `1402-02-31` or `۱۴۰۲/۰۲/۳۱` as a Solar Hijri date; ValueError says why not."""
     match = _JALALI.fullmatch(latin_digits(text.strip()))
     if not match:
-        raise ValueError(f"{text!r} is not a date: write it as YYYY/MM/DD in the Solar Hijri calendar, e.g. 1405/01/15")
+        raise ValueError(f"{shown(text)} is not a date: write it as YYYY/MM/DD in the Solar Hijri calendar, e.g. 1405/01/15")
     year, month, day = (int(part) for part in match.groups())
-    if year not in _YEARS:
-        raise ValueError(f"{text}: year {year} is not a Solar Hijri year (expected {_YEARS.start}–{_YEARS.stop - 1})")
+    if year not in SOLAR_HIJRI_YEARS:
+        years = f"{SOLAR_HIJRI_YEARS.start}–{SOLAR_HIJRI_YEARS.stop - 1}"
+        raise ValueError(f"{text.strip()}: year {year} is not a Solar Hijri year (expected {years})")
     if not 1 <= month <= 12:
-        raise ValueError(f"{text}: there is no month {month}; months run from 1 (Farvardin) to 12 (Esfand)")
+        raise ValueError(f"{text.strip()}: there is no month {month}; months run from 1 (Farvardin) to 12 (Esfand)")
     days = month_length(year, month)
     if not 1 <= day <= days:
         leap = ""
         if month == 12:
             leap = f" ({year} is {'a' if days == 30 else 'not a'} leap year)"
-        raise ValueError(f"{text}: {MONTHS_EN[month - 1]} {year} has {days} days{leap}")
+        raise ValueError(f"{text.strip()}: {MONTHS_EN[month - 1]} {year} has {days} days{leap}")
     return JalaliDate(year, month, day)
 
 

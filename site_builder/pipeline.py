@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jinja2 import Environment
+from persiantools.jdatetime import JalaliDate
 
 from .assets import hashed_assets
 from .cache import CODE_VERSION, BuildCache, key_of
@@ -20,7 +21,7 @@ from .models import Content, County, Office, Province
 from .opendata import DATA_FILES, LANGUAGE, CountyData, county_data, data_files
 from . import labels
 from .i18n import translations
-from .render import environment, render
+from .render import CompiledTemplates, environment, render
 from .routes import HOME, Route, in_languages, plan, plan_county, plan_search, plan_search_county, url_of
 from .search import BUNDLE, index, searchable
 from .site import OfficeCounts, SiteGraph, build_graph, count_offices
@@ -84,19 +85,21 @@ def check(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
     if not options.content_dir.is_dir():
         raise UsageError(f"the content folder {str(options.content_dir)!r} does not exist")
     cache = cache if cache is not None else BuildCache()
-    read = read_content(scan(options.content_dir), options.jobs, progress, cache)
+    read = read_content(scan(options.content_dir), options.jobs, progress, cache, build_date(options))
     if read.content is None or not offices:
         return CheckReport(read.content, (), read.problems)
     every_office = tuple(office for county in read.counties for office in offices_of(county, read, cache))
     return CheckReport(read.content, every_office, read.problems)
 
 
-def read_content(found: ContentFiles, jobs: int, progress: Progress, cache: BuildCache) -> ContentRead:
-    """Validate what scan found: the catalogue once per change to it, each offices file once per change to it or its province."""
-    catalogue_key = "catalogue-" + key_of(Path("content"), _files_digest(found.others))
+def read_content(found: ContentFiles, jobs: int, progress: Progress, cache: BuildCache,
+                 today: JalaliDate) -> ContentRead:
+    """Validate what scan found on the build date `today`: the catalogue once per change to it or to the date, each
+    offices file once per change to it or its province."""
+    catalogue_key = "catalogue-" + key_of(Path("content"), digest(_files_digest(found.others), str(today).encode()))
     catalogue = cache.get(catalogue_key)
     if not isinstance(catalogue, Catalogue):
-        catalogue = validate_catalogue(load(found))
+        catalogue = validate_catalogue(load(found), today)
         cache.put(catalogue_key, catalogue)
     counties = read_counties(found.offices, catalogue, jobs, progress, cache)
     progress("checking", 0, 1)
@@ -148,11 +151,14 @@ def read_counties(files: tuple[FoundFile, ...], catalogue: Catalogue, jobs: int,
     _READING = (catalogue, cache)  # inherited by forked workers, like _WORK below
     try:
         work = [(files[index], keys[index]) for index in missing]
-        for done, (index, (read, offices)) in enumerate(zip(missing, parallel_map(_read_county, work, jobs if len(missing) >= 16 else 1)), start=1):
+        reading = parallel_map(_read_county, work, jobs if len(missing) >= READ_IN_PARALLEL else 1)
+        for done, (index, (read, offices, notes)) in enumerate(zip(missing, reading), start=1):
             reads[index] = read
             if read.key:  # a worker kept both on disk; this process keeps them in memory
                 cache.remember("county-" + read.key, read)
                 cache.remember("offices-" + read.key, offices)
+            for note in notes:  # what a worker found wrong with the cache folder
+                cache.note(note)
             progress("reading", len(files) - len(missing) + done, len(files))
     finally:
         _READING = None
@@ -161,10 +167,11 @@ def read_counties(files: tuple[FoundFile, ...], catalogue: Catalogue, jobs: int,
 
 
 _READING: tuple | None = None
+READ_IN_PARALLEL = 16  # fewer offices files to read than this are read in this process: forking would cost more
 
 
-def _read_county(work: tuple[FoundFile, str | None]) -> tuple[CountyRead, tuple[Office, ...]]:
-    """Read and check one offices file; keep what every build needs of it and its offices apart."""
+def _read_county(work: tuple[FoundFile, str | None]) -> tuple[CountyRead, tuple[Office, ...], tuple[str, ...]]:
+    """Read and check one offices file; keep and return what builds need of it, its offices, and the cache's notes."""
     found, key = work
     catalogue, cache = _READING
     county = _check_offices_file(found, catalogue, cache)
@@ -172,7 +179,7 @@ def _read_county(work: tuple[FoundFile, str | None]) -> tuple[CountyRead, tuple[
     if key:
         cache.put("county-" + key, read)
         cache.put("offices-" + key, county.offices)
-    return read, county.offices
+    return read, county.offices, tuple(cache.notes)
 
 
 def offices_of(county: CountyRead, read: ContentRead, cache: BuildCache) -> tuple[Office, ...]:
@@ -219,7 +226,7 @@ class BuildRecord:
 
 def validated(options: BuildOptions, found: ContentFiles, progress: Progress, cache: BuildCache) -> tuple[ContentRead, Content]:
     """Return the content read and checked, with the command line's overrides; raise ContentError with every problem."""
-    read = read_content(found, options.jobs, progress, cache)
+    read = read_content(found, options.jobs, progress, cache, build_date(options))
     if read.content is None or (options.strict and read.problems):
         raise ContentError(read.problems)
     return read, replace(read.content, settings=apply_overrides(read.content.settings, options))
@@ -287,12 +294,13 @@ def _build_locked(options: BuildOptions, progress: Progress, cache: BuildCache |
             planned = in_languages(planner(), languages)
             routes += planned
             groups[group] = (fingerprint, tuple(file for route in planned for file in update.files_of(route.output_file)), len(planned))
-        compiled = cache.folder / f"templates-{CODE_VERSION.hex()[:16]}" if cache.folder else None  # Jinja's own key is the source alone
+        compiled = f"templates-{CODE_VERSION.hex()[:16]}" if cache.folder else None  # Jinja's key is the source alone
         published = {source: asset.path for source, asset in assets.items()}
         catalogues = {language: translations(options.locales_dir, language) for language in languages}
         # One folder of compiled templates per language: Jinja folds filters and finalize applied to literals into the compiled code.
-        envs = {language: environment(options.templates_dir, graph, language, catalogues[language], compiled / language if compiled else None, published,
-                                      catalogues[languages[0]]) for language in languages}
+        envs = {language: environment(options.templates_dir, graph, language, catalogues[language],
+                                      CompiledTemplates(cache, f"{compiled}/{language}") if compiled else None,
+                                      published, catalogues[languages[0]]) for language in languages}
         env = envs[languages[0]]
         national = []
         data_gettext = catalogues[LANGUAGE].gettext  # the open data's language, the default one (validate holds it)
@@ -318,7 +326,7 @@ def _build_locked(options: BuildOptions, progress: Progress, cache: BuildCache |
             progress(made.stage, 1, 1)
     pages = len(routes) + kept
     cache.put(record_key, BuildRecord(inputs, {path: tuple(record) for path, record in update.files.items()}, groups, pages, tuple(read.problems)))
-    cache.trim(keep=(compiled.name,) if compiled else ())
+    cache.trim(keep=(compiled,) if compiled else ())
     return BuildReport(pages, written, pages - written, update.removed, read.problems)
 
 

@@ -7,7 +7,10 @@ are already markup, and keep their Latin digits.
 
 from __future__ import annotations
 
+import os
 import re
+import traceback
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -18,13 +21,18 @@ import segno
 from babel.dates import format_date as format_babel_date
 from babel.numbers import format_decimal
 from babel.support import Translations
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError, pass_context, select_autoescape
+from jinja2 import (
+    Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, pass_context, select_autoescape,
+)
+from jinja2.bccache import Bucket, BytecodeCache
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 from persiantools.jdatetime import JalaliDate
 
 from . import labels, structured
+from .cache import BuildCache
+from .errors import TemplateFailed
 from .persian import COMMON_WORDS, MONTHS_EN, latin_digits, persian_digits, without_common_words
 from .routes import Route, base_path, language_prefix, url_of
 from .site import EXPIRY_WARNING_DAYS, SiteGraph
@@ -153,19 +161,58 @@ def qr_code(url: str, title: str) -> Markup:
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
 
 
+class TextOnlyHtml(Extension):
+    """Python-Markdown extension: HTML written in Markdown is shown as text.
+
+    Pages are Markdown; what HTML an editor types is text to show. python-markdown hands raw HTML
+    to Python's HTML parser, whose time grows with the square of a page full of '<' (docs/content.md).
+    """
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+
+
 def render_markdown(text: str) -> Markup:
     """Render an editor's Markdown to HTML that can hold no script, event handler or javascript: link."""
-    html = markdown.markdown(text, extensions=["tables", PersianDigits()], output_format="html")
+    html = markdown.markdown(text, extensions=["tables", PersianDigits(), TextOnlyHtml()], output_format="html")
     return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}}, url_schemes={"http", "https", "mailto", "tel"}))
 
 
-def environment(templates: Path, graph: SiteGraph, language: str, translations: Translations, compiled: Path | None = None,
-                assets: dict[str, str] | None = None, index_translations: Translations | None = None) -> Environment:
+class CompiledTemplates(BytecodeCache):
+    """Jinja's bytecode cache in a folder of the build cache: each compiled template sealed with its name and bytes.
+
+    A compiled template runs as code, so one that fails its seal (damaged, edited, swapped with
+    another, copied from another language's folder) is discarded and compiled again; Jinja's
+    bucket then checks that it was compiled from the template's present source.
+    """
+
+    def __init__(self, cache: BuildCache, folder: str):
+        self.cache = cache
+        self.folder = folder  # below the cache's folder, one per language and code version
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        compiled = self.cache.load(f"{self.folder}/{bucket.key}.cache")
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.cache.store(f"{self.folder}/{bucket.key}.cache", bucket.bytecode_to_string())
+
+
+# The templates' file types: every one is loaded when an environment is made.
+TEMPLATE_TYPES = ("html", "xml", "txt")
+
+
+def environment(templates: Path, graph: SiteGraph, language: str, translations: Translations,
+                compiled: CompiledTemplates | None = None, assets: dict[str, str] | None = None,
+                index_translations: Translations | None = None) -> Environment:
     """Return the Jinja environment of one language: strict about undefined names, escaping everything by default.
 
-    Given a folder, compiled templates are kept there (by their source's checksum) for the next
-    build: one folder per language, since Jinja folds a filter or finalize applied to a literal into the
-    compiled code. `assets` maps each static
+    Given `compiled`, compiled templates are kept for the next build: one folder per language,
+    since Jinja folds a filter or finalize applied to a literal into the compiled code. Every
+    template is loaded here, so that the processes that render pages, forked later, find them
+    all and never write to the cache. `assets` maps each static
     file, as templates name it, to its published path. `index_translations` are the default
     language's, in which the search index is written (the search page of another language maps its words).
     """
@@ -173,7 +220,7 @@ def environment(templates: Path, graph: SiteGraph, language: str, translations: 
     env = Environment(
         loader=FileSystemLoader(templates),
         extensions=["jinja2.ext.i18n"],
-        bytecode_cache=_bytecode_cache(compiled),
+        bytecode_cache=compiled,
         autoescape=select_autoescape(("html", "xml")),
         undefined=StrictUndefined,
         finalize=show if language == "fa" else show_latin,
@@ -233,7 +280,11 @@ def environment(templates: Path, graph: SiteGraph, language: str, translations: 
                        language=language, direction="rtl" if language == "fa" else "ltr", languages=settings.languages,
                        LANGUAGE_NAMES=LANGUAGE_NAMES, LOCALES=LOCALES, LABELS=labels.translated(translations.gettext),
                        INDEX_LABELS=labels.translated(index_translations.gettext), index_gettext=index_translations.gettext)
-    env.filters["fee_row"] = fragment_cache(env.get_template("_fee_row.html"))
+    with reported_at_its_line(templates):
+        env.filters["fee_row"] = fragment_cache(env.get_template("_fee_row.html"))
+        for name in env.list_templates(extensions=TEMPLATE_TYPES):
+            env.get_template(name)
+    env.bytecode_cache = None  # a template edited while pages render is compiled again in that process only
     return env
 
 
@@ -254,17 +305,32 @@ def render_problems(templates: Path, problems: list) -> str:
 
 def render(route: Route, env: Environment) -> str:
     """Render one page to HTML, in the language of the environment given (the route's own)."""
-    return env.get_template(route.template).render(route.context, route=route, canonical=Latin(env.globals["base_url"] + route.path))
+    with reported_at_its_line(env.loader.searchpath[0]):
+        template = env.get_template(route.template)
+        return template.render(route.context, route=route, canonical=Latin(env.globals["base_url"] + route.path))
 
 
-def _bytecode_cache(folder: Path | None) -> FileSystemBytecodeCache | None:
-    if folder is None:
-        return None
+@contextmanager
+def reported_at_its_line(templates: Path | str):
+    """Turn an error that a template makes (syntax, an undefined name, an unknown filter, a filter given the wrong
+    value) into TemplateFailed, naming the template's file and line, which the command line prints without a traceback.
+
+    Jinja gives a syntax error its line; for an error while rendering, it rewrites the traceback so
+    that the frames of template code name the template's file and line: the innermost one is where
+    the error is. An error that no template frame leads to is the program's, and keeps its traceback.
+    """
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:  # a cache that cannot be written only costs speed
-        return None
-    return FileSystemBytecodeCache(str(folder))
+        yield
+    except TemplateSyntaxError as exc:
+        path = os.path.relpath(exc.filename or Path(templates, exc.name or "?"))
+        raise TemplateFailed(path, exc.lineno, exc.message or str(exc)) from None
+    except Exception as exc:
+        lines = [(frame.f_code.co_filename, line) for frame, line in traceback.walk_tb(exc.__traceback__)
+                 if Path(frame.f_code.co_filename).is_relative_to(templates)]
+        if not lines:
+            raise
+        message = str(exc) if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}"
+        raise TemplateFailed(os.path.relpath(lines[-1][0]), lines[-1][1], message) from None
 
 
 def _published(assets: dict[str, str], source: str) -> str:

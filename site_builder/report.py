@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import Problem
+from .errors import Problem, escape_controls
 
 
 class ProgressDisplay:
@@ -65,4 +65,4 @@ def summary(errors: int, warnings: int, content: Path, failed: bool) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
 
     verdict = "failed" if failed else "passed"
-    return f"check {verdict}: {count(errors, 'error')}, {count(warnings, 'warning')} in {content}"
+    return f"check {verdict}: {count(errors, 'error')}, {count(warnings, 'warning')} in {escape_controls(str(content))}"

@@ -9,6 +9,10 @@ from .fields import (
 from .models import DATA_LICENSES, DAYS, HOLDER_TYPES, KINDS, STATUSES
 
 MAX_FEE = 10**12  # a trillion Rials: far above any counter fee, far below what formatting cannot handle
+# The largest county (Tehran) has about 3,000 offices, and the catalogue about 700 services; lists beyond these
+# limits are mistakes (see docs/content.md). Every other list and mapping holds at most fields.MAX_ITEMS.
+MAX_OFFICES = 10_000
+MAX_SERVICES = 5_000
 LANGUAGES = ("fa", "en")
 
 HOURS = ListOf(
@@ -69,7 +73,8 @@ SERVICE = Record(
     required=("id", "name", "agency"),
     noun="service",
 )
-SERVICES = ListOf(SERVICE, description="content/services.yaml: the service catalogue")
+SERVICES = ListOf(SERVICE, description="content/services.yaml: the service catalogue", max_items=MAX_SERVICES,
+                  items="services")
 
 RIALS = Integer("fee in Rials", maximum=MAX_FEE, unit=" of Rials")
 FEE = Either(
@@ -82,14 +87,15 @@ TARIFF = Record(
         "year": Integer("Solar Hijri year; equals the file name", minimum=1300, maximum=1499),
         "effective": JalaliDateField("date the tariff takes effect"),
         "approval": Text("approval reference: resolution number and date"),
-        "fees": MapOf(Slug(), FEE, description="service id → fee in Rials"),
+        "fees": MapOf(Slug(), FEE, description="service id → fee in Rials", max_items=MAX_SERVICES),
     },
     required=("year", "effective", "approval", "fees"),
     noun="tariff",
     description="content/tariffs/<year>.yaml: the tariff of one Solar Hijri year",
 )
 
-SERVICE_IDS = ListOf(Slug("service id"), unique=True, description="service ids")
+SERVICE_IDS = ListOf(Slug("service id"), unique=True, description="service ids", max_items=MAX_SERVICES,
+                     items="services")
 MEMORANDUM = Record(
     {
         "id": Slug("memorandum id, unique in the province"),
@@ -191,7 +197,8 @@ OFFICE = Record(
     required=("code", "kind", "status"),
     noun="office",
 )
-OFFICES = ListOf(OFFICE, description="content/provinces/<province>/offices/<county>.yaml: the offices of one county")
+OFFICES = ListOf(OFFICE, description="content/provinces/<province>/offices/<county>.yaml: the offices of one county",
+                 max_items=MAX_OFFICES, items="offices")
 
 PAGE = Record(
     {

@@ -6,6 +6,7 @@ file:line:col. It binds 127.0.0.1 unless told otherwise and serves nothing outsi
 
 from __future__ import annotations
 
+import errno
 import mimetypes
 import re
 import sys
@@ -18,13 +19,14 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler
 from livereload.watcher import Watcher
 from tornado.ioloop import PeriodicCallback
+from tornado.netutil import bind_sockets
 
 from jinja2 import TemplateError
 
 from . import pipeline
 from .cache import BuildCache
 from .config import BuildOptions
-from .errors import ContentError, Mark, Problem
+from .errors import ContentError, Mark, Problem, TemplateFailed, UsageError
 from .render import render_problems
 from .writer import UnsafePath
 
@@ -49,9 +51,19 @@ class Preview:
         """
         started = time.perf_counter()
         try:
-            report = pipeline.build(replace(self.options, search_index=search_index), cache=self.cache)
+            try:
+                report = pipeline.build(replace(self.options, search_index=search_index), cache=self.cache)
+            finally:
+                for note in self.cache.take_notes():  # a cache folder that cannot be used only costs speed
+                    print(f"serve: {note}", file=sys.stderr)
         except ContentError as exc:
             self.show_problems(exc.problems)
+            return
+        except TemplateFailed as exc:
+            self.show_problems([Problem(Mark(exc.path, exc.line, 1), "error", exc.message)])
+            return
+        except UsageError as exc:  # a link or a special file in the content folder, say
+            self.show_problems([Problem(Mark(str(self.options.content_dir), 1, 1), "error", str(exc))])
             return
         except (TemplateError, UnsafePath, OSError) as exc:  # a template or the output folder: show it too
             where = getattr(exc, "filename", None) or str(self.options.templates_dir)
@@ -117,9 +129,30 @@ class QuickWatcher(Watcher):
         return True  # livereload then starts no polling of its own
 
 
+def check_port(host: str, port: int) -> None:
+    """Refuse, before the first build, a port the server cannot listen on: bind it as the server will, then let it go.
+
+    livereload binds its own socket and takes none from its caller, so this is a probe: a port
+    taken while the site is built is reported by `serve` in the same words.
+    """
+    try:
+        sockets = bind_sockets(port, address=host)
+    except OSError as exc:
+        raise UsageError(_cannot_listen(host, port, exc)) from None
+    for listening in sockets:
+        listening.close()
+
+
+def _cannot_listen(host: str, port: int, exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return f"port {port} on {host} is in use; pass --port to choose another"
+    return f"cannot listen on port {port} of {host}: {exc.strerror or exc}"
+
+
 def serve(options: BuildOptions, host: str, port: int, cache: BuildCache, wait: float = 0,
           notify: Callable[[str], None] | None = None) -> None:
     """Build, then serve with live reload until interrupted, holding the output folder's lock: it rebuilds on saves."""
+    check_port(host, port)
     # livereload drops a reload that comes within 3 s of the last one; an editor's second quick save
     # would then leave the browser on the first. Every rebuild must reach the browser.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
@@ -131,4 +164,9 @@ def serve(options: BuildOptions, host: str, port: int, cache: BuildCache, wait: 
         server = Server(preview.app, watcher=QuickWatcher())
         for folder in (options.content_dir, options.templates_dir, options.static_dir, options.locales_dir):
             server.watch(str(folder), preview.rebuild)
-        server.serve(host=host, port=port, debug=False, open_url_delay=None, restart_delay=0)
+        try:
+            server.serve(host=host, port=port, debug=False, open_url_delay=None, restart_delay=0)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            raise UsageError(_cannot_listen(host, port, exc)) from None

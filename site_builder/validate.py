@@ -7,25 +7,44 @@ that was readable. `private:` blocks are read (so their mistakes are reported) a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from .errors import Mark, Problem
+from persiantools.jdatetime import JalaliDate
+
+from .errors import Mark, Problem, shown
 from .fields import INVALID, SLUG, Item, Reader, Rec, did_you_mean
 from .loader import RawContent, RawFile
 from .models import (
     Agency, Content, County, Directorate, Fee, License, LicenseHolder, Location, Memorandum,
     NewsItem, Office, OpeningHours, Page, Province, Service, SiteSettings, Tariff,
 )
-from .persian import format_jalali, has_arabic_letters, persian_letters
+from .persian import format_jalali, has_arabic_letters, name_key, persian_letters
 from .models import KINDS
 from .schema import FILE_TYPES
 from .pickling import pickle_by_fields
+from .yamlio import Source, without_controls
 
 # Top-level URL segments the site's own pages use: a page named after one would overwrite them.
 RESERVED_PAGE_NAMES = frozenset({"provinces", "offices", "services", "agencies", "tariffs", "news", "static", "search", "pagefind", "data", "stats", "en", "fa"})
 _YEAR = re.compile(r"1[34]\d\d", re.ASCII)
 # Markdown nests lists and quotes recursively; far deeper than any page needs would exhaust the stack.
 MAX_MARKDOWN_INDENT = 100
+# python-markdown reads each paragraph again for every block and every piece of markup it finds in it, and looks for
+# the end of a link's text, a link's address and a code span from every '[', '(' and '`' to the end of the paragraph
+# when nothing closes them: a long paragraph, or unclosed and deeply nested brackets, take it minutes (docs/content.md).
+MAX_PARAGRAPH_LINES = 200
+MAX_PARAGRAPH_CHARS = 20_000
+MAX_BRACKET_DEPTH = 3
+# Escapes python-markdown knows (Markdown.ESCAPED_CHARS, and | of the tables extension): a bracket or backtick after
+# a backslash is text.
+_ESCAPED = frozenset("\\`*_{}[]()>#+-.!|")
+_MARKUP = re.compile(r"\\.|`+|[\[\]]", re.DOTALL)
+# A link's address as python-markdown finds its end quickly: on one line, parentheses paired, a title in quotes.
+# (Words of the address are matched atomically, so that a long line is read once.)
+_WORD = r"""[^()'"\s]*(?:\([^()'"\s]*\)[^()'"\s]*)*"""
+_LINK_ADDRESS = re.compile(
+    rf"""\(\s*(?:<[^<>\n]*>|(?>{_WORD}(?:[ \t]+(?=[^()'"\s]){_WORD})*))(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)""")
 
 
 @dataclass
@@ -49,17 +68,31 @@ class Validation:
                 continue
             if value in index:
                 first = index[value].marks[key]
-                self.error(record.marks[key], f"{what} {value!r} is defined twice: first at {first}")
+                self.error(record.marks[key], f"{what} {shown(value)} is defined twice: first at {first}")
                 continue
             index[value] = record
         return index
+
+    def distinct_names(self, records: Iterable[Rec], what: str) -> None:
+        """Report a record whose name is another's but for ی/ک, joiners, marks or spaces (persian.name_key)."""
+        first: dict[str, Rec] = {}
+        for record in records:
+            name = record.get("name")
+            if name is None:
+                continue
+            other = first.setdefault(name_key(name), record)
+            if other is not record:
+                self.error(record.marks["name"],
+                           f"{what} name {shown(name)} is the name of {shown(other['name'])} at {other.marks['name']}: "
+                           f"names that differ only in ی/ک, the zero-width non-joiner or spaces are one name; "
+                           f"correct one of them")
 
     def known(self, value: str, mark: Mark, index: dict, what: str, where: str) -> bool:
         """Check that an id refers to something defined; an unknown one is an error with a suggestion."""
         if value in index:
             return True
         hint = did_you_mean(value, tuple(index))
-        self.error(mark, f"unknown {what} {value!r}: it is not in {where};{hint}".rstrip(";"))
+        self.error(mark, f"unknown {what} {shown(value)}: it is not in {where};{hint}".rstrip(";"))
         return False
 
 
@@ -82,7 +115,7 @@ def check_name(path: str, stem: str, check: Validation, what: str) -> bool:
     """File and folder names become URLs: they must be lower-case ASCII ids."""
     if SLUG.fullmatch(stem):
         return True
-    check.error(Mark(path, 1, 1), f"the {what} {stem!r} is not a valid id: use lower-case English letters, digits and hyphens")
+    check.error(Mark(path, 1, 1), f"the {what} {shown(stem)} is not a valid id: use lower-case English letters, digits and hyphens")
     return False
 
 
@@ -109,8 +142,9 @@ class CountyOffices:
     problems: tuple[Problem, ...]
 
 
-def validate_catalogue(raw: RawContent) -> Catalogue:
-    """Read and check every file but the offices files; the problems of reading them are the raw files' own."""
+def validate_catalogue(raw: RawContent, today: JalaliDate) -> Catalogue:
+    """Read and check every file but the offices files, on the build date `today`; the problems of reading them are the
+    raw files' own."""
     check = Validation(list(raw.problems))
     settings, site = _settings(raw, check)
     agencies = _agencies(raw, check)
@@ -118,7 +152,7 @@ def validate_catalogue(raw: RawContent) -> Catalogue:
     tariffs = _tariffs(raw, check, services, site)
     provinces, province_facts = _provinces(raw, check, agencies, services)
     pages = _pages(raw, check)
-    news = _news(raw, check, {file.stem for file in raw.of_kind("province")})
+    news = _news(raw, check, {file.stem for file in raw.of_kind("province")}, today)
     content = None
     if settings is not None and not any(problem.is_error for problem in check.problems):
         content = Content(
@@ -161,7 +195,7 @@ def _settings(raw: RawContent, check: Validation) -> tuple[SiteSettings | None, 
         return None, site
     base_url = site["base_url"]
     if not base_url.endswith("/"):
-        check.warn(site.marks["base_url"], f"base_url: {base_url!r} should end in '/'; read as {base_url + '/'!r}")
+        check.warn(site.marks["base_url"], f"base_url: {shown(base_url)} should end in '/'; read as {shown(base_url + '/')}")
         base_url += "/"
     return SiteSettings(
         title=site["title"],
@@ -207,7 +241,7 @@ def _tariffs(raw: RawContent, check: Validation, services: dict[str, Rec], site:
     for file in raw.of_kind("tariff"):
         record = read_file(file, check)
         if not _YEAR.fullmatch(file.stem):
-            check.error(Mark(file.path, 1, 1), f"a tariff file is named after its Solar Hijri year, such as 1405.yaml, not {file.stem!r}")
+            check.error(Mark(file.path, 1, 1), f"a tariff file is named after its Solar Hijri year, such as 1405.yaml, not {shown(file.stem)}")
         if not isinstance(record, Rec):
             continue
         year = record.get("year")
@@ -231,7 +265,7 @@ def _tariffs(raw: RawContent, check: Validation, services: dict[str, Rec], site:
         elif in_force is not None:  # a tariff with errors has had them reported, and its missing fees would be noise
             for service_id, service in services.items():
                 if service_id not in in_force.fees:
-                    check.warn(service.marks["id"], f"service {service_id!r} has no fee in the {in_force.year} tariff in force")
+                    check.warn(service.marks["id"], f"service {shown(service_id)} has no fee in the {in_force.year} tariff in force")
     return tariffs
 
 
@@ -251,18 +285,20 @@ class ProvinceFacts:
 
 
 def _provinces(raw: RawContent, check: Validation, agencies: dict[str, Rec], services: dict[str, Rec]) -> tuple[dict[str, Province], dict[str, ProvinceFacts]]:
-    provinces, facts = {}, {}
+    provinces, facts, records = {}, {}, []
     for file in raw.of_kind("province"):
         record = read_file(file, check)
         if not check_file_name(file, check, "province folder name") or not isinstance(record, Rec):
             continue
+        records.append(record)
         counties = check.unique(record.get("counties", []), "id", "county")
+        check.distinct_names(counties.values(), "county")
         memoranda = check.unique(record.get("memoranda", []), "id", "memorandum")
         for memo in memoranda.values():
             if "agency" in memo.values:
                 check.known(memo["agency"], memo.marks["agency"], agencies, "agency", "agencies.yaml")
             if not any(memo.get(kind) for kind in KINDS):
-                check.error(memo.mark, f"memorandum {memo['id']!r} gives no services: list them under {', '.join(KINDS)}")
+                check.error(memo.mark, f"memorandum {shown(memo['id'])} gives no services: list them under {', '.join(KINDS)}")
             for kind in KINDS:
                 for item in memo.get(kind, ()):
                     check.known(item.value, item.mark, services, "service", "services.yaml")
@@ -272,6 +308,7 @@ def _provinces(raw: RawContent, check: Validation, agencies: dict[str, Rec], ser
         facts[file.stem] = ProvinceFacts(file.stem, counties, given)
         if record.valid:
             provinces[file.stem] = _province(file.stem, record, counties, memoranda)
+    check.distinct_names(records, "province")
     return provinces, facts
 
 
@@ -379,7 +416,7 @@ def resolve_offices(file: OfficesFile, province: ProvinceFacts | None, services:
         county = province.counties.get(file.county)
         if county is None:
             hint = did_you_mean(file.county, tuple(province.counties))
-            check.error(Mark(file.path, 1, 1), f"{file.county!r} is not a county of {province.id}: an offices file is named after one of the counties in its province.yaml;{hint or ' they are ' + ', '.join(province.counties)}")
+            check.error(Mark(file.path, 1, 1), f"{shown(file.county)} is not a county of {province.id}: an offices file is named after one of the counties in its province.yaml;{hint or ' they are ' + ', '.join(province.counties)}")
     # Without a readable province.yaml the memoranda are unknown: add/remove are compared with nothing.
     given_by_kind = province.given_by_kind if province else None
     for draft in file.drafts or ():
@@ -410,15 +447,15 @@ def _check_office_references(draft: OfficeDraft, check: Validation, county: Rec 
     cities = tuple(item.value for item in county.get("cities", ())) if county else ()
     if cities and draft.city is not None and draft.city not in cities:
         hint = did_you_mean(draft.city, cities)
-        check.warn(draft.city_mark, f"city: {draft.city!r} is not among the cities of {county['id']} in province.yaml;{hint or ' check the spelling or add the city there'}")
+        check.warn(draft.city_mark, f"city: {shown(draft.city)} is not among the cities of {county['id']} in province.yaml;{hint or ' check the spelling or add the city there'}")
     kind = draft.kind
     given = set(given_by_kind.get(kind, ())) if given_by_kind is not None else None
     for item in draft.added:
         if check.known(item.value, item.mark, services, "service", "services.yaml") and given is not None and item.value in given:
-            check.warn(item.mark, f"services.add: {item.value!r} is already given to {kind} offices by the province's memoranda")
+            check.warn(item.mark, f"services.add: {shown(item.value)} is already given to {kind} offices by the province's memoranda")
     for item in draft.removed:
         if check.known(item.value, item.mark, services, "service", "services.yaml") and given is not None and item.value not in given:
-            check.warn(item.mark, f"services.remove: {item.value!r} is not given to {kind} offices by the province's memoranda, so there is nothing to remove")
+            check.warn(item.mark, f"services.remove: {shown(item.value)} is not given to {kind} offices by the province's memoranda, so there is nothing to remove")
 
 
 def _office(record: Rec) -> Office:
@@ -454,7 +491,9 @@ def _body(file: RawFile, check: Validation) -> str | None:
 
     Spacing is left alone here: Markdown gives it meaning. Returns None when the body cannot be rendered.
     """
-    lines = (file.body or "").split("\n")
+    text, problems = without_controls(Source(file.path), file.body or "", file.body_line)
+    check.problems.extend(problems)
+    lines = text.split("\n")
     arabic_warned = False
     for number, line in enumerate(lines, start=file.body_line):
         if has_arabic_letters(line) and not arabic_warned:
@@ -468,7 +507,74 @@ def _body(file: RawFile, check: Validation) -> str | None:
             check.warn(Mark(file.path, number, 1), "a '# ' heading is shown as plain text: the page title is the only top-level heading; use '## '")
         if "![" in line:
             check.warn(Mark(file.path, number, line.index("![") + 1), "images are not shown on the site; link to the file instead")
+    slow = [problem for part in _paragraphs(lines, file.body_line) for problem in _slow_markdown(file.path, part)]
+    check.problems.extend(slow)
+    if problems or slow:
+        return None
     return persian_letters("\n".join(lines)).strip() + "\n"
+
+
+def _paragraphs(lines: list[str], first_line: int) -> Iterator[tuple[int, list[str]]]:
+    """Yield the runs of lines with no blank line between them, each with the number of its first line."""
+    start = None
+    for number, line in enumerate([*lines, ""], start=first_line):
+        if line.strip() and start is None:
+            start = number
+        elif not line.strip() and start is not None:
+            yield start, lines[start - first_line:number - first_line]
+            start = None
+
+
+def _slow_markdown(path: str, paragraph: tuple[int, list[str]]) -> list[Problem]:
+    """Refuse what would make python-markdown take minutes on a paragraph: too many lines or characters, a bracket,
+    link address or code span that nothing closes (each is then looked for to the paragraph's end, once per '[', '('
+    or '`'), or brackets nested deeper than MAX_BRACKET_DEPTH. Escapes and code spans are read as python-markdown
+    reads them."""
+    first, lines = paragraph
+    if len(lines) > MAX_PARAGRAPH_LINES:
+        return [Problem(Mark(path, first + MAX_PARAGRAPH_LINES, 1), "error",
+                        f"a paragraph, list or table has at most {MAX_PARAGRAPH_LINES} lines with no blank line "
+                        f"between them, and this one has {len(lines)}: put a blank line between its parts")]
+    text = "\n".join(lines)
+
+    def mark(index: int) -> Mark:
+        return Mark(path, first + text.count("\n", 0, index), index - text.rfind("\n", 0, index))
+
+    if len(text) > MAX_PARAGRAPH_CHARS:
+        return [Problem(mark(MAX_PARAGRAPH_CHARS), "error",
+                        f"a paragraph, list or table has at most {MAX_PARAGRAPH_CHARS:,} characters with no blank line "
+                        f"between them, and this one has {len(text):,}: put a blank line between its parts")]
+
+    opened: list[int] = []
+    position = 0
+    while match := _MARKUP.search(text, position):
+        token, position = match[0], match.end()
+        if token[0] == "\\":
+            position = match.start() + (2 if token[1] in _ESCAPED else 1)
+        elif token[0] == "`":  # a code span ends at the next run of as many backticks; brackets in it are text
+            end = re.compile(f"(?<!`){token}(?!`)").search(text, position)
+            if end is None:
+                return [Problem(mark(match.start()), "error",
+                                f"this {shown(token)} starts code that no {shown(token)} closes in its paragraph; close it, "
+                                f"or write \\` for a backtick")]
+            position = end.end()
+        elif token == "[":
+            opened.append(match.start())
+            if len(opened) > MAX_BRACKET_DEPTH:
+                return [Problem(mark(match.start()), "error",
+                                f"brackets are nested more than {MAX_BRACKET_DEPTH} deep here; write \\[ for a bracket "
+                                f"that starts no link")]
+        elif opened:
+            opened.pop()
+            if text.startswith("(", position) and not _LINK_ADDRESS.match(text, position):
+                return [Problem(mark(position), "error",
+                                "this link's address is not closed by ')' on its line, or has quotes that are not its "
+                                "title; write [text](https://…) or [text](https://… \"title\")")]
+    if opened:
+        return [Problem(mark(opened[0]), "error",
+                        "this '[' is not closed by a ']' in its paragraph; close it, or write \\[ for a bracket that "
+                        "starts no link")]
+    return []
 
 
 def _pages(raw: RawContent, check: Validation) -> list[Page]:
@@ -477,7 +583,7 @@ def _pages(raw: RawContent, check: Validation) -> list[Page]:
         record = read_file(file, check)
         slug_ok = check_file_name(file, check, "page file name")
         if file.stem in RESERVED_PAGE_NAMES:
-            check.error(Mark(file.path, 1, 1), f"a page cannot be named {file.stem!r}: the site's own pages use /{file.stem}/; rename the file")
+            check.error(Mark(file.path, 1, 1), f"a page cannot be named {shown(file.stem)}: the site's own pages use /{file.stem}/; rename the file")
             slug_ok = False
         body = _body(file, check)
         if isinstance(record, Rec) and record.valid and slug_ok and body is not None:
@@ -485,7 +591,7 @@ def _pages(raw: RawContent, check: Validation) -> list[Page]:
     return sorted(pages, key=lambda page: (page.order, page.slug))
 
 
-def _news(raw: RawContent, check: Validation, provinces: set[str]) -> list[NewsItem]:
+def _news(raw: RawContent, check: Validation, provinces: set[str], today: JalaliDate) -> list[NewsItem]:
     news = []
     for file in raw.of_kind("news"):
         record = read_file(file, check)
@@ -495,6 +601,10 @@ def _news(raw: RawContent, check: Validation, provinces: set[str]) -> list[NewsI
             continue
         if "province" in record.values:
             check.known(record["province"], record.marks["province"], provinces, "province", "content/provinces/")
+        if "date" in record.values and record["date"] > today:
+            # The site has no publication date: it would show the news now, dated in the future (or misdated by a typo).
+            check.error(record.marks["date"], f"date: {format_jalali(record['date'])} is after the build date "
+                                              f"{format_jalali(today)}; correct the date, or add the news on its day")
         if record.valid and slug_ok and body is not None:
             news.append(NewsItem(file.stem, record["title"], record["date"], body, record.get("summary"), record.get("province"), record.get("title_en")))
     return sorted(news, key=lambda item: (item.date, item.slug), reverse=True)

@@ -63,6 +63,9 @@ def check_output_folder(output_dir: Path, keep: list[Path]) -> None:
         source = source.resolve()
         if output == source or output in source.parents:
             raise UnsafePath(f"the output {str(output_dir)!r} holds {str(source)!r}, which a build would delete")
+        if source in output.parents:
+            raise UnsafePath(f"the output {str(output_dir)!r} is inside {str(source)!r}, which the build reads; "
+                             f"choose a folder outside it")
     if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
         raise UnsafePath(f"the output {str(output_dir)!r} has files this program did not write; choose an empty or new folder")
 

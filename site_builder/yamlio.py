@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .errors import Mark, Problem
+from .errors import CONTROLS, Mark, Problem, describe_character
 
 _KIND_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq", yaml.MappingNode: "tag:yaml.org,2002:map"}
 
@@ -45,9 +45,15 @@ _SYNTAX_HINTS = {
 }
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
 # libyaml composes nested collections recursively and crashes on tens of thousands of levels;
-# content needs a handful. Only a file with many brackets can nest that deep in flow style.
+# content needs a handful. Only a file with many brackets, or a line that starts with many
+# spaces or indicators, can nest that deep.
 MAX_DEPTH = 50
 _MANY_BRACKETS = 5000
+_DEEP_LINE = re.compile(rf"^(?:[ \t]|[-?:](?=[ \t]|$)){{{MAX_DEPTH + 1}}}", re.MULTILINE)  # starts below MAX_DEPTH
+# Every value is a node of a few hundred bytes in memory; an office has about 40, so Tehran's offices file, the
+# largest, about 120,000 (the synthetic national content's, 171,000). Counted only when a quick bound allows more.
+MAX_NODES = 500_000
+MAX_CONTROL_PROBLEMS = 20  # invisible characters reported one by one in a file; then one line for the rest
 
 
 @dataclass(slots=True)
@@ -120,12 +126,35 @@ def expand_tabs(source: Source, text: str) -> tuple[str, list[Problem]]:
     return "\n".join(lines), [warning]
 
 
+def without_controls(source: Source, text: str, first_line: int = 1) -> tuple[str, list[Problem]]:
+    """Return text without its invisible control characters (errors.CONTROLS), each reported where it stood.
+
+    They are removed, not refused with the whole file, so that the file's other problems are still found.
+    """
+    if not CONTROLS.search(text):
+        return text, []
+    problems = []
+    found = list(CONTROLS.finditer(text))
+    for match in found[:MAX_CONTROL_PROBLEMS]:
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line = text.count("\n", 0, match.start()) + first_line + source.line_offset
+        message = (f"the invisible character {describe_character(match[0])} is here: it changes how the text around it "
+                   f"is shown, so it cannot be published; delete it (most editors do not show it)")
+        problems.append(Problem(Mark(source.path, line, match.start() - line_start + 1), "error", message))
+    if len(found) > MAX_CONTROL_PROBLEMS:
+        message = f"{len(found) - MAX_CONTROL_PROBLEMS} more invisible control characters follow; delete them too"
+        problems.append(Problem(problems[-1].mark, "error", message))
+    return CONTROLS.sub("", text), problems
+
+
 def compose(source: Source, text: str) -> tuple[Node | None, list[Problem]]:
-    """Parse one YAML document into nodes with marks; syntax errors, aliases and tags become problems."""
-    text, problems = expand_tabs(source, text)
-    too_deep = _too_deep(source, text)
-    if too_deep:
-        return None, problems + [too_deep]
+    """Parse one YAML document into nodes with marks; syntax errors, aliases, tags and controls become problems."""
+    text, problems = without_controls(source, text)
+    text, tabs = expand_tabs(source, text)
+    problems += tabs
+    too_large = _too_large(source, text)
+    if too_large:
+        return None, problems + [too_large]
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -137,13 +166,26 @@ def compose(source: Source, text: str) -> tuple[Node | None, list[Problem]]:
     return root, problems
 
 
-def _too_deep(source: Source, text: str) -> Problem | None:
-    """Refuse collections nested deeper than MAX_DEPTH before libyaml's composer recurses into them."""
-    if text.count("[") + text.count("{") < _MANY_BRACKETS:
+def _too_large(source: Source, text: str) -> Problem | None:
+    """Refuse collections nested deeper than MAX_DEPTH, or more than MAX_NODES values, before libyaml composes them.
+
+    The composer recurses into nested collections (tens of thousands of levels crash it) and keeps
+    every node in memory. Nodes are counted from the parser's events only when a quick bound from
+    the text (brackets, commas, dashes and lines) allows too many, or a line starts too deep.
+    """
+    brackets = text.count("[") + text.count("{")
+    bound = 3 * (text.count("\n") + 1 + brackets) + 2 * (text.count(",") + text.count("-") + text.count("?"))
+    if brackets < _MANY_BRACKETS and bound <= MAX_NODES and not _DEEP_LINE.search(text):
         return None
-    depth = 0
+    depth = nodes = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.CollectionStartEvent)):
+                nodes += 1
+                if nodes > MAX_NODES:
+                    message = (f"a file holds at most {MAX_NODES:,} values (keys, values and list items), and this one "
+                               f"has more from here on; see the limits in docs/content.md")
+                    return Problem(source.mark(event.start_mark), "error", message)
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:

@@ -119,7 +119,7 @@ CASES = {
         "content/pages/news.md:1:1: error: a page cannot be named 'news': the site's own pages use /news/; rename the file",
     ),
     "number too long to be a fee": (
-        "tariffs/1405.yaml", "year: 1405\neffective: 1405/01/01\napproval: مصوبه\nfees:\n  parcel: " + "9" * 5000 + "\n  phone-bill: 1\n  sim-card: 0\n",
+        "tariffs/1405.yaml", "year: 1405\neffective: 1405/01/01\napproval: مصوبه\nfees:\n  parcel: " + "9" * 500 + "\n  phone-bill: 1\n  sim-card: 0\n",
         "content/tariffs/1405.yaml:5:11: error: fees parcel: 99999999999999999999… is too large a number",
     ),
     "fee above any real tariff": (
@@ -152,7 +152,7 @@ CASES = {
         "content/agencies.yaml:1:51: error: lists and mappings are nested more than 50 levels deep here",
     ),
     "Markdown nested too deep to render": (
-        "pages/about.md", "---\ntitle: درباره\n---\n" + "".join("    " * i + "- a\n" for i in range(300)),
+        "pages/about.md", "---\ntitle: درباره\n---\n" + "".join("    " * i + "- a\n" for i in range(30)),
         "content/pages/about.md:29:1: error: this line is nested more than 100 levels deep; a page cannot show it",
     ),
     "Windows-1256 file": (
@@ -262,6 +262,107 @@ CASES = {
         RASHT, office("private: {national_id: '12345'}"),
         "content/provinces/gilan/offices/rasht.yaml:4:26: error: private.national_id: '12345' has 5 digits; it must have 10",
     ),
+    # Characters that change how text reads: refused where they stand, never published.
+    "right-to-left override in a name": (
+        "agencies.yaml", "- id: post\n  name: شرکت \u202eملی پست\n- id: telecom\n  name: مخابرات\n",
+        "content/agencies.yaml:2:14: error: the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE) is here: it changes how the text around it is shown, so it cannot be published; delete it (most editors do not show it)",
+    ),
+    "isolate in an address": (
+        RASHT, office("address: خیابان \u2067امام\u2069، پلاک ۱۲"),
+        "content/provinces/gilan/offices/rasht.yaml:4:19: error: the invisible character U+2067 (RIGHT-TO-LEFT ISOLATE) is here: it changes how the text around it is shown, so it cannot be published; delete it (most editors do not show it)",
+    ),
+    "escape character in a license holder's name": (
+        RASHT, office(license=LICENSE.replace("مریم احمدی", "مریم\x1b[2Jاحمدی")),
+        "content/provinces/gilan/offices/rasht.yaml:6:24: error: the invisible character U+001B (a control character) is here: it changes how the text around it is shown, so it cannot be published; delete it (most editors do not show it)",
+    ),
+    "C1 control in a list item": (
+        "services.yaml", "- id: parcel\n  name: ارسال مرسوله\n  agency: post\n  documents: [کارت ملی, شناسنامه\x85]\n",
+        "content/services.yaml:4:33: error: the invisible character U+0085 (a control character) is here: it changes how the text around it is shown, so it cannot be published; delete it (most editors do not show it)",
+    ),
+    "control character in a key": (
+        "agencies.yaml", "- id: post\n  na\x07me: پست\n",
+        "content/agencies.yaml:2:5: error: the invisible character U+0007 (a control character) is here: it changes how the text around it is shown, so it cannot be published; delete it (most editors do not show it)",
+    ),
+    "control character written as an escape": (
+        "agencies.yaml", '- id: post\n  name: "شرکت \\u202eملی پست"\n',
+        "content/agencies.yaml:2:9: error: name: the escape for the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE) changes how the text is shown, so it cannot be published; remove it",
+    ),
+    "embedding in a news title": (
+        "news/1405-08-01-opening.md", "---\ntitle: آغاز \u202bبه کار\ndate: 1405/08/01\n---\nمتن خبر.\n",
+        "content/news/1405-08-01-opening.md:2:13: error: the invisible character U+202B (RIGHT-TO-LEFT EMBEDDING) is here: it changes how the text around it is shown, so it cannot be published; delete it (most editors do not show it)",
+    ),
+    "override in a page's Markdown": (
+        "pages/about.md", "---\ntitle: درباره\n---\nدرباره\n\nاین درگاه \u202eرا\n",
+        "content/pages/about.md:6:11: error: the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE) is here: it changes how the text around it is shown, so it cannot be published; delete it (most editors do not show it)",
+    ),
+    # Resources: every limit is named, at the place it is crossed.
+    "enormous text value": (
+        "agencies.yaml", "- id: post\n  name: " + "پ" * 5000 + "\n",
+        "content/agencies.yaml:2:9: error: name: the value is 5,000 characters long; a value holds at most 3,000 (see the limits in docs/content.md)",
+    ),
+    "enormous key": (
+        "agencies.yaml", "- id: post\n  name: پست\n  " + "k" * 1000 + ": x\n",
+        "content/agencies.yaml:3:3: error: unknown key 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk…' in agency; the keys are id, name, name_en, website",
+    ),
+    "enormous YAML file": (
+        "agencies.yaml", "- id: post\n  name: پست\n" + "# " + "x" * 10_000_000 + "\n",
+        "content/agencies.yaml:1:1: error: the file is larger than 10,000,000 bytes, the most a file of its kind may hold (see the limits in docs/content.md)",
+    ),
+    "enormous page": (
+        "pages/about.md", "---\ntitle: درباره\n---\n" + "متن بلند. " * 6000,
+        "content/pages/about.md:1:1: error: the file is larger than 64,000 bytes, the most a file of its kind may hold (see the limits in docs/content.md)",
+    ),
+    "enormous list": (
+        "services.yaml", "- id: parcel\n  name: ارسال مرسوله\n  agency: post\n  documents:\n" + "    - سند\n" * 1001,
+        "content/services.yaml:1005:7: error: documents: a list here holds at most 1,000 items, and this one has 1,001; see the limits in docs/content.md",
+    ),
+    "file with more values than any content needs": (
+        "agencies.yaml", "[" + "a," * 600_000 + "]\n",
+        "content/agencies.yaml:1:1000000: error: a file holds at most 500,000 values (keys, values and list items), and this one has more from here on; see the limits in docs/content.md",
+    ),
+    "lists nested thousands of levels deep in block style": (
+        "agencies.yaml", "- " * 300_000 + "x\n",
+        "content/agencies.yaml:1:101: error: lists and mappings are nested more than 50 levels deep here",
+    ),
+    # Markdown that python-markdown would take minutes on.
+    "paragraph of too many lines": (
+        "pages/about.md", "---\ntitle: درباره\n---\n" + "- بند\n" * 201,
+        "content/pages/about.md:204:1: error: a paragraph, list or table has at most 200 lines with no blank line between them, and this one has 201: put a blank line between its parts",
+    ),
+    "paragraph of too many characters": (
+        "pages/about.md", "---\ntitle: درباره\n---\n" + "متن " * 5001,
+        "content/pages/about.md:4:20001: error: a paragraph, list or table has at most 20,000 characters with no blank line between them, and this one has 20,004: put a blank line between its parts",
+    ),
+    "bracket that nothing closes": (
+        "pages/about.md", "---\ntitle: درباره\n---\nبند اول\n\nبند [دوم\nو سوم\n",
+        "content/pages/about.md:6:5: error: this '[' is not closed by a ']' in its paragraph; close it, or write \\[ for a bracket that starts no link",
+    ),
+    "brackets nested too deep": (
+        "pages/about.md", "---\ntitle: درباره\n---\n[[[[a]]]](https://example.org/)\n",
+        "content/pages/about.md:4:4: error: brackets are nested more than 3 deep here; write \\[ for a bracket that starts no link",
+    ),
+    "link address that nothing closes": (
+        "news/1405-08-01-opening.md", "---\ntitle: خبر\ndate: 1405/08/01\n---\n[پیوند](https://example.org/a \"عنوان) و ادامه\n",
+        "content/news/1405-08-01-opening.md:5:8: error: this link's address is not closed by ')' on its line, or has quotes that are not its title; write [text](https://…) or [text](https://… \"title\")",
+    ),
+    "code span that nothing closes": (
+        "pages/about.md", "---\ntitle: درباره\n---\nدستور ``a` را بزنید\n",
+        "content/pages/about.md:4:7: error: this '``' starts code that no '``' closes in its paragraph; close it, or write \\` for a backtick",
+    ),
+    # Content that contradicts itself.
+    "two counties whose names differ only in ی/ک, the non-joiner and spaces": (
+        "provinces/gilan/province.yaml",
+        "name: گیلان\ncenter: رشت\ndirectorate: {name: اداره کل}\nhours: [{days: [sat], opens: '07:30', closes: '19:00'}]\n"
+        "counties:\n  - {id: rasht, name: رشت, urban_population: 750000}\n  - {id: some-abad, name: صومعه سرا, urban_population: 1}\n"
+        "  - {id: some-sara, name: صومعه‌سرا, urban_population: 1}\n",
+        "content/provinces/gilan/province.yaml:8:27: error: county name 'صومعه‌سرا' is the name of 'صومعه سرا' at content/provinces/gilan/province.yaml:7:27: names that differ only in ی/ک, the zero-width non-joiner or spaces are one name; correct one of them",
+    ),
+    "two provinces of one name": (
+        "provinces/guilan/province.yaml",
+        "name: گيلان\ncenter: رشت\ndirectorate: {name: اداره کل}\nhours: [{days: [sat], opens: '07:30', closes: '19:00'}]\n"
+        "counties: [{id: rasht, name: رشت, urban_population: 750000}]\n",
+        "content/provinces/guilan/province.yaml:1:7: error: province name 'گیلان' is the name of 'گیلان' at content/provinces/gilan/province.yaml:1:7: names that differ only in ی/ک, the zero-width non-joiner or spaces are one name; correct one of them",
+    ),
 }
 
 
@@ -292,3 +393,36 @@ def test_missing_site_yaml(site):
     result = site.check()
     assert "content/site.yaml:1:1: error: site.yaml is missing: every site needs one" in result.problems
     assert result.code == 1
+
+
+def test_news_dated_after_the_build_date_is_an_error(site):
+    site.write("news/1405-09-02-next.md", "---\ntitle: خبر فردا\ndate: 1405/09/02\n---\nمتن\n")
+    result = site.check("--today", "1405/09/01")
+    assert result.problems == [
+        "content/news/1405-09-02-next.md:3:7: error: date: 1405/09/02 is after the build date 1405/09/01; correct the date, or add the news on its day",
+    ]
+    assert result.code == 1
+    assert site.check("--today", "1405/09/02").code == 0
+
+
+def test_joiners_and_directional_marks_are_kept(site):
+    # ZWNJ and ZWJ spell Persian; LRM, RLM and ALM are typed on Persian keyboards and reorder nothing beyond their neighbours.
+    site.write(RASHT, office("address: خیابان\u200cامام، ساختمان \u200eA-12\u200f، طبقه\u061c ۲، ها\u200dی"))
+    result = site.check()
+    assert result.code == 0, result.err
+    assert result.problems == []
+
+
+def test_messages_show_control_characters_escaped(site):
+    site.write("pages/about\x1b[2J\u202e.md", "---\ntitle: درباره\n---\nمتن\n")
+    result = site.check()
+    assert "\x1b" not in result.err and "\u202e" not in result.err
+    assert "content/pages/about\\x1b[2J\\u202e.md:1:1: error: the page file name 'about\\x1b[2J\\u202e' is not a valid id: use lower-case English letters, digits and hyphens" in result.problems
+
+
+def test_a_file_with_thousands_of_mistakes_reports_the_first_ones(site):
+    site.write("agencies.yaml", "- id: post\n  name: پست\n" + "".join(f"  k{number}: x\n" for number in range(5000)))
+    result = site.check()
+    in_file = [line for line in result.problems if line.startswith("content/agencies.yaml:")]
+    assert len(in_file) == 201
+    assert in_file[-1] == "content/agencies.yaml:203:3: error: this file has more than 200 problems; the rest are not shown: fix these and check again"

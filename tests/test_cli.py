@@ -158,3 +158,110 @@ def test_files_in_other_encodings_get_an_answer_not_a_crash(site, name, encoding
     result = site.check()
     assert result.code == 1, result.err
     assert result.err.splitlines()[-1].startswith("check failed: ")
+
+
+def test_a_symbolic_link_in_the_content_is_refused(site, tmp_path):
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: راز\n---\nراز\n", encoding="utf-8")
+    (site.content / "pages" / "secret.md").symlink_to(secret)
+    result = site.check()
+    assert result.code == 2
+    assert result.err.strip() == ("build.py: error: the build reads only plain files and folders inside the content folder, not symbolic links or "
+                                  "special files: content/pages/secret.md; replace each link with a copy of what it points to")
+
+
+def test_a_symbolically_linked_folder_in_the_content_is_refused_even_by_the_build(site, tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    (site.content / "news" / "more").symlink_to(tmp_path / "elsewhere")
+    result = site.run("build", "--today", "1405/09/01")
+    assert result.code == 2
+    assert "content/news/more" in result.err and "Traceback" not in result.err
+    assert not (site.root / "output").exists()
+
+
+def test_the_content_folder_itself_may_be_a_link(site):
+    (site.root / "linked").symlink_to(site.content)
+    assert site.run("check", "--content", "linked").code == 0
+
+
+@pytest.mark.parametrize("inside", ["content/site", "templates/site", "static/x"])
+def test_an_output_inside_a_folder_the_build_reads_is_refused(site, inside):
+    if not inside.startswith("content"):
+        inside = str(ROOT / inside)
+    result = site.run("build", "--output", inside, "--today", "1405/09/01")
+    assert result.code == 2
+    assert "which the build reads; choose a folder outside it" in result.err
+
+
+@pytest.mark.parametrize("epoch", ["-86400", "99999999999999999999", "1e9", "12.5", "soon", "4200000000000"])
+def test_a_source_date_epoch_that_is_no_date_is_a_usage_error(site, monkeypatch, epoch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    for command in ("check", "build"):
+        result = site.run(command)
+        assert result.code == 2
+        assert result.err.startswith(f"build.py: error: SOURCE_DATE_EPOCH='{epoch}' is not a number of seconds since 1970"), result.err
+
+
+def test_a_source_date_epoch_gives_the_build_date(site, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763683200")  # 21 November 2025: 1404/08/30, before the news of 1405/08/01
+    result = site.check()
+    assert result.problems == ["content/news/1405-08-01-opening.md:3:7: error: date: 1405/08/01 is after the build date 1404/08/30; correct the date, or add the news on its day"]
+
+
+def test_garbage_today_is_a_usage_error_that_repeats_little_of_it(site):
+    result = site.run("check", "--today", "x" * 100_000)
+    assert result.code == 2
+    assert result.err.strip() == f"build.py: error: --today: '{'x' * 60}…' is not a date: write it as YYYY/MM/DD in the Solar Hijri calendar, e.g. 1405/01/15"
+
+
+def test_an_absurd_number_of_jobs_is_capped_and_none_refused(site):
+    assert site.run("check", "--jobs", "1000000").code == 0
+    result = site.run("build", "--jobs", "0")
+    assert (result.code, result.err.strip()) == (2, "build.py: error: --jobs must be at least 1")
+
+
+def test_a_base_url_with_control_characters_is_refused_and_shown_escaped(site):
+    result = site.run("build", "--base-url", "https://example.org/\x1b[2J\u202e/", "--today", "1405/09/01")
+    assert result.code == 2
+    assert "\x1b" not in result.err and "\u202e" not in result.err
+    assert "--base-url 'https://example.org/\\x1b[2J\\u202e/' is not an absolute http(s) address" in result.err
+
+
+def test_a_folder_name_with_a_nul_byte_is_a_usage_error(site):
+    result = site.run("build", "--output", "out\0put")
+    assert result.code == 2 and "holds a NUL byte" in result.err
+
+
+def broken_templates(tmp_path, name: str, old: str, new: str):
+    import shutil
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    path = templates / name
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    return templates
+
+
+@pytest.mark.parametrize("name, old, new, expected", [
+    ("county.html", "summary.county|name_text", "summary.county.nmae|name_text", "templates/county.html:4: error: 'site_builder.models.County object' has no attribute 'nmae'"),
+    ("office.html", "{% block main %}", "{% block main %}{% if %}", "templates/office.html:9: error: Expected an expression, got 'end of statement block'"),
+    ("news.html", "{% block main %}", "{% block main %}{{ item.title|nope }}", "templates/news.html:4: error: No filter named 'nope'."),
+    ("_fee_row.html", "{", "{{ oops }}{", "templates/_fee_row.html:1: error: 'oops' is undefined"),
+])
+def test_a_template_error_is_reported_at_its_line_and_the_site_stays(site, tmp_path, monkeypatch, name, old, new,
+                                                                      expected):
+    import functools
+
+    from site_builder import cli
+    from site_builder.config import BuildOptions
+
+    assert site.run("build", "--today", "1405/09/01").code == 0
+    before = {path: path.read_bytes() for path in (site.root / "output").rglob("*") if path.is_file()}
+    templates = broken_templates(tmp_path, name, old, new)
+    monkeypatch.setattr(cli, "BuildOptions", functools.partial(BuildOptions, templates_dir=templates))
+    for jobs in ("1", "2"):
+        result = site.run("build", "--today", "1405/09/01", "--jobs", jobs)
+        assert result.code == 1
+        assert result.err.splitlines()[-2:] == [expected, "build.py: nothing was written; output is as it was"], result.err
+        assert "Traceback" not in result.err
+    assert {path: path.read_bytes() for path in (site.root / "output").rglob("*") if path.is_file()} == before

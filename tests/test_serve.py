@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -116,3 +117,41 @@ def test_the_search_page_finds_what_was_just_saved(chromium, server):
     page.wait_for_selector("#results[data-query] > li")
     assert page.locator("#results > li a").first.get_attribute("href") == "/" + OFFICE
     page.close()
+
+
+def test_serve_on_a_port_in_use_says_so_before_building(site):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = site.run("serve", "--port", str(port), "--jobs", "1")
+    assert result.code == 2
+    assert result.err == f"build.py: error: port {port} on 127.0.0.1 is in use; pass --port to choose another\n"
+    assert not (site.root / "output").exists()
+
+
+def test_the_port_probe_lets_the_port_go():
+    from site_builder.serve import check_port
+
+    port = free_port()
+    check_port("127.0.0.1", port)
+    with socket.socket() as after:
+        after.bind(("127.0.0.1", port))  # as livereload then binds it
+        after.listen()
+
+
+def test_a_template_error_shows_on_the_problems_page_at_its_line(site):
+    import html
+
+    from site_builder.cache import BuildCache
+    from site_builder.config import BuildOptions
+    from site_builder.serve import Preview
+
+    templates = site.root / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    edit(templates / "county.html", "summary.county|name_text", "summary.county.nmae|name_text")
+    options = BuildOptions(site.content, site.root / "output", today=SAMPLE_TODAY, templates_dir=templates)
+    preview = Preview(options, BuildCache(site.root / "cache"))
+    preview.rebuild()
+    page = b"".join(preview.app({"PATH_INFO": "/"}, lambda status, headers: None)).decode("utf-8")
+    assert "templates/county.html:4:1: error: 'site_builder.models.County object' has no attribute 'nmae'" in html.unescape(page)
