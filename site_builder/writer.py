@@ -388,6 +388,7 @@ def _finish(output_dir: Path, output: Path, journal_path: Path) -> str:
     if journal.update == "link":
         try:
             _publish_link(output, stage)  # what it led to before is a leftover now
+            _write_marker(output, _marker_text(RECOVERED))
         except OSError as exc:
             return (f"recovered {output_dir}: could not publish the tree an interrupted build made "
                     f"({exc.strerror or exc}), so kept the previous one")
