@@ -42,7 +42,10 @@ def ensure_environment(requirements: Path) -> None:
     digest = requirements_digest(requirements)
     if stamp.exists() and stamp.read_text() == digest:
         return
-    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", str(requirements)], check=True)
+    subprocess.run(
+        [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", str(requirements)],
+        check=True,
+    )
     stamp.write_text(digest)
 
 
@@ -57,9 +60,29 @@ def main(argv: list[str]) -> int:
     if task == "messages":
         ensure_environment(ROOT / "requirements.txt")
         pybabel = [str(PYTHON), "-m", "babel.messages.frontend"]
-        extract = ["extract", "-F", "babel.cfg", "-o", "locales/messages.pot", "--no-location", "--sort-output", "--no-wrap",
-                   "--project", "Pishkhan transparency portal", "."]  # babel.cfg names the files below . that hold messages
-        update = ["update", "-i", "locales/messages.pot", "-d", "locales", "--no-wrap", "--no-fuzzy-matching", "--ignore-obsolete"]
+        extract = [
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-o",
+            "locales/messages.pot",
+            "--no-location",
+            "--sort-output",
+            "--no-wrap",
+            "--project",
+            "Pishkhan transparency portal",
+            ".",
+        ]  # babel.cfg names the files below . that hold messages
+        update = [
+            "update",
+            "-i",
+            "locales/messages.pot",
+            "-d",
+            "locales",
+            "--no-wrap",
+            "--no-fuzzy-matching",
+            "--ignore-obsolete",
+        ]
         return subprocess.call(pybabel + extract, cwd=ROOT) or subprocess.call(pybabel + update, cwd=ROOT)
     if task == "clean":
         for folder in ("output", ".build-cache", ".venv"):

@@ -41,7 +41,9 @@ class Figure:
 
 def assets_of(page: Path, output: Path) -> set[Path]:
     """Return the files a page loads: stylesheets, scripts, images, and the fonts its CSS names."""
-    files = {output / url.lstrip("/") for url in _ASSET.findall(page.read_text(encoding="utf-8")) if not url.endswith("/")}
+    files = {
+        output / url.lstrip("/") for url in _ASSET.findall(page.read_text(encoding="utf-8")) if not url.endswith("/")
+    }
     for css in [f for f in files if f.suffix == ".css"]:
         files |= {(css.parent / font).resolve() for font in _FONT_URL.findall(css.read_text(encoding="utf-8"))}
     return {f.resolve() for f in files if f.is_file()}
@@ -54,10 +56,18 @@ def measure(output: Path) -> list[Figure]:
     fonts_per_page = max(len({f for f in assets_of(page, output) if f.suffix in (".woff2", ".woff")}) for page in pages)
     home = output / "index.html"
     return [
-        Figure("largest office page HTML", max(page.stat().st_size for page in offices), BUDGETS["largest office page HTML"]),
+        Figure(
+            "largest office page HTML",
+            max(page.stat().st_size for page in offices),
+            BUDGETS["largest office page HTML"],
+        ),
         Figure("all CSS", sum(css.stat().st_size for css in output.rglob("*.css")), BUDGETS["all CSS"]),
         Figure("font files on any page", fonts_per_page, BUDGETS["font files on any page"]),
-        Figure("home page with its assets", home.stat().st_size + sum(f.stat().st_size for f in assets_of(home, output)), BUDGETS["home page with its assets"]),
+        Figure(
+            "home page with its assets",
+            home.stat().st_size + sum(f.stat().st_size for f in assets_of(home, output)),
+            BUDGETS["home page with its assets"],
+        ),
     ]
 
 
@@ -73,7 +83,9 @@ def main() -> int:
     figures = measure(output)
     for figure in figures:
         unit = "" if figure.name.startswith("font") else " bytes"
-        print(f"{figure.name:28} {figure.value:>9,}{unit:6} budget {figure.budget:>9,}  {'ok' if figure.within else 'OVER'}")
+        print(
+            f"{figure.name:28} {figure.value:>9,}{unit:6} budget {figure.budget:>9,}  {'ok' if figure.within else 'OVER'}"
+        )
     return 0 if all(figure.within for figure in figures) else 1
 
 

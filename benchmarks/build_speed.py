@@ -26,9 +26,9 @@ from site_builder import pipeline  # noqa: E402
 from site_builder.assets import hashed_assets  # noqa: E402
 from site_builder.cache import BuildCache  # noqa: E402
 from site_builder.config import BuildOptions  # noqa: E402
+from site_builder.i18n import translations  # noqa: E402
 from site_builder.loader import scan  # noqa: E402
 from site_builder.render import environment, render  # noqa: E402
-from site_builder.i18n import translations  # noqa: E402
 from site_builder.routes import in_languages, plan, plan_county  # noqa: E402
 
 TODAY = "1405/09/01"
@@ -42,8 +42,17 @@ def floor(content_dir: Path, output: Path) -> tuple[float, int]:
     graph = pipeline.site_graph(options, read, content)
     assets = hashed_assets(pipeline.static_files(options.static_dir))
     languages = content.settings.languages
-    envs = {language: environment(options.templates_dir, graph, language, translations(options.locales_dir, language), None,
-                                  {source: asset.path for source, asset in assets.items()}) for language in languages}
+    envs = {
+        language: environment(
+            options.templates_dir,
+            graph,
+            language,
+            translations(options.locales_dir, language),
+            None,
+            {source: asset.path for source, asset in assets.items()},
+        )
+        for language in languages
+    }
     offices = {(county.province, county.county): pipeline.offices_of(county, read, cache) for county in read.counties}
     routes = plan(graph)
     for province in content.provinces:
@@ -62,8 +71,24 @@ def floor(content_dir: Path, output: Path) -> tuple[float, int]:
 def build(content_dir: Path, output: Path, jobs: int) -> tuple[float, float]:
     """Run the real build as a command, cold (an empty cache); return seconds and the peak memory of its largest process in MiB."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(content_dir), "--output", str(output), "--today", TODAY, "--jobs", str(jobs),
-                    "--cache", str(output.parent / "cache")], check=True, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "--content",
+            str(content_dir),
+            "--output",
+            str(output),
+            "--today",
+            TODAY,
+            "--jobs",
+            str(jobs),
+            "--cache",
+            str(output.parent / "cache"),
+        ],
+        check=True,
+        stderr=subprocess.DEVNULL,
+    )
     seconds = time.perf_counter() - start
     return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
@@ -79,7 +104,20 @@ def main() -> int:
         content = args.content
         if content is None:
             content = work / "content"
-            subprocess.run([sys.executable, str(ROOT / "build.py"), "synth", str(content), "--offices", str(args.offices), "--seed", "1"], check=True, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(ROOT / "build.py"),
+                    "synth",
+                    str(content),
+                    "--offices",
+                    str(args.offices),
+                    "--seed",
+                    "1",
+                ],
+                check=True,
+                stderr=subprocess.DEVNULL,
+            )
         size = sum(f.stat().st_size for f in content.rglob("*") if f.is_file())
         floor_seconds, pages = floor(content, work / "floor")
         build_seconds, peak = build(content, work / "output", args.jobs)

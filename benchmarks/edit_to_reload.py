@@ -27,7 +27,14 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:
@@ -56,15 +63,21 @@ def main() -> int:
     offices_file = sorted((work / "content").glob("provinces/*/offices/*.yaml"))[0]
     text = offices_file.read_text(encoding="utf-8")
     address = re.search(r"(?m)^  address: ", text)  # the first office that has an address: its page shows the edit
-    code = re.findall(r"(?m)^- code: '?(\d+)", text[:address.start()])[-1]
+    code = re.findall(r"(?m)^- code: '?(\d+)", text[: address.start()])[-1]
     port = free_port()
-    server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), "--jobs", "2"],
-                              cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), "--jobs", "2"],
+        cwd=work,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/offices/{code}/"
     try:
         wait_for(url)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch_persistent_context(str(work / "profile"), executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch_persistent_context(
+                str(work / "profile"), executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
+            )
             page = browser.new_page()
             loads = []
             for _ in range(args.edits):
@@ -78,7 +91,9 @@ def main() -> int:
                 marker = "نشانی ویرایش‌شده " + str(number).translate(PERSIAN_DIGITS)  # the site shows digits in Persian
                 text = offices_file.read_text(encoding="utf-8")
                 started = time.perf_counter()
-                offices_file.write_text(re.sub(r"(?m)^  address: .*$", f"  address: {marker}", text, count=1), encoding="utf-8")
+                offices_file.write_text(
+                    re.sub(r"(?m)^  address: .*$", f"  address: {marker}", text, count=1), encoding="utf-8"
+                )
                 page.wait_for_function("text => document.body.innerText.includes(text)", arg=marker, timeout=60000)
                 reloads.append(time.perf_counter() - started)
                 time.sleep(0.5)  # an editor does not save twice within the same moment
@@ -87,9 +102,13 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=10)
         shutil.rmtree(work, ignore_errors=True)
-    print(f"content: {args.content}; edited: {offices_file.relative_to(work / 'content')}, office {code}; {args.edits} edits")
+    print(
+        f"content: {args.content}; edited: {offices_file.relative_to(work / 'content')}, office {code}; {args.edits} edits"
+    )
     print(f"floor: page load of the office page   median {statistics.median(loads):.2f} s")
-    print(f"edit to reload (save → page shows it)  median {statistics.median(reloads):.2f} s, slowest {max(reloads):.2f} s")
+    print(
+        f"edit to reload (save → page shows it)  median {statistics.median(reloads):.2f} s, slowest {max(reloads):.2f} s"
+    )
     return 0
 
 

@@ -39,8 +39,25 @@ TODAY = "1405/09/01"
 def command_build(content: Path, output: Path, cache: Path, jobs: int) -> tuple[float, str]:
     """Run `build.py` as a command; return seconds and its last line."""
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(content), "--output", str(output), "--today", TODAY,
-                             "--jobs", str(jobs), "--cache", str(cache)], check=True, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "--content",
+            str(content),
+            "--output",
+            str(output),
+            "--today",
+            TODAY,
+            "--jobs",
+            str(jobs),
+            "--cache",
+            str(cache),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return time.perf_counter() - start, result.stderr.strip().splitlines()[-1]
 
 
@@ -56,7 +73,11 @@ def change_one_status(content: Path) -> None:
     """Turn the first active office of the first offices file inactive, or back."""
     path = sorted(content.glob("provinces/*/offices/*.yaml"))[0]
     text = path.read_text(encoding="utf-8")
-    changed = text.replace("status: active", "status: inactive", 1) if "status: active" in text else text.replace("status: inactive", "status: active", 1)
+    changed = (
+        text.replace("status: active", "status: inactive", 1)
+        if "status: active" in text
+        else text.replace("status: inactive", "status: active", 1)
+    )
     path.write_text(changed, encoding="utf-8")
 
 
@@ -73,7 +94,20 @@ def main() -> int:
         if args.content:
             shutil.copytree(args.content, content)
         else:
-            subprocess.run([sys.executable, str(ROOT / "build.py"), "synth", str(content), "--offices", str(args.offices), "--seed", "1"], check=True, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(ROOT / "build.py"),
+                    "synth",
+                    str(content),
+                    "--offices",
+                    str(args.offices),
+                    "--seed",
+                    "1",
+                ],
+                check=True,
+                stderr=subprocess.DEVNULL,
+            )
         full, full_line = command_build(content, output, cache, args.jobs)
         unchanged = [command_build(content, output, cache, args.jobs) for _ in range(args.repeat)]
         one_file = []
@@ -84,11 +118,16 @@ def main() -> int:
         for _ in range(args.repeat):
             change_one_status(content)
             status.append(command_build(content, output, cache, args.jobs))
-        print(f"content: {args.content or f'synthetic, {args.offices} offices'}; edited file: {edited.relative_to(content)}; "
-              f"each rebuild {args.repeat} times: median (slowest)")
+        print(
+            f"content: {args.content or f'synthetic, {args.offices} offices'}; edited file: {edited.relative_to(content)}; "
+            f"each rebuild {args.repeat} times: median (slowest)"
+        )
         print(f"full build, empty cache     {full:6.2f} s            {full_line}")
-        for name, runs, target in (("rebuild, nothing changed", unchanged, "target at most 2 s"), ("rebuild, one file edited", one_file, "target at most 1 s"),
-                                   ("rebuild, one status changed", status, "")):
+        for name, runs, target in (
+            ("rebuild, nothing changed", unchanged, "target at most 2 s"),
+            ("rebuild, one file edited", one_file, "target at most 1 s"),
+            ("rebuild, one status changed", status, ""),
+        ):
             seconds = [run[0] for run in runs]
             print(f"{name:<27} {statistics.median(seconds):6.2f} s ({max(seconds):.2f})   {runs[-1][1]}   {target}")
 

@@ -55,9 +55,24 @@ def audit(cli: Path, url: str, work: Path) -> dict:
     """Run Lighthouse on one URL; return its report."""
     report = work / "report.json"
     profile = tempfile.mkdtemp(dir=work)
-    subprocess.run(["node", str(cli), url, "--quiet", "--output=json", f"--output-path={report}", f"--only-categories={','.join(CATEGORIES)}",
-                    f"--chrome-flags={CHROMIUM_FLAGS} --user-data-dir={profile}"],
-                   check=True, env={"CHROME_PATH": shutil.which("chromium") or "/usr/bin/chromium", "PATH": "/usr/bin:/bin", "HOME": str(work)})
+    subprocess.run(
+        [
+            "node",
+            str(cli),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={report}",
+            f"--only-categories={','.join(CATEGORIES)}",
+            f"--chrome-flags={CHROMIUM_FLAGS} --user-data-dir={profile}",
+        ],
+        check=True,
+        env={
+            "CHROME_PATH": shutil.which("chromium") or "/usr/bin/chromium",
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(work),
+        },
+    )
     return json.loads(report.read_text(encoding="utf-8"))
 
 
@@ -80,8 +95,23 @@ def main() -> int:
     try:
         port = free_port()
         output = work / "output"
-        if build(["build", "--content", str(args.content), "--output", str(output), "--base-url", f"http://127.0.0.1:{port}/",
-                  "--precompress", "--cache", str(work / "cache")]) != 0:
+        if (
+            build(
+                [
+                    "build",
+                    "--content",
+                    str(args.content),
+                    "--output",
+                    str(output),
+                    "--base-url",
+                    f"http://127.0.0.1:{port}/",
+                    "--precompress",
+                    "--cache",
+                    str(work / "cache"),
+                ]
+            )
+            != 0
+        ):
             return 1
         with nginx_serving(output, "/", port) as url:
             print(f"{'page':<8} " + " ".join(f"{name:>15}" for name in CATEGORIES))
@@ -90,7 +120,12 @@ def main() -> int:
                 report = audit(cli, url + path, work)
                 scores = {category: round(report["categories"][category]["score"] * 100) for category in CATEGORIES}
                 print(f"{name:<8} " + " ".join(f"{scores[category]:>15}" for category in CATEGORIES))
-                below += [f"  {name}, {category}: {cost}" for category in CATEGORIES if scores[category] < 100 for cost in costs(report, category)]
+                below += [
+                    f"  {name}, {category}: {cost}"
+                    for category in CATEGORIES
+                    if scores[category] < 100
+                    for cost in costs(report, category)
+                ]
             if below:
                 print("what costs points:")
                 print("\n".join(below))

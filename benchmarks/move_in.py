@@ -134,12 +134,16 @@ def main() -> int:
             moved, mixed, sync, apply, build, extra = (statistics.median(column) for column in zip(*runs))
             slowest = max(run[1] for run in runs)
             if args.publish_via_symlink:
-                print(f"{name}: a tree of {moved:,.0f} files published in {mixed:.4f} s (slowest {slowest:.4f} s), "
-                      f"{extra / 2**20:,.1f} MiB beyond the old one; sync {sync:.3f} s; apply {apply:.3f} s; "
-                      f"build {build:.1f} s")
+                print(
+                    f"{name}: a tree of {moved:,.0f} files published in {mixed:.4f} s (slowest {slowest:.4f} s), "
+                    f"{extra / 2**20:,.1f} MiB beyond the old one; sync {sync:.3f} s; apply {apply:.3f} s; "
+                    f"build {build:.1f} s"
+                )
             else:
-                print(f"{name}: {moved:,.0f} files moved in or removed; mixed for {mixed:.3f} s "
-                      f"(slowest {slowest:.3f} s); sync {sync:.3f} s; apply {apply:.3f} s; build {build:.1f} s")
+                print(
+                    f"{name}: {moved:,.0f} files moved in or removed; mixed for {mixed:.3f} s "
+                    f"(slowest {slowest:.3f} s); sync {sync:.3f} s; apply {apply:.3f} s; build {build:.1f} s"
+                )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -36,15 +36,23 @@ from pagefind.service import get_executable  # noqa: E402
 from site_builder import pipeline  # noqa: E402
 from site_builder.cache import BuildCache  # noqa: E402
 from site_builder.config import BuildOptions  # noqa: E402
-from site_builder.loader import scan  # noqa: E402
 from site_builder.i18n import translations  # noqa: E402
+from site_builder.loader import scan  # noqa: E402
 from site_builder.render import environment, render  # noqa: E402
 from site_builder.routes import plan_search, plan_search_county  # noqa: E402
 from site_builder.search import searchable  # noqa: E402
 
 TODAY = "1405/09/01"
 BUDGET = 300 * 1000
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def timed_build(content: Path, output: Path) -> tuple[float, float]:
@@ -77,11 +85,15 @@ def pagefind_alone(content: Path, work: Path) -> float:
     for number, route in enumerate(routes):
         (documents / f"{number:06d}.html").write_bytes(searchable(render(route, env)))
     started = time.perf_counter()
-    subprocess.run([str(get_executable()), "--site", str(documents), "--output-path", str(work / "bundle"), "--silent"], check=True)
+    subprocess.run(
+        [str(get_executable()), "--site", str(documents), "--output-path", str(work / "bundle"), "--silent"], check=True
+    )
     return time.perf_counter() - started
 
 
-def in_browser(output: Path, work: Path, code: str, queries: list[str]) -> tuple[int, list[str], list[float], list[float]]:
+def in_browser(
+    output: Path, work: Path, code: str, queries: list[str]
+) -> tuple[int, list[str], list[float], list[float]]:
     """Return the bytes of a first query and what they were, and the typing-to-results and API-alone times of each query.
 
     The typing and the floor run in two browser profiles, each query on a freshly loaded search page
@@ -92,8 +104,11 @@ def in_browser(output: Path, work: Path, code: str, queries: list[str]) -> tuple
     log = work / "access.log"
     port = 8700 + (time.time_ns() % 200)
     with nginx_serving(output, "/", port, access_log=log) as url, sync_playwright() as playwright:
+
         def browser(name: str):
-            return playwright.chromium.launch_persistent_context(str(work / name), executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS)
+            return playwright.chromium.launch_persistent_context(
+                str(work / name), executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
+            )
 
         def ready_page(context):
             page = context.new_page()
@@ -106,7 +121,9 @@ def in_browser(output: Path, work: Path, code: str, queries: list[str]) -> tuple
         log.write_text("")
         page.goto(url + "search/")
         page.locator("#q").press_sequentially(code)
-        page.wait_for_function("query => document.getElementById('results').dataset.query === query", arg=code, timeout=60000)
+        page.wait_for_function(
+            "query => document.getElementById('results').dataset.query === query", arg=code, timeout=60000
+        )
         time.sleep(0.5)  # let nginx finish its log lines
         lines = [line.split() for line in log.read_text().splitlines()]
         first = sum(int(sent) for _, _, sent in lines)
@@ -124,13 +141,19 @@ def in_browser(output: Path, work: Path, code: str, queries: list[str]) -> tuple
             typing.append(page.evaluate("window.typed") / 1000)
             page.close()
             page = ready_page(floor)
-            alone.append(page.evaluate("""async query => {
+            alone.append(
+                page.evaluate(
+                    """async query => {
                 const pagefind = await import(document.getElementById('search').dataset.bundle + 'pagefind.js');
                 const started = performance.now();
                 const found = await pagefind.search(query.replace(/[۰-۹]/g, digit => digit.charCodeAt(0) - 0x06f0));
                 await Promise.all(found.results.slice(0, 10).map(result => result.data()));
                 return performance.now() - started;
-            }""", query) / 1000)
+            }""",
+                    query,
+                )
+                / 1000
+            )
             page.close()
         typist.close()
         floor.close()
@@ -149,13 +172,19 @@ def measure(label: str, content: Path, work: Path, queries: int) -> None:
     words = [code[:4], code, "خیابان", "رشت", "گذرنامه", "یارانه", "کد پستی", services[0].name.split("-")[0]][:queries]
     first, requests, typing, alone = in_browser(output, work, code, words)
     print(f"== {label}: {content}")
-    print(f"index   search stage of a clean build {index_seconds:6.2f} s of {build_seconds:6.1f} s; floor (Pagefind alone on the documents) {floor:6.2f} s; ratio {index_seconds / floor:.2f}")
+    print(
+        f"index   search stage of a clean build {index_seconds:6.2f} s of {build_seconds:6.1f} s; floor (Pagefind alone on the documents) {floor:6.2f} s; ratio {index_seconds / floor:.2f}"
+    )
     print(f"size    {len(bundle):,} files, {size / 2**20:.1f} MiB under pagefind/")
-    print(f"first   query for {code}: {first:,} B sent by nginx in {len(requests)} requests (budget {BUDGET:,} B: {'within' if first <= BUDGET else 'OVER'})")
+    print(
+        f"first   query for {code}: {first:,} B sent by nginx in {len(requests)} requests (budget {BUDGET:,} B: {'within' if first <= BUDGET else 'OVER'})"
+    )
     for request in requests:
         print(f"          {request}")
-    print(f"typing  last keystroke to results on screen: median {statistics.median(typing) * 1000:.0f} ms, slowest {max(typing) * 1000:.0f} ms "
-          f"(debounce 120 ms included); floor (Pagefind's API alone) median {statistics.median(alone) * 1000:.0f} ms; queries: {', '.join(words)}")
+    print(
+        f"typing  last keystroke to results on screen: median {statistics.median(typing) * 1000:.0f} ms, slowest {max(typing) * 1000:.0f} ms "
+        f"(debounce 120 ms included); floor (Pagefind's API alone) median {statistics.median(alone) * 1000:.0f} ms; queries: {', '.join(words)}"
+    )
 
 
 def main() -> int:
@@ -173,7 +202,20 @@ def main() -> int:
             national = args.national
             if national is None:
                 national = work / "content"
-                subprocess.run([sys.executable, str(ROOT / "build.py"), "synth", str(national), "--offices", str(args.offices), "--seed", "1"], check=True, stderr=subprocess.DEVNULL)
+                subprocess.run(
+                    [
+                        sys.executable,
+                        str(ROOT / "build.py"),
+                        "synth",
+                        str(national),
+                        "--offices",
+                        str(args.offices),
+                        "--seed",
+                        "1",
+                    ],
+                    check=True,
+                    stderr=subprocess.DEVNULL,
+                )
             (work / "national").mkdir()
             measure("national", national, work / "national", args.queries)
     finally:

@@ -33,7 +33,9 @@ def nginx_path() -> str | None:
 def site_config(output: Path, port: int, base: str, extra_headers: dict[str, str] | None = None) -> str:
     """Return deploy/nginx.conf with its CHANGE lines filled in, as the README tells an operator to."""
     if not (base.startswith("/") and base.endswith("/")):
-        raise ValueError(f"the base path {base!r} must start and end with '/': without the last one, alias would serve the folder above the site")
+        raise ValueError(
+            f"the base path {base!r} must start and end with '/': without the last one, alias would serve the folder above the site"
+        )
     config = CONFIG.read_text(encoding="utf-8")
     headers = "".join(f'    add_header {name} "{value}" always;\n' for name, value in (extra_headers or {}).items())
     replacements = {
@@ -41,7 +43,9 @@ def site_config(output: Path, port: int, base: str, extra_headers: dict[str, str
         "location / {": f"location {base} {{",
         "alias /srv/pishkhan/output/;": f"alias {output.resolve()}/;",
         "error_page 403 404 =404 /404.html;": f"error_page 403 404 =404 {base}404.html;",
-        "    # location = /a/b { return 301 /a/b/; }": f"    location = {base.rstrip('/')} {{ return 301 {base}; }}" if base != "/" else "",
+        "    # location = /a/b { return 301 /a/b/; }": f"    location = {base.rstrip('/')} {{ return 301 {base}; }}"
+        if base != "/"
+        else "",
         "    add_header X-Frame-Options": headers + "    add_header X-Frame-Options",
     }
     for old, new in replacements.items():
@@ -52,7 +56,9 @@ def site_config(output: Path, port: int, base: str, extra_headers: dict[str, str
 
 
 @contextlib.contextmanager
-def nginx_serving(output: Path, base: str, port: int, extra_headers: dict[str, str] | None = None, access_log: Path | None = None) -> Iterator[str]:
+def nginx_serving(
+    output: Path, base: str, port: int, extra_headers: dict[str, str] | None = None, access_log: Path | None = None
+) -> Iterator[str]:
     """Serve a built site with nginx on 127.0.0.1:port under a base path; yield its URL; stop nginx on leaving.
 
     Given an access log, nginx writes one line per request to it: the path, the status and the bytes sent.
@@ -64,7 +70,8 @@ def nginx_serving(output: Path, base: str, port: int, extra_headers: dict[str, s
         folder = Path(folder)
         (folder / "site.conf").write_text(site_config(output, port, base, extra_headers), encoding="utf-8")
         temp = folder / "temp"
-        (folder / "nginx.conf").write_text(f"""
+        (folder / "nginx.conf").write_text(
+            f"""
 user root;
 worker_processes 1;
 pid {folder}/nginx.pid;
@@ -82,10 +89,15 @@ http {{
     scgi_temp_path {temp}/scgi;
     include {folder}/site.conf;
 }}
-""", encoding="utf-8")
+""",
+            encoding="utf-8",
+        )
         temp.mkdir()
-        process = subprocess.Popen([nginx, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            [nginx, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         url = f"http://127.0.0.1:{port}{base}"
         try:
             for _ in range(100):

@@ -24,15 +24,17 @@ _KEEP_NAME = (".txt",)
 class Asset:
     """One static file as published."""
 
-    source: str   # its path below static/, as templates name it: "site.css"
-    path: str     # its path in the output: "static/site.1a2b3c4d5e.css"
+    source: str  # its path below static/, as templates name it: "site.css"
+    path: str  # its path in the output: "static/site.1a2b3c4d5e.css"
     data: bytes
 
 
 def hashed_assets(files: list[tuple[str, bytes]]) -> dict[str, Asset]:
     """Name each static file (path below static/, bytes) after its bytes; stylesheets after their rewritten bytes."""
     assets: dict[str, Asset] = {}
-    for source, data in sorted(files, key=lambda file: file[0].endswith(".css")):  # what stylesheets refer to comes first
+    for source, data in sorted(
+        files, key=lambda file: file[0].endswith(".css")
+    ):  # what stylesheets refer to comes first
         if source.endswith(".css"):
             data = _rewrite_urls(source, data, assets)
         assets[source] = Asset(source, "static/" + _published_name(source, data), data)
@@ -66,7 +68,7 @@ def _rewrite_urls(source: str, data: bytes, assets: dict[str, Asset]) -> bytes:
         if ":" in url or url.startswith(("/", "#")):
             return match.group(0)
         suffix = re.search(r"[?#]", url)
-        name, tail = (url[:suffix.start()], url[suffix.start():]) if suffix else (url, "")
+        name, tail = (url[: suffix.start()], url[suffix.start() :]) if suffix else (url, "")
         target = assets.get(posixpath.normpath(posixpath.join(folder, name)))
         if target is None:
             raise UsageError(f"static/{source}: url({url}) names no file in static/")

@@ -20,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+
 def _code_version() -> bytes:
     """Return a digest of this program's code and of the Python and libraries it runs on.
 
@@ -38,7 +39,16 @@ def _code_version() -> bytes:
     digest = hashlib.blake2b(sys.version.encode(), digest_size=20)
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    versions = (babel.__version__, icu.VERSION, icu.ICU_VERSION, jinja2.__version__, markdown.__version__, nh3.__version__, persiantools.__version__, yaml.__version__)
+    versions = (
+        babel.__version__,
+        icu.VERSION,
+        icu.ICU_VERSION,
+        jinja2.__version__,
+        markdown.__version__,
+        nh3.__version__,
+        persiantools.__version__,
+        yaml.__version__,
+    )
     digest.update(repr(versions).encode())
     return digest.digest()
 
@@ -154,8 +164,10 @@ class BuildCache:
             self.unwritable = True
             # mkdir reports a file where a folder should be as "File exists"
             reason = os.strerror(errno.ENOTDIR) if isinstance(exc, FileExistsError) else exc.strerror or str(exc)
-            self.note(f"warning: cache: cannot write to {self.folder} ({reason}); "
-                      f"this build is slower and the next one will not reuse it")
+            self.note(
+                f"warning: cache: cannot write to {self.folder} ({reason}); "
+                f"this build is slower and the next one will not reuse it"
+            )
             try:
                 temporary.unlink(missing_ok=True)
             except OSError:

@@ -46,7 +46,9 @@ def seconds(text: str) -> float:
 
 def parser() -> argparse.ArgumentParser:
     """Describe the commands."""
-    root = argparse.ArgumentParser(prog="build.py", description="Build the Pishkhan transparency portal from content/ into output/.")
+    root = argparse.ArgumentParser(
+        prog="build.py", description="Build the Pishkhan transparency portal from content/ into output/."
+    )
     commands = root.add_subparsers(dest="command", metavar="{build,check,serve,recover,schema,synth}")
 
     build = commands.add_parser("build", help="validate content/ and build the site into output/ (the default)")
@@ -54,37 +56,75 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--output", type=folder, default=Path("output"), help="output folder (default: output)")
     build.add_argument("--base-url", help="absolute URL the site is published at, overriding site.yaml")
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
-    build.add_argument("--precompress", action="store_true", help="also write a .gz twin of each page, stylesheet and text file, for servers that send them as they are (nginx's gzip_static)")
+    build.add_argument(
+        "--precompress",
+        action="store_true",
+        help="also write a .gz twin of each page, stylesheet and text file, for servers that send them as they are (nginx's gzip_static)",
+    )
     build.add_argument("--today", help="build date, Solar Hijri (1405/09/01); default: SOURCE_DATE_EPOCH, else today")
-    build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes that render pages (default and most: one per core)")
-    build.add_argument("--cache", type=folder, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})")
+    build.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes that render pages (default and most: one per core)",
+    )
+    build.add_argument(
+        "--cache", type=folder, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})"
+    )
     build.add_argument("--wait", type=seconds, default=0, metavar="SECONDS", help=WAIT_HELP)
-    build.add_argument("--publish-via-symlink", action="store_true",
-                       help="make the output a link, pointed in one step at a new folder holding the whole site, so "
-                            "that a server following it never mixes two builds (costs a link per unchanged file)")
+    build.add_argument(
+        "--publish-via-symlink",
+        action="store_true",
+        help="make the output a link, pointed in one step at a new folder holding the whole site, so "
+        "that a server following it never mixes two builds (costs a link per unchanged file)",
+    )
 
     check = commands.add_parser("check", help="validate content/ and report every problem as file:line:col")
     check.add_argument("--content", type=folder, default=Path("content"), help="content folder (default: content)")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
-    check.add_argument("--today", help="build date, Solar Hijri (1405/09/01), after which no news may be dated; "
-                                       "default: SOURCE_DATE_EPOCH, else today")
-    check.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes that read offices files (default and most: one per core)")
-    check.add_argument("--cache", type=folder, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})")
+    check.add_argument(
+        "--today",
+        help="build date, Solar Hijri (1405/09/01), after which no news may be dated; "
+        "default: SOURCE_DATE_EPOCH, else today",
+    )
+    check.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes that read offices files (default and most: one per core)",
+    )
+    check.add_argument(
+        "--cache", type=folder, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})"
+    )
 
     schema = commands.add_parser("schema", help="write a JSON Schema per content file type, for editors' YAML plugins")
-    schema.add_argument("dir", nargs="?", type=folder, default=Path("schemas"), help="folder to write into (default: schemas)")
-    serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild and reload the page on every change")
+    schema.add_argument(
+        "dir", nargs="?", type=folder, default=Path("schemas"), help="folder to write into (default: schemas)"
+    )
+    serve = commands.add_parser(
+        "serve", help="build, serve on 127.0.0.1 and rebuild and reload the page on every change"
+    )
     serve.add_argument("--content", type=folder, default=Path("content"), help="content folder (default: content)")
     serve.add_argument("--output", type=folder, default=Path("output"), help="output folder (default: output)")
     serve.add_argument("--today", help="build date, Solar Hijri (1405/09/01)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
+    )
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    serve.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes that read and render (default and most: one per core)")
-    serve.add_argument("--cache", type=folder, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})")
+    serve.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes that read and render (default and most: one per core)",
+    )
+    serve.add_argument(
+        "--cache", type=folder, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})"
+    )
     serve.add_argument("--wait", type=seconds, default=0, metavar="SECONDS", help=WAIT_HELP)
 
-    recover = commands.add_parser("recover", help="finish the update a killed build left in the output folder, "
-                                                  "and remove its leftovers")
+    recover = commands.add_parser(
+        "recover", help="finish the update a killed build left in the output folder, and remove its leftovers"
+    )
     recover.add_argument("--output", type=folder, default=Path("output"), help="output folder (default: output)")
     recover.add_argument("--wait", type=seconds, default=0, metavar="SECONDS", help=WAIT_HELP)
 
@@ -92,7 +132,9 @@ def parser() -> argparse.ArgumentParser:
     synth.add_argument("dir", type=folder, help="folder to write into (must be new or empty)")
     synth.add_argument("--offices", type=int, default=30000, help="number of offices (default: 30000)")
     synth.add_argument("--services", type=int, default=700, help="number of services (default: 700)")
-    synth.add_argument("--seed", type=int, default=1, help="random seed; the same seed writes the same files (default: 1)")
+    synth.add_argument(
+        "--seed", type=int, default=1, help="random seed; the same seed writes the same files (default: 1)"
+    )
     return root
 
 
@@ -106,8 +148,14 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse has printed the usage error
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
     try:
-        return {"build": run_build, "check": run_check, "schema": run_schema, "synth": run_synth, "serve": run_serve,
-                "recover": run_recover}[args.command](args)
+        return {
+            "build": run_build,
+            "check": run_check,
+            "schema": run_schema,
+            "synth": run_synth,
+            "serve": run_serve,
+            "recover": run_recover,
+        }[args.command](args)
     except UsageError as exc:
         print(f"build.py: error: {escape_controls(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
@@ -152,7 +200,9 @@ def run_build(args: argparse.Namespace) -> int:
     """Validate, then build the site; content problems leave the previous output untouched."""
     if args.base_url:
         check_base_url(args.base_url)
-    options = BuildOptions(args.content, args.output, args.base_url, args.strict, args.today, jobs=jobs(args), precompress=args.precompress)
+    options = BuildOptions(
+        args.content, args.output, args.base_url, args.strict, args.today, jobs=jobs(args), precompress=args.precompress
+    )
     build_date(options)
     build_cache = cache(args)
     started = time.perf_counter()
@@ -187,8 +237,11 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"build.py: error: cannot write the site: {exc.strerror or exc}; {output} is as it was", file=sys.stderr)
         return EXIT_CONTENT
     print_problems(report.problems)
-    print(f"built {report.pages} pages into {escape_controls(str(args.output))}: {report.written} written, {report.unchanged} unchanged, "
-          f"{report.removed} removed, in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    print(
+        f"built {report.pages} pages into {escape_controls(str(args.output))}: {report.written} written, {report.unchanged} unchanged, "
+        f"{report.removed} removed, in {time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -214,8 +267,12 @@ def run_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"the content folder {str(args.content)!r} does not exist")
     if not 1 <= args.port <= 65535:
         raise UsageError(f"--port {args.port} is not a port number")
-    shown_host = "localhost" if args.host in ("0.0.0.0", "::") else (f"[{args.host}]" if ":" in args.host else args.host)
-    options = BuildOptions(args.content, args.output, base_url=f"http://{shown_host}:{args.port}/", today=args.today, jobs=jobs(args))
+    shown_host = (
+        "localhost" if args.host in ("0.0.0.0", "::") else (f"[{args.host}]" if ":" in args.host else args.host)
+    )
+    options = BuildOptions(
+        args.content, args.output, base_url=f"http://{shown_host}:{args.port}/", today=args.today, jobs=jobs(args)
+    )
     build_date(options)
     from .serve import serve  # livereload and tornado are needed by this command only
 

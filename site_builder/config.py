@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,10 +28,10 @@ class BuildOptions:
     output_dir: Path = Path("output")
     base_url: str | None = None
     strict: bool = False
-    today: str | None = None      # the build date, Solar Hijri, as given on the command line
-    jobs: int = 1                 # processes that render pages
-    precompress: bool = False     # also write a .gz twin of each text file, for nginx's gzip_static
-    search_index: bool = True     # False: leave the last build's search index as it is (serve, until someone searches)
+    today: str | None = None  # the build date, Solar Hijri, as given on the command line
+    jobs: int = 1  # processes that render pages
+    precompress: bool = False  # also write a .gz twin of each text file, for nginx's gzip_static
+    search_index: bool = True  # False: leave the last build's search index as it is (serve, until someone searches)
     templates_dir: Path = PROJECT_DIR / "templates"
     static_dir: Path = PROJECT_DIR / "static"
     locales_dir: Path = PROJECT_DIR / "locales"
@@ -40,7 +40,9 @@ class BuildOptions:
 def check_base_url(url: str) -> str:
     """Return a base URL ending in '/', or refuse one that is not absolute."""
     if not BASE_URL.fullmatch(url) or CONTROLS.search(url):
-        raise UsageError(f"--base-url {shown(url)} is not an absolute http(s) address such as https://example.org/ or https://example.org/a/b/")
+        raise UsageError(
+            f"--base-url {shown(url)} is not an absolute http(s) address such as https://example.org/ or https://example.org/a/b/"
+        )
     return url if url.endswith("/") else url + "/"
 
 
@@ -66,11 +68,13 @@ def build_date(options: BuildOptions) -> JalaliDate:
         return jalali_from_gregorian(datetime.now(ZoneInfo("Asia/Tehran")).date())
     try:
         # As reproducible-builds.org defines it: a whole, non-negative number of seconds since 1970 in ASCII digits.
-        moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc) if _SECONDS.fullmatch(epoch) else None
+        moment = datetime.fromtimestamp(int(epoch), tz=UTC) if _SECONDS.fullmatch(epoch) else None
         day = jalali_from_gregorian(moment.date()) if moment else None
     except (ValueError, OverflowError, OSError):
         day = None
     if day is None or day.year not in SOLAR_HIJRI_YEARS:
-        raise UsageError(f"SOURCE_DATE_EPOCH={shown(epoch)} is not a number of seconds since 1970 that falls in the "
-                         f"Solar Hijri years {SOLAR_HIJRI_YEARS.start}–{SOLAR_HIJRI_YEARS.stop - 1}")
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH={shown(epoch)} is not a number of seconds since 1970 that falls in the "
+            f"Solar Hijri years {SOLAR_HIJRI_YEARS.start}–{SOLAR_HIJRI_YEARS.stop - 1}"
+        )
     return day

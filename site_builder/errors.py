@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Literal
+
 from .pickling import pickle_by_fields
 
 Severity = Literal["error", "warning"]

@@ -13,12 +13,12 @@ from typing import Any
 
 from .errors import CONTROLS, SHOWN_LENGTH, Mark, Problem, describe_character, shown
 from .persian import latin_digits, normalise_text, parse_jalali
-from .yamlio import MappingNode, Node, ScalarNode, SequenceNode, Source
 from .pickling import pickle_by_fields
+from .yamlio import MappingNode, Node, ScalarNode, SequenceNode, Source
 
 INVALID: Any = type("Invalid", (), {"__repr__": lambda self: "INVALID"})()
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_YAML11_BOOLEANS = frozenset("yes Yes YES no No NO on On ON off Off OFF y Y n N".split())
+_YAML11_BOOLEANS = frozenset(["yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N"])
 # re.ASCII: after latin_digits only 0-9 are digits; other scripts' digits are not numbers here.
 _INTEGER = re.compile(r"[+-]?(?:\d{1,3}(?:([,_٬])\d{3})(?:\1\d{3})*|\d+)", re.ASCII)
 _DECIMAL = re.compile(r"[+-]?\d+(?:\.\d+)?", re.ASCII)
@@ -81,8 +81,9 @@ class Reader:
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(problem)
         elif len(self.problems) == MAX_PROBLEMS:
-            message = (f"this file has more than {MAX_PROBLEMS} problems; the rest are not shown: fix these and "
-                       f"check again")
+            message = (
+                f"this file has more than {MAX_PROBLEMS} problems; the rest are not shown: fix these and check again"
+            )
             self.problems.append(Problem(problem.mark, "error", message))
 
     def mapping_items(self, node: MappingNode, label: str) -> list[tuple[str, Node, Node]]:
@@ -96,7 +97,10 @@ class Reader:
             key = key_node.value
             if key in seen:
                 first = self.mark(seen[key])
-                self.error(key_node, f"duplicate key {shown(key)}{_in(label)}: it is already given at line {first.line}, column {first.col}; keep one")
+                self.error(
+                    key_node,
+                    f"duplicate key {shown(key)}{_in(label)}: it is already given at line {first.line}, column {first.col}; keep one",
+                )
                 continue
             seen[key] = key_node
             items.append((key, key_node, value_node))
@@ -142,14 +146,20 @@ class ScalarField(Field):
         if is_null(node):
             return reader.error(node, f"{_prefix(label)}is empty: write {self.expected}")
         if len(node.value) > MAX_TEXT:
-            return reader.error(node, f"{_prefix(label)}the value is {len(node.value):,} characters long; a value "
-                                      f"holds at most {MAX_TEXT:,} (see the limits in docs/content.md)")
+            return reader.error(
+                node,
+                f"{_prefix(label)}the value is {len(node.value):,} characters long; a value "
+                f"holds at most {MAX_TEXT:,} (see the limits in docs/content.md)",
+            )
         if node.style == '"':  # the reader removed the controls written as they are; only an escape can make one
             control = CONTROLS.search(node.value)
             if control:
                 character = describe_character(control[0])
-                return reader.error(node, f"{_prefix(label)}the escape for the invisible character {character} changes "
-                                          f"how the text is shown, so it cannot be published; remove it")
+                return reader.error(
+                    node,
+                    f"{_prefix(label)}the escape for the invisible character {character} changes "
+                    f"how the text is shown, so it cannot be published; remove it",
+                )
         return self.read_text(node.value, node, reader, label)
 
     expected = "a value"
@@ -192,9 +202,13 @@ class Digits(ScalarField):
         if not value.isascii() or not value.isdigit():
             return reader.error(node, f"{_prefix(label)}{shown(text)} must contain digits only")
         if self.length and len(value) != self.length:
-            return reader.error(node, f"{_prefix(label)}{shown(text)} has {len(value)} digits; it must have {self.length}")
+            return reader.error(
+                node, f"{_prefix(label)}{shown(text)} has {len(value)} digits; it must have {self.length}"
+            )
         if not self.min_length <= len(value) <= self.max_length:
-            return reader.error(node, f"{_prefix(label)}{shown(text)} must have {self.min_length} to {self.max_length} digits")
+            return reader.error(
+                node, f"{_prefix(label)}{shown(text)} must have {self.min_length} to {self.max_length} digits"
+            )
         return value
 
     def json_schema(self):
@@ -207,14 +221,17 @@ class Phone(ScalarField):
     """An Iranian phone number such as 013-33123456 or 09121234567 (Persian digits accepted)."""
 
     description: str = ""
-    expected = "a phone number such as \"013-33123456\""
+    expected = 'a phone number such as "013-33123456"'
 
     def read_text(self, text, node, reader, label):
         value = latin_digits(text.strip()).replace(" ", "")
         if value.startswith("+98"):
             value = "0" + value[3:]
         if not _PHONE.fullmatch(value):
-            return reader.error(node, f"{_prefix(label)}{shown(text)} is not a phone number: write it with its area code, such as \"013-33123456\", or a mobile number such as \"09121234567\"")
+            return reader.error(
+                node,
+                f'{_prefix(label)}{shown(text)} is not a phone number: write it with its area code, such as "013-33123456", or a mobile number such as "09121234567"',
+            )
         return value
 
     def json_schema(self):
@@ -316,7 +333,9 @@ class Choice(ScalarField):
         if text in self.choices:
             return text
         hint = did_you_mean(text, self.choices)
-        return reader.error(node, f"{_prefix(label)}{shown(text)} is not a {self.noun};{hint} write one of {', '.join(self.choices)}")
+        return reader.error(
+            node, f"{_prefix(label)}{shown(text)} is not a {self.noun};{hint} write one of {', '.join(self.choices)}"
+        )
 
     def json_schema(self):
         return self._described({"enum": list(self.choices)})
@@ -334,7 +353,10 @@ class Slug(ScalarField):
             return text
         suggestion = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
         hint = f" such as {shown(suggestion)}" if suggestion and suggestion.isascii() else ""
-        return reader.error(node, f"{_prefix(label)}{shown(text)} is not a valid id: use lower-case English letters, digits and hyphens{hint}")
+        return reader.error(
+            node,
+            f"{_prefix(label)}{shown(text)} is not a valid id: use lower-case English letters, digits and hyphens{hint}",
+        )
 
     def json_schema(self):
         return self._described({"type": "string", "pattern": f"^{SLUG.pattern}$"})
@@ -354,7 +376,12 @@ class JalaliDateField(ScalarField):
             return reader.error(node, f"{_prefix(label)}{exc}")
 
     def json_schema(self):
-        return self._described({"type": "string", "pattern": r"^1[34][0-9۰-۹]{2}[/-][0-9۰-۹]{1,2}[/-][0-9۰-۹]{1,2}$|^[۱][۳۴][۰-۹]{2}[/-][۰-۹]{1,2}[/-][۰-۹]{1,2}$"})
+        return self._described(
+            {
+                "type": "string",
+                "pattern": r"^1[34][0-9۰-۹]{2}[/-][0-9۰-۹]{1,2}[/-][0-9۰-۹]{1,2}$|^[۱][۳۴][۰-۹]{2}[/-][۰-۹]{1,2}[/-][۰-۹]{1,2}$",
+            }
+        )
 
 
 @dataclass
@@ -362,12 +389,14 @@ class Time(ScalarField):
     """A time of day on the 24-hour clock, kept as HH:MM."""
 
     description: str = ""
-    expected = "a time such as \"07:30\""
+    expected = 'a time such as "07:30"'
 
     def read_text(self, text, node, reader, label):
         match = _TIME.fullmatch(latin_digits(text.strip()))
         if not match or int(match[2]) > 59 or int(match[1]) * 60 + int(match[2]) > 24 * 60:
-            return reader.error(node, f"{_prefix(label)}{shown(text)} is not a time: write HH:MM on the 24-hour clock, such as \"07:30\"")
+            return reader.error(
+                node, f'{_prefix(label)}{shown(text)} is not a time: write HH:MM on the 24-hour clock, such as "07:30"'
+            )
         return f"{int(match[1]):02d}:{match[2]}"
 
     def json_schema(self):
@@ -436,11 +465,15 @@ class ListOf(Field):
         else:
             items_nodes = node.value
         if len(items_nodes) > self.max_items:
-            return reader.error(items_nodes[self.max_items],
-                                f"{_prefix(label)}a list here holds at most {self.max_items:,} {self.items}, and this "
-                                f"one has {len(items_nodes):,}; see the limits in docs/content.md")
+            return reader.error(
+                items_nodes[self.max_items],
+                f"{_prefix(label)}a list here holds at most {self.max_items:,} {self.items}, and this "
+                f"one has {len(items_nodes):,}; see the limits in docs/content.md",
+            )
         if len(items_nodes) < self.min_items:
-            return reader.error(node, f"{_prefix(label)}needs at least {self.min_items} item{'s' if self.min_items > 1 else ''}")
+            return reader.error(
+                node, f"{_prefix(label)}needs at least {self.min_items} item{'s' if self.min_items > 1 else ''}"
+            )
         values, seen = [], {}
         for child in items_nodes:
             value = self.item.read(child, reader, label)
@@ -449,7 +482,9 @@ class ListOf(Field):
             if self.unique and isinstance(value, str | int):
                 if value in seen:
                     first = reader.mark(seen[value])
-                    reader.error(child, f"{_prefix(label)}{shown(value)} is listed twice (first at line {first.line}); keep one")
+                    reader.error(
+                        child, f"{_prefix(label)}{shown(value)} is listed twice (first at line {first.line}); keep one"
+                    )
                     continue
                 seen[value] = child
             values.append(Item(value, reader.mark(child)) if isinstance(self.item, ScalarField) else value)
@@ -480,7 +515,7 @@ class Rec:
     marks: dict[str, Mark]
     mark: Mark
     valid: bool
-    keys: frozenset[str] = frozenset()   # every key written, valid or not
+    keys: frozenset[str] = frozenset()  # every key written, valid or not
     empty: frozenset[str] = frozenset()  # optional keys written with no value (`name:`), read as absent
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -519,7 +554,9 @@ class Record(Field):
         if not isinstance(node, MappingNode):
             if is_null(node):
                 return reader.error(node, f"{_prefix(label)}is empty: write its keys ({', '.join(self.fields)})")
-            return reader.error(node, f"{_prefix(what)}expected a mapping of keys ({', '.join(self.fields)}), found {kind_of(node)}")
+            return reader.error(
+                node, f"{_prefix(what)}expected a mapping of keys ({', '.join(self.fields)}), found {kind_of(node)}"
+            )
         values, marks, valid, present, empty = {}, {}, True, set(), set()
         for key, key_node, value_node in reader.mapping_items(node, label):
             present.add(key)
@@ -574,9 +611,11 @@ class MapOf(Field):
         if not isinstance(node, MappingNode):
             return reader.error(node, f"{_prefix(label)}expected a mapping of keys, found {kind_of(node)}")
         if len(node.value) > self.max_items:
-            return reader.error(node.value[self.max_items][0],
-                                f"{_prefix(label)}a mapping here holds at most {self.max_items:,} entries, and this "
-                                f"one has {len(node.value):,}; see the limits in docs/content.md")
+            return reader.error(
+                node.value[self.max_items][0],
+                f"{_prefix(label)}a mapping here holds at most {self.max_items:,} entries, and this "
+                f"one has {len(node.value):,}; see the limits in docs/content.md",
+            )
         for key, key_node, value_node in reader.mapping_items(node, label):
             key_value = self.key.read(key_node, reader, label)
             value = self.value.read(value_node, reader, f"{label} {_cut(key)}" if label else _cut(key))
@@ -587,12 +626,14 @@ class MapOf(Field):
         return entries
 
     def json_schema(self):
-        return self._described({
-            "type": "object",
-            "propertyNames": self.key.json_schema(),
-            "maxProperties": self.max_items,
-            "additionalProperties": self.value.json_schema(),
-        })
+        return self._described(
+            {
+                "type": "object",
+                "propertyNames": self.key.json_schema(),
+                "maxProperties": self.max_items,
+                "additionalProperties": self.value.json_schema(),
+            }
+        )
 
 
 @dataclass

@@ -16,12 +16,14 @@ import io
 import pickle
 from pathlib import Path
 
-from .routes import Route
 from .cache import CODE_VERSION
 from .models import County, Province
+from .routes import Route
 from .site import SiteGraph
 
-ALWAYS_RENDERED = frozenset({"home.html", "search.html"})  # both list every county, the home page with its count of offices
+ALWAYS_RENDERED = frozenset(
+    {"home.html", "search.html"}
+)  # both list every county, the home page with its count of offices
 
 
 def digest(*parts: bytes) -> bytes:
@@ -49,7 +51,12 @@ class Fingerprints:
         """Take the graph and the digest of the templates and catalogues (pipeline.interface_digest), read once per build."""
         content = graph.content
         shared = (
-            content.settings, graph.today, content.pages, content.tariffs, content.services, content.agencies,
+            content.settings,
+            graph.today,
+            content.pages,
+            content.tariffs,
+            content.services,
+            content.agencies,
             tuple((province.id, province.name) for province in content.provinces),
         )
         self.shared = digest(_canonical(shared), templates, CODE_VERSION)
@@ -73,7 +80,9 @@ class Fingerprints:
     def of_national(self, name: str, county_keys: list[str]) -> str:
         """Return one fingerprint for files made from every county (the open data, the search index): from the keys of
         what each county gives them, the content and the counts."""
-        return digest(self.shared, name.encode(), self._content_and_counts(), *(key.encode() for key in county_keys)).hex()
+        return digest(
+            self.shared, name.encode(), self._content_and_counts(), *(key.encode() for key in county_keys)
+        ).hex()
 
     def of_county(self, county: County, source: bytes) -> str:
         """Return one fingerprint for a county's page and its offices' pages, from the key of what was read for them.

@@ -29,14 +29,14 @@ MAX_MARKDOWN_BYTES = 64_000
 class RawFile:
     """One content file, parsed but not yet validated."""
 
-    kind: str                 # a key of schema.FILE_TYPES
+    kind: str  # a key of schema.FILE_TYPES
     source: Source
-    root: Node | None         # None when the file could not be parsed (its problems say why)
-    stem: str                 # the file name without extension: a county, a year, a page slug
+    root: Node | None  # None when the file could not be parsed (its problems say why)
+    stem: str  # the file name without extension: a county, a year, a page slug
     province: str | None = None
-    body: str | None = None   # the Markdown after the front matter
-    body_line: int = 1        # the line the body starts on
-    empty: bool = False       # parsed fine but holds no YAML at all
+    body: str | None = None  # the Markdown after the front matter
+    body_line: int = 1  # the line the body starts on
+    empty: bool = False  # parsed fine but holds no YAML at all
     problems: tuple[Problem, ...] = ()  # met while reading, for files read on their own (offices)
 
     @property
@@ -49,12 +49,12 @@ class FoundFile:
     """A content file found where the layout expects one, with its bytes (None when it cannot be read)."""
 
     path: Path
-    kind: str                 # a key of schema.FILE_TYPES
+    kind: str  # a key of schema.FILE_TYPES
     stem: str
     province: str | None
     data: bytes | None
     problems: tuple[Problem, ...]  # why it cannot be read
-    digest: bytes                  # of the bytes, taken once: cache keys and the build's input digest are made of it
+    digest: bytes  # of the bytes, taken once: cache keys and the build's input digest are made of it
 
     @property
     def county(self) -> str:
@@ -112,7 +112,9 @@ def scan(content_dir: Path) -> ContentFiles:
         if path.is_file():
             add(path, kind, path.stem)
         else:
-            problems.append(Problem(Mark(display_path(path), 1, 1), "error", f"{name} is missing: every site needs one"))
+            problems.append(
+                Problem(Mark(display_path(path), 1, 1), "error", f"{name} is missing: every site needs one")
+            )
     for path in sorted((content_dir / "tariffs").glob("*.yaml")):
         add(path, "tariff", path.stem)
     for folder in sorted(p for p in (content_dir / "provinces").glob("*") if p.is_dir()):
@@ -120,7 +122,13 @@ def scan(content_dir: Path) -> ContentFiles:
         if province_file.is_file():
             add(province_file, "province", folder.name, folder.name)
         else:
-            problems.append(Problem(Mark(display_path(province_file), 1, 1), "error", f"province.yaml is missing: the folder {folder.name!r} needs one"))
+            problems.append(
+                Problem(
+                    Mark(display_path(province_file), 1, 1),
+                    "error",
+                    f"province.yaml is missing: the folder {folder.name!r} needs one",
+                )
+            )
         for path in sorted((folder / "offices").glob("*.yaml")):
             add(path, "offices", path.stem, folder.name)
     for kind, folder in (("page", "pages"), ("news", "news")):
@@ -135,7 +143,9 @@ def load(found: ContentFiles) -> RawContent:
     files: list[RawFile] = []
     problems: list[Problem] = []
     for file in found.others:
-        raw, met = (load_markdown if file.path.suffix == ".md" else load_yaml)(file.path, file.kind, file.stem, file.province, file.data)
+        raw, met = (load_markdown if file.path.suffix == ".md" else load_yaml)(
+            file.path, file.kind, file.stem, file.province, file.data
+        )
         files.append(raw)
         problems.extend(file.problems)
         problems.extend(met)
@@ -150,8 +160,10 @@ def read_bytes(source: Source, path: Path, limit: int) -> tuple[bytes | None, li
     except OSError as exc:
         return None, [Problem(Mark(source.path, 1, 1), "error", f"cannot read the file: {exc.strerror}")]
     if len(data) > limit:
-        message = (f"the file is larger than {limit:,} bytes, the most a file of its kind may hold (see the limits in "
-                   f"docs/content.md)")
+        message = (
+            f"the file is larger than {limit:,} bytes, the most a file of its kind may hold (see the limits in "
+            f"docs/content.md)"
+        )
         return None, [Problem(Mark(source.path, 1, 1), "error", message)]
     return data, []
 
@@ -175,19 +187,25 @@ def refuse_links(content_dir: Path) -> None:
     if strange:
         listed = ", ".join(escape_controls(display_path(path)) for path in strange[:5])
         more = f" and {len(strange) - 5} more" if len(strange) > 5 else ""
-        raise UsageError(f"the build reads only plain files and folders inside the content folder, not symbolic links "
-                         f"or special files: {listed}{more}; replace each link with a copy of what it points to")
+        raise UsageError(
+            f"the build reads only plain files and folders inside the content folder, not symbolic links "
+            f"or special files: {listed}{more}; replace each link with a copy of what it points to"
+        )
 
 
 def parse_offices(file: FoundFile) -> RawFile:
     """Parse one county's offices file from the bytes already read; its problems travel with it."""
     if file.data is None:
-        return RawFile("offices", Source(display_path(file.path)), None, file.stem, file.province, problems=file.problems)
+        return RawFile(
+            "offices", Source(display_path(file.path)), None, file.stem, file.province, problems=file.problems
+        )
     raw, found = load_yaml(file.path, "offices", file.stem, file.province, file.data)
     return replace(raw, problems=tuple(found))
 
 
-def load_yaml(path: Path, kind: str, stem: str, province: str | None, data: bytes | None) -> tuple[RawFile, list[Problem]]:
+def load_yaml(
+    path: Path, kind: str, stem: str, province: str | None, data: bytes | None
+) -> tuple[RawFile, list[Problem]]:
     """Parse the bytes read from one YAML file into nodes (None: it could not be read, and scan said why)."""
     source = Source(display_path(path))
     if data is None:
@@ -197,7 +215,9 @@ def load_yaml(path: Path, kind: str, stem: str, province: str | None, data: byte
     return RawFile(kind, source, root, stem, province, empty=empty), problems
 
 
-def load_markdown(path: Path, kind: str, stem: str, province: str | None, data: bytes | None) -> tuple[RawFile, list[Problem]]:
+def load_markdown(
+    path: Path, kind: str, stem: str, province: str | None, data: bytes | None
+) -> tuple[RawFile, list[Problem]]:
     """Parse a Markdown file's bytes: YAML front matter between '---' lines, then the body."""
     source = Source(display_path(path), line_offset=1)
     if data is None:
@@ -213,7 +233,7 @@ def load_markdown(path: Path, kind: str, stem: str, province: str | None, data: 
     root, found = compose(source, "\n".join(lines[1:end]))
     if root is None and not found:
         found = [Problem(Mark(source.path, 1, 1), "error", "the front matter is empty: it needs at least a title")]
-    body = "\n".join(lines[end + 1:])
+    body = "\n".join(lines[end + 1 :])
     return RawFile(kind, source, root, stem, province, body, end + 2), problems + found
 
 
@@ -224,5 +244,11 @@ def _unexpected_files(content_dir: Path, expected: set[Path]) -> list[Problem]:
         if not path.is_file() or path in expected or path.name in IGNORED or path.name.startswith("."):
             continue
         hint = " (YAML files end in .yaml)" if path.suffix == ".yml" else ""
-        problems.append(Problem(Mark(display_path(path), 1, 1), "warning", f"this file is not read by the build{hint}; see docs/content.md for where files go"))
+        problems.append(
+            Problem(
+                Mark(display_path(path), 1, 1),
+                "warning",
+                f"this file is not read by the build{hint}; see docs/content.md for where files go",
+            )
+        )
     return problems

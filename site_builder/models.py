@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from persiantools.jdatetime import JalaliDate
+
 from .pickling import pickle_by_fields
 
 KINDS = ("urban", "rural", "police10", "kargozari")
@@ -223,4 +224,22 @@ class Content:
     news: tuple[NewsItem, ...] = field(default=())
 
 
-pickle_by_fields(OpeningHours, Agency, Service, Fee, Tariff, Directorate, Memorandum, County, Province, LicenseHolder, License, Location, Office, Page, NewsItem, SiteSettings, Content)
+pickle_by_fields(
+    OpeningHours,
+    Agency,
+    Service,
+    Fee,
+    Tariff,
+    Directorate,
+    Memorandum,
+    County,
+    Province,
+    LicenseHolder,
+    License,
+    Location,
+    Office,
+    Page,
+    NewsItem,
+    SiteSettings,
+    Content,
+)

@@ -61,60 +61,107 @@ def _columns(*specs: tuple[str, str]) -> tuple[Column, ...]:
     return tuple(Column(*spec.split(":", 1), title) for spec, title in specs)
 
 
-_PLACE = (("province_id:string", N_("Province ID")), ("province:string", N_("Province")), ("county_id:string", N_("County ID")),
-          ("county:string", N_("County")))
+_PLACE = (
+    ("province_id:string", N_("Province ID")),
+    ("province:string", N_("Province")),
+    ("county_id:string", N_("County ID")),
+    ("county:string", N_("County")),
+)
 _LICENSE = (
-    ("license_number:string", N_("License number")), ("license_holder:string", N_("License holder")),
+    ("license_number:string", N_("License number")),
+    ("license_holder:string", N_("License holder")),
     ("license_holder_type:string", N_("License holder type (person: natural person, company: legal entity)")),
-    ("license_issued:string", N_("Issue date (Solar Hijri)")), ("license_issued_gregorian:date", N_("Issue date (Gregorian)")),
-    ("license_expires:string", N_("Expiry date (Solar Hijri)")), ("license_expires_gregorian:date", N_("Expiry date (Gregorian)")),
+    ("license_issued:string", N_("Issue date (Solar Hijri)")),
+    ("license_issued_gregorian:date", N_("Issue date (Gregorian)")),
+    ("license_expires:string", N_("Expiry date (Solar Hijri)")),
+    ("license_expires_gregorian:date", N_("Expiry date (Gregorian)")),
 )
 OFFICES = Table(
-    "offices", N_("Offices"), N_("Every counter-service office, Police +10 office and agency office, with its status, address and license."),
+    "offices",
+    N_("Offices"),
+    N_("Every counter-service office, Police +10 office and agency office, with its status, address and license."),
     _columns(
-        ("code:string", N_("Office code")), ("name:string", N_("Office name")),
-        ("kind:string", N_("Office type (urban, rural, police10, kargozari)")), ("kind_fa:string", N_("Office type in Persian")),
-        ("status:string", N_("Status (active, inactive, under_review, revoked, pending)")), ("status_fa:string", N_("Status in Persian")), *_PLACE,
-        ("city:string", N_("City")), ("village:string", N_("Village")), ("address:string", N_("Address")), ("postal_code:string", N_("Postal code")),
-        ("phone:string", N_("Phone")), ("latitude:number", N_("Latitude")), ("longitude:number", N_("Longitude")), *_LICENSE,
+        ("code:string", N_("Office code")),
+        ("name:string", N_("Office name")),
+        ("kind:string", N_("Office type (urban, rural, police10, kargozari)")),
+        ("kind_fa:string", N_("Office type in Persian")),
+        ("status:string", N_("Status (active, inactive, under_review, revoked, pending)")),
+        ("status_fa:string", N_("Status in Persian")),
+        *_PLACE,
+        ("city:string", N_("City")),
+        ("village:string", N_("Village")),
+        ("address:string", N_("Address")),
+        ("postal_code:string", N_("Postal code")),
+        ("phone:string", N_("Phone")),
+        ("latitude:number", N_("Latitude")),
+        ("longitude:number", N_("Longitude")),
+        *_LICENSE,
         ("services_count:integer", N_("Number of services the office offers (listed on its page)")),
         ("url:string", N_("The office's page on the portal")),
     ),
     ("code",),
 )
 LICENSE_HOLDERS = Table(
-    "license-holders", N_("License holders of active offices"),
-    N_("The license holders of active offices by province and county, as the provinces' ICT directorates publish them."),
-    _columns(*_PLACE, ("office_code:string", N_("Office code")), ("kind:string", N_("Office type")), ("kind_fa:string", N_("Office type in Persian")),
-             *_LICENSE, ("url:string", N_("The office's page on the portal"))),
+    "license-holders",
+    N_("License holders of active offices"),
+    N_(
+        "The license holders of active offices by province and county, as the provinces' ICT directorates publish them."
+    ),
+    _columns(
+        *_PLACE,
+        ("office_code:string", N_("Office code")),
+        ("kind:string", N_("Office type")),
+        ("kind_fa:string", N_("Office type in Persian")),
+        *_LICENSE,
+        ("url:string", N_("The office's page on the portal")),
+    ),
     ("office_code",),
     (("office_code", "offices", "code"),),
 )
 SERVICES = Table(
-    "services", N_("Services"),
-    N_("The offices' services with the agency providing each, this year's tariff and the number of active offices offering it."),
+    "services",
+    N_("Services"),
+    N_(
+        "The offices' services with the agency providing each, this year's tariff and the number of active offices offering it."
+    ),
     _columns(
-        ("id:string", N_("Service ID")), ("name:string", N_("Service name")), ("name_en:string", N_("English name")),
-        ("agency_id:string", N_("Agency ID")), ("agency:string", N_("Providing agency")), ("specialised:boolean", N_("Specialised service")),
+        ("id:string", N_("Service ID")),
+        ("name:string", N_("Service name")),
+        ("name_en:string", N_("English name")),
+        ("agency_id:string", N_("Agency ID")),
+        ("agency:string", N_("Providing agency")),
+        ("specialised:boolean", N_("Specialised service")),
         ("documents:string", N_("Required documents, separated by “ | ”")),
-        ("fee_urban:integer", N_("This year's tariff at urban offices (rials)")), ("fee_rural:integer", N_("This year's tariff at rural offices (rials)")),
-        ("active_offices:integer", N_("Number of active offices offering the service")), ("url:string", N_("The service's page on the portal")),
+        ("fee_urban:integer", N_("This year's tariff at urban offices (rials)")),
+        ("fee_rural:integer", N_("This year's tariff at rural offices (rials)")),
+        ("active_offices:integer", N_("Number of active offices offering the service")),
+        ("url:string", N_("The service's page on the portal")),
     ),
     ("id",),
 )
 TARIFFS = Table(
-    "tariffs", N_("Tariffs"), N_("Each service's tariff in each year, for urban and rural offices, with the date it took effect and its approval."),
+    "tariffs",
+    N_("Tariffs"),
+    N_(
+        "Each service's tariff in each year, for urban and rural offices, with the date it took effect and its approval."
+    ),
     _columns(
-        ("year:integer", N_("Year")), ("effective:string", N_("Effective date (Solar Hijri)")),
-        ("effective_gregorian:date", N_("Effective date (Gregorian)")), ("approval:string", N_("Approving resolution")),
-        ("service_id:string", N_("Service ID")), ("service:string", N_("Service")),
-        ("fee_urban:integer", N_("Tariff at urban offices (rials)")), ("fee_rural:integer", N_("Tariff at rural offices (rials)")),
+        ("year:integer", N_("Year")),
+        ("effective:string", N_("Effective date (Solar Hijri)")),
+        ("effective_gregorian:date", N_("Effective date (Gregorian)")),
+        ("approval:string", N_("Approving resolution")),
+        ("service_id:string", N_("Service ID")),
+        ("service:string", N_("Service")),
+        ("fee_urban:integer", N_("Tariff at urban offices (rials)")),
+        ("fee_rural:integer", N_("Tariff at rural offices (rials)")),
     ),
     ("year", "service_id"),
     (("service_id", "services", "id"),),
 )
 TABLES = (OFFICES, LICENSE_HOLDERS, SERVICES, TARIFFS)
-DATA_FILES = tuple(FOLDER + table.name + suffix for table in TABLES for suffix in (".csv", ".json")) + (FOLDER + "datapackage.json",)
+DATA_FILES = tuple(FOLDER + table.name + suffix for table in TABLES for suffix in (".csv", ".json")) + (
+    FOLDER + "datapackage.json",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,15 +181,25 @@ class CountyData:
     license_holders: Serialised
 
 
-def county_data(province: Province, county: County, offices: Iterable[Office], base_url: str, words: dict[str, dict[str, str]]) -> CountyData:
+def county_data(
+    province: Province, county: County, offices: Iterable[Office], base_url: str, words: dict[str, dict[str, str]]
+) -> CountyData:
     """Serialise one county's offices and its active offices' license holders, in code order, with the `words` of the codes
     (`labels.translated` in the data's language)."""
     offices = sorted(offices, key=lambda office: office.code)
     place = (province.id, province.name, county.id, county.name)
     office_rows = [_office_row(office, place, base_url, words) for office in offices]
     holder_rows = [
-        (*place, office.code, office.kind, words["KIND"][office.kind], *_license(office), f"{base_url}offices/{office.code}/")
-        for office in offices if office.status == "active" and office.license
+        (
+            *place,
+            office.code,
+            office.kind,
+            words["KIND"][office.kind],
+            *_license(office),
+            f"{base_url}offices/{office.code}/",
+        )
+        for office in offices
+        if office.status == "active" and office.license
     ]
     return CountyData(_serialise(OFFICES, office_rows), _serialise(LICENSE_HOLDERS, holder_rows))
 
@@ -150,11 +207,24 @@ def county_data(province: Province, county: County, offices: Iterable[Office], b
 def _office_row(office: Office, place: tuple, base_url: str, words: dict[str, dict[str, str]]) -> tuple:
     location = office.location
     return (
-        office.code, office.name, office.kind, words["KIND"][office.kind], office.status, words["STATUS"][office.status], *place,
-        office.city, office.village, office.address, office.postal_code, office.phone,
-        location.lat if location else None, location.lon if location else None, *_license(office),
+        office.code,
+        office.name,
+        office.kind,
+        words["KIND"][office.kind],
+        office.status,
+        words["STATUS"][office.status],
+        *place,
+        office.city,
+        office.village,
+        office.address,
+        office.postal_code,
+        office.phone,
+        location.lat if location else None,
+        location.lon if location else None,
+        *_license(office),
         # The count, not the list: 60 to 80 service ids an office made the national tables five times their size.
-        len(office.services), f"{base_url}offices/{office.code}/",
+        len(office.services),
+        f"{base_url}offices/{office.code}/",
     )
 
 
@@ -174,7 +244,9 @@ def _serialise(table: Table, rows: list[tuple]) -> Serialised:
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")  # RFC 4180, as spreadsheets expect
     writer.writerows(tuple(_csv_value(value) for value in row) for row in rows)
-    objects = ",\n".join(json.dumps(dict(zip(table.names, row)), ensure_ascii=False, separators=(",", ":")) for row in rows)
+    objects = ",\n".join(
+        json.dumps(dict(zip(table.names, row)), ensure_ascii=False, separators=(",", ":")) for row in rows
+    )
     return Serialised(text.getvalue().encode("utf-8"), objects.encode("utf-8"), len(rows))
 
 
@@ -205,18 +277,33 @@ def catalogue_data(graph: SiteGraph) -> dict[str, Serialised]:
     for agency, listed in graph.catalogue:
         for service in listed:
             fee = graph.fee_in_force(service)
-            services.append((
-                service.id, service.name, service.name_en, agency.id, agency.name, service.specialised, " | ".join(service.documents) or None,
-                fee.urban if fee else None, fee.rural if fee else None, active_offices.get(service.id, 0), f"{base_url}services/{service.id}/",
-            ))
+            services.append(
+                (
+                    service.id,
+                    service.name,
+                    service.name_en,
+                    agency.id,
+                    agency.name,
+                    service.specialised,
+                    " | ".join(service.documents) or None,
+                    fee.urban if fee else None,
+                    fee.rural if fee else None,
+                    active_offices.get(service.id, 0),
+                    f"{base_url}services/{service.id}/",
+                )
+            )
     tariffs = [
         (tariff.year, *_dates(tariff.effective), tariff.approval, service.id, service.name, fee.urban, fee.rural)
-        for tariff in graph.tariffs for _, fees in graph.tariff_catalogue(tariff) for service, fee in fees
+        for tariff in graph.tariffs
+        for _, fees in graph.tariff_catalogue(tariff)
+        for service, fee in fees
     ]
     return {SERVICES.name: _serialise(SERVICES, services), TARIFFS.name: _serialise(TARIFFS, tariffs)}
 
 
-def data_files(graph: SiteGraph, counties: list[CountyData], gettext: Callable[[str], str]) -> Iterator[tuple[str, bytes]]:
+def data_files(
+    graph: SiteGraph, counties: list[CountyData], gettext: Callable[[str], str]
+) -> Iterator[tuple[str, bytes]]:
     """Yield every file of the open data (DATA_FILES) with its bytes, one at a time: a national table is tens of megabytes.
 
     `gettext` translates the tables' titles and descriptions into the data's language (LANGUAGE).
@@ -245,18 +332,30 @@ def _resource(table: Table, suffix: str, data: bytes, gettext: Callable[[str], s
     """Describe one file as a Tabular Data Resource."""
     name = table.name if suffix == ".csv" else f"{table.name}-json"
     schema: dict = {
-        "fields": [{"name": column.name, "type": column.type, "title": gettext(column.title)} for column in table.columns],
+        "fields": [
+            {"name": column.name, "type": column.type, "title": gettext(column.title)} for column in table.columns
+        ],
         "primaryKey": list(table.primary_key),
     }
     if table.foreign_keys:
         # Foreign keys join the CSV files; the JSON files repeat them row for row.
         schema["foreignKeys"] = [
-            {"fields": column, "reference": {"resource": other if suffix == ".csv" else f"{other}-json", "fields": other_column}}
+            {
+                "fields": column,
+                "reference": {"resource": other if suffix == ".csv" else f"{other}-json", "fields": other_column},
+            }
             for column, other, other_column in table.foreign_keys
         ]
     resource = {
-        "name": name, "path": table.name + suffix, "profile": "tabular-data-resource", "title": gettext(table.title), "description": gettext(table.description),
-        "format": suffix[1:], "mediatype": "text/csv" if suffix == ".csv" else "application/json", "encoding": "utf-8", "schema": schema,
+        "name": name,
+        "path": table.name + suffix,
+        "profile": "tabular-data-resource",
+        "title": gettext(table.title),
+        "description": gettext(table.description),
+        "format": suffix[1:],
+        "mediatype": "text/csv" if suffix == ".csv" else "application/json",
+        "encoding": "utf-8",
+        "schema": schema,
     }
     if suffix == ".csv":
         # Size and digest let a reader check a download; given for the CSV files, which Frictionless reads as bytes.

@@ -12,8 +12,18 @@ from persiantools.jdatetime import JalaliDate
 from .errors import shown
 
 MONTHS_EN = (
-    "Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",
-    "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand",
+    "Farvardin",
+    "Ordibehesht",
+    "Khordad",
+    "Tir",
+    "Mordad",
+    "Shahrivar",
+    "Mehr",
+    "Aban",
+    "Azar",
+    "Dey",
+    "Bahman",
+    "Esfand",
 )
 ARABIC_LETTERS = frozenset("يكى")
 # Runs of horizontal space, and a zero-width non-joiner that only sits beside a space.
@@ -23,8 +33,24 @@ SOLAR_HIJRI_YEARS = range(1300, 1500)
 # Words nearly every office's address or name has. A search for one of them would match every
 # office, and Pagefind takes seconds to rank 30,000 matches (its issue #49), so the search index
 # leaves them out of what it indexes of offices and the search page leaves them out of queries.
-COMMON_WORDS = ("خیابان", "کوچه", "پلاک", "طبقه", "واحد", "نبش", "بلوار", "میدان", "جنب", "روبه‌روی", "ساختمان", "جاده",
-                "دفتر", "پیشخوان", "خدمات", "دولت")
+COMMON_WORDS = (
+    "خیابان",
+    "کوچه",
+    "پلاک",
+    "طبقه",
+    "واحد",
+    "نبش",
+    "بلوار",
+    "میدان",
+    "جنب",
+    "روبه‌روی",
+    "ساختمان",
+    "جاده",
+    "دفتر",
+    "پیشخوان",
+    "خدمات",
+    "دولت",
+)
 _COMMON = re.compile(r"(?<![\w\u200c])(?:" + "|".join(COMMON_WORDS) + r")(?![\w\u200c])")
 # ICU's Persian collation: code-point order and the default Unicode order both misplace letters (پ, چ, ژ, گ, و/ه).
 _COLLATOR = icu.Collator.createInstance(icu.Locale("fa"))
@@ -85,7 +111,9 @@ def parse_jalali(text: str) -> JalaliDate:
     """Read `1402/02/31`, `1402-02-31` or `۱۴۰۲/۰۲/۳۱` as a Solar Hijri date; ValueError says why not."""
     match = _JALALI.fullmatch(latin_digits(text.strip()))
     if not match:
-        raise ValueError(f"{shown(text)} is not a date: write it as YYYY/MM/DD in the Solar Hijri calendar, e.g. 1405/01/15")
+        raise ValueError(
+            f"{shown(text)} is not a date: write it as YYYY/MM/DD in the Solar Hijri calendar, e.g. 1405/01/15"
+        )
     year, month, day = (int(part) for part in match.groups())
     if year not in SOLAR_HIJRI_YEARS:
         years = f"{SOLAR_HIJRI_YEARS.start}–{SOLAR_HIJRI_YEARS.stop - 1}"

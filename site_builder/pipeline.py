@@ -11,25 +11,41 @@ from pathlib import Path
 from jinja2 import Environment
 from persiantools.jdatetime import JalaliDate
 
+from . import labels
 from .assets import hashed_assets
 from .cache import CODE_VERSION, BuildCache, key_of
 from .config import BuildOptions, apply_overrides, build_date
 from .errors import ContentError, Problem, UsageError
 from .fingerprint import Fingerprints, digest, folder_digest
+from .i18n import translations
 from .loader import ContentFiles, FoundFile, display_path, load, parse_offices, scan
 from .models import Content, County, Office, Province
 from .opendata import DATA_FILES, LANGUAGE, CountyData, county_data, data_files
-from . import labels
-from .i18n import translations
+from .pickling import pickle_by_fields
 from .render import CompiledTemplates, environment, render
 from .routes import HOME, Route, in_languages, plan, plan_county, plan_search, plan_search_county, url_of
 from .search import BUNDLE, index, searchable
 from .site import OfficeCounts, SiteGraph, build_graph, count_offices
-from .validate import Catalogue, CountyOffices, OfficesFile, ProvinceFacts, duplicate_codes, read_offices, resolve_offices, validate_catalogue
-from .pickling import pickle_by_fields
-from .writer import (Entry, OutputLock, OutputUpdate, check_output_folder, located, output_state, refuse_duplicates,
-                     unchanged_output)
-
+from .validate import (
+    Catalogue,
+    CountyOffices,
+    OfficesFile,
+    ProvinceFacts,
+    duplicate_codes,
+    read_offices,
+    resolve_offices,
+    validate_catalogue,
+)
+from .writer import (
+    Entry,
+    OutputLock,
+    OutputUpdate,
+    check_output_folder,
+    located,
+    output_state,
+    refuse_duplicates,
+    unchanged_output,
+)
 
 # A progress report: stage name, items done, items in all. The command line shows it; tests pass nothing.
 Progress = Callable[[str, int, int], None]
@@ -46,7 +62,7 @@ class CountyRead:
     path: Path
     province: str
     county: str
-    key: str | None                     # stands for the file, its province, the services and the code; None: unreadable
+    key: str | None  # stands for the file, its province, the services and the code; None: unreadable
     codes: tuple[tuple[str, int, int], ...]  # each code with its line and column
     problems: tuple[Problem, ...]
     counts: OfficeCounts
@@ -56,11 +72,11 @@ class CountyRead:
 class ContentRead:
     """All content read and checked; the offices themselves stay in the cache until a page needs them."""
 
-    content: Content | None             # None when there is an error
-    counties: tuple[CountyRead, ...]    # in path order
+    content: Content | None  # None when there is an error
+    counties: tuple[CountyRead, ...]  # in path order
     catalogue: Catalogue
     problems: list[Problem]
-    found: ContentFiles                 # what was read, should an office have to be read again
+    found: ContentFiles  # what was read, should an office have to be read again
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +96,9 @@ class CheckReport:
         return len(self.problems) - self.errors
 
 
-def check(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache | None = None, offices: bool = True) -> CheckReport:
+def check(
+    options: BuildOptions, progress: Progress = _quiet, cache: BuildCache | None = None, offices: bool = True
+) -> CheckReport:
     """Load and validate the content; nothing is written. Without `offices` the report leaves them out, which is quicker."""
     if not options.content_dir.is_dir():
         raise UsageError(f"the content folder {str(options.content_dir)!r} does not exist")
@@ -92,8 +110,9 @@ def check(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache 
     return CheckReport(read.content, every_office, read.problems)
 
 
-def read_content(found: ContentFiles, jobs: int, progress: Progress, cache: BuildCache,
-                 today: JalaliDate) -> ContentRead:
+def read_content(
+    found: ContentFiles, jobs: int, progress: Progress, cache: BuildCache, today: JalaliDate
+) -> ContentRead:
     """Validate what scan found on the build date `today`: the catalogue once per change to it or to the date, each
     offices file once per change to it or its province."""
     catalogue_key = "catalogue-" + key_of(Path("content"), digest(_files_digest(found.others), str(today).encode()))
@@ -103,8 +122,14 @@ def read_content(found: ContentFiles, jobs: int, progress: Progress, cache: Buil
         cache.put(catalogue_key, catalogue)
     counties = read_counties(found.offices, catalogue, jobs, progress, cache)
     progress("checking", 0, 1)
-    problems = sorted([*found.problems, *catalogue.problems, *(p for county in counties for p in county.problems),
-                       *duplicate_codes([(display_path(county.path), county.codes) for county in counties])])
+    problems = sorted(
+        [
+            *found.problems,
+            *catalogue.problems,
+            *(p for county in counties for p in county.problems),
+            *duplicate_codes([(display_path(county.path), county.codes) for county in counties]),
+        ]
+    )
     progress("checking", 1, 1)
     failed = catalogue.content is None or any(problem.is_error for problem in problems)
     return ContentRead(None if failed else catalogue.content, tuple(counties), catalogue, problems, found)
@@ -131,11 +156,20 @@ def _facts_key(province: ProvinceFacts | None) -> bytes:
     """Return what checking an offices file reads of its province, as bytes (pickles of its records would vary by run)."""
     if province is None:
         return b""
-    counties = [(county_id, tuple(item.value for item in county.get("cities", ()))) for county_id, county in province.counties.items()]
+    counties = [
+        (county_id, tuple(item.value for item in county.get("cities", ())))
+        for county_id, county in province.counties.items()
+    ]
     return repr((province.id, province.given_by_kind, counties)).encode()
 
 
-def read_counties(files: tuple[FoundFile, ...], catalogue: Catalogue, jobs: int, progress: Progress = _quiet, cache: BuildCache | None = None) -> list[CountyRead]:
+def read_counties(
+    files: tuple[FoundFile, ...],
+    catalogue: Catalogue,
+    jobs: int,
+    progress: Progress = _quiet,
+    cache: BuildCache | None = None,
+) -> list[CountyRead]:
     """Read and check the county offices files, most of the content, in path order: kept ones from the cache, the rest in parallel.
 
     A file's key stands for its bytes, what its province says, the services defined and the code,
@@ -144,7 +178,10 @@ def read_counties(files: tuple[FoundFile, ...], catalogue: Catalogue, jobs: int,
     cache = cache if cache is not None else BuildCache()
     services = repr(tuple(catalogue.services)).encode()
     facts = {province: _facts_key(catalogue.provinces.get(province)) for province in {file.province for file in files}}
-    keys = [key_of(file.path, digest(file.digest, facts[file.province], services)) if file.data is not None else None for file in files]
+    keys = [
+        key_of(file.path, digest(file.digest, facts[file.province], services)) if file.data is not None else None
+        for file in files
+    ]
     reads: list[CountyRead | None] = [cache.get("county-" + key) if key else None for key in keys]
     missing = [index for index, read in enumerate(reads) if not isinstance(read, CountyRead)]
     global _READING
@@ -175,7 +212,9 @@ def _read_county(work: tuple[FoundFile, str | None]) -> tuple[CountyRead, tuple[
     found, key = work
     catalogue, cache = _READING
     county = _check_offices_file(found, catalogue, cache)
-    read = CountyRead(found.path, found.province, found.county, key, county.codes, county.problems, count_offices(county.offices))
+    read = CountyRead(
+        found.path, found.province, found.county, key, county.codes, county.problems, count_offices(county.offices)
+    )
     if key:
         cache.put("county-" + key, read)
         cache.put("offices-" + key, county.offices)
@@ -207,9 +246,9 @@ class BuildReport:
     """What a build did."""
 
     pages: int
-    written: int     # new or changed since the previous output
+    written: int  # new or changed since the previous output
     unchanged: int
-    removed: int     # files of the previous output that are gone
+    removed: int  # files of the previous output that are gone
     problems: list[Problem]
 
 
@@ -217,14 +256,20 @@ class BuildReport:
 class BuildRecord:
     """What the last successful build into an output folder read and left there, kept in the cache."""
 
-    inputs: bytes                  # digest of the content, templates, catalogues, static files, code and options; the marker names it
-    files: dict[str, tuple[str, int, int]]  # every file it left in the output folder: a FileRecord's fields, quicker to keep
-    groups: dict[str, tuple[str, tuple[str, ...], int]]  # a group of pages -> their shared fingerprint, their files, how many pages
+    inputs: bytes  # digest of the content, templates, catalogues, static files, code and options; the marker names it
+    files: dict[
+        str, tuple[str, int, int]
+    ]  # every file it left in the output folder: a FileRecord's fields, quicker to keep
+    groups: dict[
+        str, tuple[str, tuple[str, ...], int]
+    ]  # a group of pages -> their shared fingerprint, their files, how many pages
     pages: int
     problems: tuple[Problem, ...]  # its warnings, to be reported again
 
 
-def validated(options: BuildOptions, found: ContentFiles, progress: Progress, cache: BuildCache) -> tuple[ContentRead, Content]:
+def validated(
+    options: BuildOptions, found: ContentFiles, progress: Progress, cache: BuildCache
+) -> tuple[ContentRead, Content]:
     """Return the content read and checked, with the command line's overrides; raise ContentError with every problem."""
     read = read_content(found, options.jobs, progress, cache, build_date(options))
     if read.content is None or (options.strict and read.problems):
@@ -234,7 +279,9 @@ def validated(options: BuildOptions, found: ContentFiles, progress: Progress, ca
 
 def site_graph(options: BuildOptions, read: ContentRead, content: Content) -> SiteGraph:
     """Build the site graph from the content and each county's office counts."""
-    return build_graph(content, {(county.province, county.county): county.counts for county in read.counties}, build_date(options))
+    return build_graph(
+        content, {(county.province, county.county): county.counts for county in read.counties}, build_date(options)
+    )
 
 
 def claim_output(options: BuildOptions, wait: float = 0, notify: Callable[[str], None] | None = None) -> OutputLock:
@@ -244,16 +291,21 @@ def claim_output(options: BuildOptions, wait: float = 0, notify: Callable[[str],
     return OutputLock(options.output_dir, wait, notify)
 
 
-def build(options: BuildOptions, progress: Progress = _quiet, cache: BuildCache | None = None,
-          publish_via_symlink: bool = False) -> BuildReport:
+def build(
+    options: BuildOptions,
+    progress: Progress = _quiet,
+    cache: BuildCache | None = None,
+    publish_via_symlink: bool = False,
+) -> BuildReport:
     """Build the site into the output folder, holding its lock from the first look at it to the record of the files.
     With `publish_via_symlink` the output is a link, pointed in one step at a new folder holding the whole site."""
     with claim_output(options):
         return _build_locked(options, progress, cache, publish_via_symlink)
 
 
-def _build_locked(options: BuildOptions, progress: Progress, cache: BuildCache | None,
-                  publish_via_symlink: bool) -> BuildReport:
+def _build_locked(
+    options: BuildOptions, progress: Progress, cache: BuildCache | None, publish_via_symlink: bool
+) -> BuildReport:
     """Build the site into the output folder; on any error the previous output stays as it was.
 
     When nothing the build reads has changed since the last build into this folder, and nobody has
@@ -262,7 +314,9 @@ def _build_locked(options: BuildOptions, progress: Progress, cache: BuildCache |
     planned; of the other pages, one whose fingerprint is unchanged keeps its file; only the rest
     are rendered.
     """
-    check_output_folder(options.output_dir, [options.content_dir, options.templates_dir, options.static_dir, options.locales_dir])
+    check_output_folder(
+        options.output_dir, [options.content_dir, options.templates_dir, options.static_dir, options.locales_dir]
+    )
     if not options.content_dir.is_dir():
         raise UsageError(f"the content folder {str(options.content_dir)!r} does not exist")
     cache = cache if cache is not None else BuildCache()
@@ -281,9 +335,17 @@ def _build_locked(options: BuildOptions, progress: Progress, cache: BuildCache |
     graph = site_graph(options, read, content)
     assets = hashed_assets(static)
     # Pages name the assets they load: a new asset name is a change to every page, like a template's.
-    fingerprints = Fingerprints(graph, digest(interface, *(asset.path.encode() for asset in assets.values()), b"gzip twins" if options.precompress else b""))
-    with OutputUpdate(options.output_dir, previous.files if previous else None, inputs.hex(), options.precompress,
-                      publish_via_symlink) as update:
+    fingerprints = Fingerprints(
+        graph,
+        digest(
+            interface,
+            *(asset.path.encode() for asset in assets.values()),
+            b"gzip twins" if options.precompress else b"",
+        ),
+    )
+    with OutputUpdate(
+        options.output_dir, previous.files if previous else None, inputs.hex(), options.precompress, publish_via_symlink
+    ) as update:
         languages = content.settings.languages
         routes, groups, kept = in_languages([HOME], languages), {}, 0
         for group, fingerprint, planner in _page_groups(read, content, graph, fingerprints, cache):
@@ -293,24 +355,44 @@ def _build_locked(options: BuildOptions, progress: Progress, cache: BuildCache |
                 continue
             planned = in_languages(planner(), languages)
             routes += planned
-            groups[group] = (fingerprint, tuple(file for route in planned for file in update.files_of(route.output_file)), len(planned))
+            groups[group] = (
+                fingerprint,
+                tuple(file for route in planned for file in update.files_of(route.output_file)),
+                len(planned),
+            )
         compiled = f"templates-{CODE_VERSION.hex()[:16]}" if cache.folder else None  # Jinja's key is the source alone
         published = {source: asset.path for source, asset in assets.items()}
         catalogues = {language: translations(options.locales_dir, language) for language in languages}
         # One folder of compiled templates per language: Jinja folds filters and finalize applied to literals into the compiled code.
-        envs = {language: environment(options.templates_dir, graph, language, catalogues[language],
-                                      CompiledTemplates(cache, f"{compiled}/{language}") if compiled else None,
-                                      published, catalogues[languages[0]]) for language in languages}
+        envs = {
+            language: environment(
+                options.templates_dir,
+                graph,
+                language,
+                catalogues[language],
+                CompiledTemplates(cache, f"{compiled}/{language}") if compiled else None,
+                published,
+                catalogues[languages[0]],
+            )
+            for language in languages
+        }
         env = envs[languages[0]]
         national = []
         data_gettext = catalogues[LANGUAGE].gettext  # the open data's language, the default one (validate holds it)
-        for made in (_data_group(read, content, graph, fingerprints, cache, data_gettext), _search_group(read, graph, fingerprints, cache, env, interface, not options.search_index)):
+        for made in (
+            _data_group(read, content, graph, fingerprints, cache, data_gettext),
+            _search_group(read, graph, fingerprints, cache, env, interface, not options.search_index),
+        ):
             old = _kept_group(previous, made.name, None if made.may_lag else made.fingerprint, update)
             if old is not None:
-                groups[made.name] = old  # with its own fingerprint: a lagging group is made again by the next build that wants it
+                groups[made.name] = (
+                    old  # with its own fingerprint: a lagging group is made again by the next build that wants it
+                )
             elif not made.may_lag:
                 national.append(made)
-        refuse_duplicates([route.output_file for route in routes] + [asset.path for asset in assets.values()] + list(DATA_FILES))
+        refuse_duplicates(
+            [route.output_file for route in routes] + [asset.path for asset in assets.values()] + list(DATA_FILES)
+        )
         for asset in assets.values():
             fingerprint = digest(asset.data).hex()
             update.add(update.keep(asset.path, fingerprint) or update.write(asset.path, asset.data, fingerprint))
@@ -319,13 +401,20 @@ def _build_locked(options: BuildOptions, progress: Progress, cache: BuildCache |
             progress(made.stage, 0, 1)
             files = []
             for path, body in made.files():
-                fingerprint = digest(body).hex()  # tens of milliseconds for the 46 MiB of tables; unchanged files are then kept by their stat
+                fingerprint = digest(
+                    body
+                ).hex()  # tens of milliseconds for the 46 MiB of tables; unchanged files are then kept by their stat
                 update.add(update.keep(path, fingerprint) or update.write(path, body, fingerprint))
                 files += update.files_of(path)
             groups[made.name] = (made.fingerprint, tuple(files), 0)
             progress(made.stage, 1, 1)
     pages = len(routes) + kept
-    cache.put(record_key, BuildRecord(inputs, {path: tuple(record) for path, record in update.files.items()}, groups, pages, tuple(read.problems)))
+    cache.put(
+        record_key,
+        BuildRecord(
+            inputs, {path: tuple(record) for path, record in update.files.items()}, groups, pages, tuple(read.problems)
+        ),
+    )
     cache.trim(keep=(compiled,) if compiled else ())
     return BuildReport(pages, written, pages - written, update.removed, read.problems)
 
@@ -334,13 +423,19 @@ def _kept_group(previous: BuildRecord | None, name: str, fingerprint: str | None
     """Keep a group's files as the last build left them when its fingerprint (None: whatever it was) and files are unchanged;
     return its record, else None."""
     old = previous.groups.get(name) if previous else None
-    if old is None or (fingerprint is not None and old[0] != fingerprint) or not unchanged_output(update.output_dir, {file: previous.files[file] for file in old[1]}):
+    if (
+        old is None
+        or (fingerprint is not None and old[0] != fingerprint)
+        or not unchanged_output(update.output_dir, {file: previous.files[file] for file in old[1]})
+    ):
         return None
     update.add([(file, previous.files[file], False) for file in old[1]])  # checked when they were first written
     return old
 
 
-def _page_groups(read: ContentRead, content: Content, graph: SiteGraph, fingerprints: Fingerprints, cache: BuildCache) -> Iterator[tuple[str, str, Callable[[], list[Route]]]]:
+def _page_groups(
+    read: ContentRead, content: Content, graph: SiteGraph, fingerprints: Fingerprints, cache: BuildCache
+) -> Iterator[tuple[str, str, Callable[[], list[Route]]]]:
     """Yield the groups of pages that share a fingerprint: each with its name, its fingerprint and how to plan its pages.
 
     The site's own pages (provinces, services, agencies, tariffs, pages, news; not the home page,
@@ -352,9 +447,16 @@ def _page_groups(read: ContentRead, content: Content, graph: SiteGraph, fingerpr
     for province in content.provinces:
         for county in province.counties:
             county_read = by_county.get((province.id, county.id))
-            fingerprint = fingerprints.of_county(county, county_read.key.encode() if county_read and county_read.key else b"")
-            yield url_of(county), fingerprint, lambda county=county, county_read=county_read: plan_county(
-                graph, county, offices_of(county_read, read, cache) if county_read else ())
+            fingerprint = fingerprints.of_county(
+                county, county_read.key.encode() if county_read and county_read.key else b""
+            )
+            yield (
+                url_of(county),
+                fingerprint,
+                lambda county=county, county_read=county_read: plan_county(
+                    graph, county, offices_of(county_read, read, cache) if county_read else ()
+                ),
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,13 +464,17 @@ class NationalGroup:
     """Files made from every county, the open data or the search index: one fingerprint for all, and how to make them."""
 
     name: str
-    stage: str       # as the progress display names it
+    stage: str  # as the progress display names it
     fingerprint: str
     files: Callable[[], Iterable[tuple[str, bytes]]]
-    may_lag: bool = False  # keep the last build's files even when changed (the search index, in serve until someone searches)
+    may_lag: bool = (
+        False  # keep the last build's files even when changed (the search index, in serve until someone searches)
+    )
 
 
-def _keyed_counties(read: ContentRead, graph: SiteGraph, prefix: str, *shown: bytes) -> list[tuple[CountyRead, Province, County, str]]:
+def _keyed_counties(
+    read: ContentRead, graph: SiteGraph, prefix: str, *shown: bytes
+) -> list[tuple[CountyRead, Province, County, str]]:
     """Return each county read with its province, its county and the cache key of what a national group makes of it.
 
     The key stands for the county's offices file (its own key), the names of its province and county,
@@ -379,12 +485,25 @@ def _keyed_counties(read: ContentRead, graph: SiteGraph, prefix: str, *shown: by
         province = graph.province_by_id[county_read.province]
         county = next(county for county in province.counties if county.id == county_read.county)
         names = repr((province.name, county.name)).encode()
-        keyed.append((county_read, province, county, prefix + key_of(county_read.path, digest((county_read.key or "").encode(), names, *shown))))
+        keyed.append(
+            (
+                county_read,
+                province,
+                county,
+                prefix + key_of(county_read.path, digest((county_read.key or "").encode(), names, *shown)),
+            )
+        )
     return keyed
 
 
-def _data_group(read: ContentRead, content: Content, graph: SiteGraph, fingerprints: Fingerprints, cache: BuildCache,
-                gettext: Callable[[str], str]) -> NationalGroup:
+def _data_group(
+    read: ContentRead,
+    content: Content,
+    graph: SiteGraph,
+    fingerprints: Fingerprints,
+    cache: BuildCache,
+    gettext: Callable[[str], str],
+) -> NationalGroup:
     """Return the open data's group: each county's rows are serialised once per change to the county or to the words of the
     codes they hold (translated by `gettext`, the data's catalogue), and kept in the cache."""
     base_url = content.settings.base_url
@@ -404,8 +523,15 @@ def _data_group(read: ContentRead, content: Content, graph: SiteGraph, fingerpri
     return NationalGroup("data/", "open data", fingerprints.of_national("data", [key for *_, key in counties]), files)
 
 
-def _search_group(read: ContentRead, graph: SiteGraph, fingerprints: Fingerprints, cache: BuildCache, env: Environment, interface: bytes,
-                  may_lag: bool) -> NationalGroup:
+def _search_group(
+    read: ContentRead,
+    graph: SiteGraph,
+    fingerprints: Fingerprints,
+    cache: BuildCache,
+    env: Environment,
+    interface: bytes,
+    may_lag: bool,
+) -> NationalGroup:
     """Return the search index's group: each county's documents are rendered once per change to the county, the templates or the catalogues."""
     counties = _keyed_counties(read, graph, "search-", str(env.globals["root"]).encode(), interface)
 
@@ -414,12 +540,17 @@ def _search_group(read: ContentRead, graph: SiteGraph, fingerprints: Fingerprint
         for county_read, _, county, key in counties:
             found = cache.get(key)
             if not isinstance(found, tuple):
-                found = tuple(searchable(render(route, env)) for route in plan_search_county(graph, county, offices_of(county_read, read, cache)))
+                found = tuple(
+                    searchable(render(route, env))
+                    for route in plan_search_county(graph, county, offices_of(county_read, read, cache))
+                )
                 cache.put(key, found)
             documents += found
         return index(documents)
 
-    return NationalGroup(BUNDLE, "search index", fingerprints.of_national("search", [key for *_, key in counties]), files, may_lag)
+    return NationalGroup(
+        BUNDLE, "search index", fingerprints.of_national("search", [key for *_, key in counties]), files, may_lag
+    )
 
 
 def _files_digest(files: tuple[FoundFile, ...]) -> bytes:
@@ -427,10 +558,27 @@ def _files_digest(files: tuple[FoundFile, ...]) -> bytes:
     return digest(*(part for file in files for part in (file.path.as_posix().encode(), file.digest)))
 
 
-def _inputs_digest(options: BuildOptions, found: ContentFiles, interface: bytes, static: list[tuple[str, bytes]]) -> bytes:
+def _inputs_digest(
+    options: BuildOptions, found: ContentFiles, interface: bytes, static: list[tuple[str, bytes]]
+) -> bytes:
     """Return a digest of everything a build reads: equal digests give equal sites."""
-    settings = repr((str(options.base_url), str(build_date(options)), options.strict, options.precompress, options.search_index, found.problems)).encode()
-    return digest(_files_digest(found.files), interface, *(part for name, data in static for part in (name.encode(), data)), CODE_VERSION, settings)
+    settings = repr(
+        (
+            str(options.base_url),
+            str(build_date(options)),
+            options.strict,
+            options.precompress,
+            options.search_index,
+            found.problems,
+        )
+    ).encode()
+    return digest(
+        _files_digest(found.files),
+        interface,
+        *(part for name, data in static for part in (name.encode(), data)),
+        CODE_VERSION,
+        settings,
+    )
 
 
 def interface_digest(options: BuildOptions) -> bytes:
@@ -442,8 +590,11 @@ def static_files(static_dir: Path) -> list[tuple[str, bytes]]:
     """Return the static files: their paths below static/ and their bytes."""
     if not static_dir.is_dir():
         return []
-    return [(path.relative_to(static_dir).as_posix(), path.read_bytes()) for path in sorted(static_dir.rglob("*"))
-            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(static_dir).parts)]  # not .DS_Store
+    return [
+        (path.relative_to(static_dir).as_posix(), path.read_bytes())
+        for path in sorted(static_dir.rglob("*"))
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(static_dir).parts)
+    ]  # not .DS_Store
 
 
 # What forked render workers inherit from the parent, set just before they start (passing the
@@ -452,8 +603,14 @@ _WORK: tuple | None = None
 CHUNK = 250  # pages a worker renders between progress reports
 
 
-def render_all(routes: list[Route], envs: dict[str, Environment], update: OutputUpdate, fingerprints: Fingerprints, jobs: int,
-               progress: Progress) -> int:
+def render_all(
+    routes: list[Route],
+    envs: dict[str, Environment],
+    update: OutputUpdate,
+    fingerprints: Fingerprints,
+    jobs: int,
+    progress: Progress,
+) -> int:
     """Render the routes whose fingerprint changed, each in its language's environment, keep the others' files; return how many pages changed."""
     global _WORK
     _WORK = (routes, envs, update, fingerprints)
@@ -474,11 +631,14 @@ def render_all(routes: list[Route], envs: dict[str, Environment], update: Output
 def _render_chunk(chunk: tuple[int, int]) -> list[list[Entry]]:
     routes, envs, update, fingerprints = _WORK
     pages = []
-    for route in routes[chunk[0]:chunk[1]]:
+    for route in routes[chunk[0] : chunk[1]]:
         fingerprint = fingerprints.of(route)
         kept = update.keep(route.output_file, fingerprint) if fingerprint is not None else None
         # A page always rendered has no fingerprint: "" never matches one.
-        pages.append(kept or update.write(route.output_file, render(route, envs[route.language]).encode("utf-8"), fingerprint or ""))
+        pages.append(
+            kept
+            or update.write(route.output_file, render(route, envs[route.language]).encode("utf-8"), fingerprint or "")
+        )
     return pages
 
 

@@ -11,7 +11,7 @@ import os
 import re
 import traceback
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -22,7 +22,13 @@ from babel.dates import format_date as format_babel_date
 from babel.numbers import format_decimal
 from babel.support import Translations
 from jinja2 import (
-    Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, pass_context, select_autoescape,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    pass_context,
+    select_autoescape,
 )
 from jinja2.bccache import Bucket, BytecodeCache
 from markdown.extensions import Extension
@@ -38,7 +44,29 @@ from .routes import Route, base_path, language_prefix, url_of
 from .site import EXPIRY_WARNING_DAYS, SiteGraph
 
 # Tags and attributes Markdown produces that a page may keep; everything else is dropped.
-ALLOWED_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "a", "strong", "em", "blockquote", "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "hr", "br"}
+ALLOWED_TAGS = {
+    "p",
+    "h2",
+    "h3",
+    "h4",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "strong",
+    "em",
+    "blockquote",
+    "code",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+    "br",
+}
 # Each language's name in itself, as a language switcher shows it, and its Open Graph locale.
 LANGUAGE_NAMES = {"fa": "فارسی", "en": "English"}
 LOCALES = {"fa": "fa_IR", "en": "en_US"}
@@ -157,7 +185,9 @@ def qr_code(url: str, title: str) -> Markup:
     The mask is fixed: letting segno score all eight masks costs five times as much, 4 ms a code,
     and any mask is valid (the tests decode a printed board with zbar).
     """
-    svg = segno.make_qr(url, error="m", mask=2).svg_inline(title=title, svgclass="qr-code", lineclass=None, omitsize=True)
+    svg = segno.make_qr(url, error="m", mask=2).svg_inline(
+        title=title, svgclass="qr-code", lineclass=None, omitsize=True
+    )
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
 
 
@@ -176,7 +206,11 @@ class TextOnlyHtml(Extension):
 def render_markdown(text: str) -> Markup:
     """Render an editor's Markdown to HTML that can hold no script, event handler or javascript: link."""
     html = markdown.markdown(text, extensions=["tables", PersianDigits(), TextOnlyHtml()], output_format="html")
-    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}}, url_schemes={"http", "https", "mailto", "tel"}))
+    return Markup(
+        nh3.clean(
+            html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}}, url_schemes={"http", "https", "mailto", "tel"}
+        )
+    )
 
 
 class CompiledTemplates(BytecodeCache):
@@ -204,9 +238,15 @@ class CompiledTemplates(BytecodeCache):
 TEMPLATE_TYPES = ("html", "xml", "txt")
 
 
-def environment(templates: Path, graph: SiteGraph, language: str, translations: Translations,
-                compiled: CompiledTemplates | None = None, assets: dict[str, str] | None = None,
-                index_translations: Translations | None = None) -> Environment:
+def environment(
+    templates: Path,
+    graph: SiteGraph,
+    language: str,
+    translations: Translations,
+    compiled: CompiledTemplates | None = None,
+    assets: dict[str, str] | None = None,
+    index_translations: Translations | None = None,
+) -> Environment:
     """Return the Jinja environment of one language: strict about undefined names, escaping everything by default.
 
     Given `compiled`, compiled templates are kept for the next build: one folder per language,
@@ -242,7 +282,10 @@ def environment(templates: Path, graph: SiteGraph, language: str, translations: 
         """A date the law reads (license expiry, a tariff's effective date): in English, the Gregorian and the Solar Hijri date."""
         if language == "fa":
             return format_date(value)
-        return translations.gettext("%(gregorian)s (%(jalali)s)") % {"gregorian": format_gregorian(value, language), "jalali": format_jalali_words(value)}
+        return translations.gettext("%(gregorian)s (%(jalali)s)") % {
+            "gregorian": format_gregorian(value, language),
+            "jalali": format_jalali_words(value),
+        }
 
     env.filters.update(
         number=lambda value: format_number(value, language),
@@ -253,33 +296,58 @@ def environment(templates: Path, graph: SiteGraph, language: str, translations: 
         legal_date=legal_date,
         isodate=iso_date,
         atomdate=atom_date,
-        markdown=render_markdown if language == "fa" else lambda text: Markup('<div lang="fa" dir="rtl">{}</div>').format(render_markdown(text)),
+        markdown=render_markdown
+        if language == "fa"
+        else lambda text: Markup('<div lang="fa" dir="rtl">{}</div>').format(render_markdown(text)),
         without_common_words=without_common_words,
         latin=Latin,
         qr_code=qr_code,
         name=name,
         name_text=lambda item, field=None: name_in(item, language, field)[0],
-        digits=show if language == "fa" else show_latin,  # for values a {% trans %} block shows, which finalize does not see
+        digits=show
+        if language == "fa"
+        else show_latin,  # for values a {% trans %} block shows, which finalize does not see
         fa=lambda text: in_persian(text, language),
         # in_language: the page in another language, such as the board, which exists in the default language only
         url=lambda target, service=None, in_language=None: Latin(
-            root + url_of(target, service) if in_language is None else base + language_prefix(in_language, settings.languages) + url_of(target, service)),
+            root + url_of(target, service)
+            if in_language is None
+            else base + language_prefix(in_language, settings.languages) + url_of(target, service)
+        ),
         # pass_context keeps Jinja from folding {{ "site.css"|asset }} into the compiled template,
         # which the bytecode cache would keep after the stylesheet's name changed.
         asset=pass_context(lambda context, source: Latin(base + _published(assets or {}, source))),
         absolute=lambda target: Latin(settings.base_url + prefix + url_of(target)),
         page_url=pass_context(lambda context, path: Latin(settings.base_url + path)),  # named by literals: see asset
         office_data=lambda office, name: structured.office_data(
-            office, graph.province_by_id[office.province_id], graph.hours_of(office), name, settings.base_url + prefix + url_of(office)
+            office,
+            graph.province_by_id[office.province_id],
+            graph.hours_of(office),
+            name,
+            settings.base_url + prefix + url_of(office),
         ),
-        service_data=lambda service: structured.service_data(service, graph.agencies[service.agency_id], settings.base_url + prefix + url_of(service)),
+        service_data=lambda service: structured.service_data(
+            service, graph.agencies[service.agency_id], settings.base_url + prefix + url_of(service)
+        ),
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
-    env.globals.update(site=settings, graph=graph, root=Latin(root), site_root=Latin(base), base_url=Latin(settings.base_url),
-                       expiry_warning_days=EXPIRY_WARNING_DAYS, common_words=COMMON_WORDS,
-                       language=language, direction="rtl" if language == "fa" else "ltr", languages=settings.languages,
-                       LANGUAGE_NAMES=LANGUAGE_NAMES, LOCALES=LOCALES, LABELS=labels.translated(translations.gettext),
-                       INDEX_LABELS=labels.translated(index_translations.gettext), index_gettext=index_translations.gettext)
+    env.globals.update(
+        site=settings,
+        graph=graph,
+        root=Latin(root),
+        site_root=Latin(base),
+        base_url=Latin(settings.base_url),
+        expiry_warning_days=EXPIRY_WARNING_DAYS,
+        common_words=COMMON_WORDS,
+        language=language,
+        direction="rtl" if language == "fa" else "ltr",
+        languages=settings.languages,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        LOCALES=LOCALES,
+        LABELS=labels.translated(translations.gettext),
+        INDEX_LABELS=labels.translated(index_translations.gettext),
+        index_gettext=index_translations.gettext,
+    )
     with reported_at_its_line(templates):
         env.filters["fee_row"] = fragment_cache(env.get_template("_fee_row.html"))
         for name in env.list_templates(extensions=TEMPLATE_TYPES):
@@ -290,7 +358,8 @@ def environment(templates: Path, graph: SiteGraph, language: str, translations: 
 
 def fragment_cache(template):
     """Render a small template once per distinct arguments: the same row stands on thousands of pages."""
-    @lru_cache(maxsize=None)
+
+    @cache
     def fragment(*args) -> Markup:
         return Markup(template.render(args=args))
 
@@ -300,7 +369,9 @@ def fragment_cache(template):
 def render_problems(templates: Path, problems: list) -> str:
     """Render the preview page that lists content problems (English, for editors; no site graph exists)."""
     env = Environment(loader=FileSystemLoader(templates), autoescape=True, undefined=StrictUndefined)
-    return env.get_template("problems.html").render(problems=problems, errors=sum(problem.is_error for problem in problems))
+    return env.get_template("problems.html").render(
+        problems=problems, errors=sum(problem.is_error for problem in problems)
+    )
 
 
 def render(route: Route, env: Environment) -> str:
@@ -325,8 +396,11 @@ def reported_at_its_line(templates: Path | str):
         path = os.path.relpath(exc.filename or Path(templates, exc.name or "?"))
         raise TemplateFailed(path, exc.lineno, exc.message or str(exc)) from None
     except Exception as exc:
-        lines = [(frame.f_code.co_filename, line) for frame, line in traceback.walk_tb(exc.__traceback__)
-                 if Path(frame.f_code.co_filename).is_relative_to(templates)]
+        lines = [
+            (frame.f_code.co_filename, line)
+            for frame, line in traceback.walk_tb(exc.__traceback__)
+            if Path(frame.f_code.co_filename).is_relative_to(templates)
+        ]
         if not lines:
             raise
         message = str(exc) if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}"

@@ -48,6 +48,7 @@ def print_problems(problems: list[Problem]) -> None:
 
 def github_annotation(problem: Problem) -> str:
     """Format a problem as a GitHub Actions workflow command, escaped as the runner expects."""
+
     def escape(text: str, extra: str = "") -> str:
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         for char, code in ((":", "%3A"), (",", "%2C")):
@@ -61,6 +62,7 @@ def github_annotation(problem: Problem) -> str:
 
 def summary(errors: int, warnings: int, content: Path, failed: bool) -> str:
     """Return the last line of a check."""
+
     def count(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
 

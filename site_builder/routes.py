@@ -15,10 +15,10 @@ from .site import ProvinceCoverage, SiteGraph, coverage, reach
 class Route:
     """One output page: its URL path below the base, its template and what the template receives."""
 
-    path: str                     # "" for the home page, "offices/13100123/" for an office, "en/offices/13100123/" in English
+    path: str  # "" for the home page, "offices/13100123/" for an office, "en/offices/13100123/" in English
     template: str
     context: dict = field(default_factory=dict)
-    language: str = ""            # the page's language; "" until `in_languages` gives it one
+    language: str = ""  # the page's language; "" until `in_languages` gives it one
     twins: tuple[tuple[str, str], ...] = ()  # (language, path) of every language version of the page, itself included
 
     @property
@@ -43,7 +43,10 @@ def in_languages(routes: list[Route], languages: tuple[str, ...]) -> list[Route]
     for route in routes:
         versions = languages[:1] if route.template in ONE_LANGUAGE else languages
         twins = tuple((language, language_prefix(language, languages) + route.path) for language in versions)
-        localised += [Route(path, route.template, route.context, language, twins if len(twins) > 1 else ()) for language, path in twins]
+        localised += [
+            Route(path, route.template, route.context, language, twins if len(twins) > 1 else ())
+            for language, path in twins
+        ]
     return localised
 
 
@@ -87,15 +90,25 @@ def plan(graph: SiteGraph) -> list[Route]:
     places = reach(graph)
     routes = [HOME]
     for province in graph.provinces:
-        routes.append(Route(url_of(province), "province.html", {"province": province, "counties": graph.counties_of(province)}))
+        routes.append(
+            Route(url_of(province), "province.html", {"province": province, "counties": graph.counties_of(province)})
+        )
     routes.append(Route("services/", "services.html"))
     for service in content.services:
-        routes.append(Route(url_of(service), "service.html", {"service": service, "agency": graph.agencies[service.agency_id], "places": places[service.id]}))
+        routes.append(
+            Route(
+                url_of(service),
+                "service.html",
+                {"service": service, "agency": graph.agencies[service.agency_id], "places": places[service.id]},
+            )
+        )
     for agency in content.agencies:
         routes.append(Route(url_of(agency), "agency.html", {"agency": agency, "services": graph.services_of(agency)}))
     routes.append(Route("tariffs/", "tariff.html", {"tariff": graph.tariff_in_force, "in_force": True}))
     for tariff in graph.tariffs:
-        routes.append(Route(url_of(tariff), "tariff.html", {"tariff": tariff, "in_force": tariff is graph.tariff_in_force}))
+        routes.append(
+            Route(url_of(tariff), "tariff.html", {"tariff": tariff, "in_force": tariff is graph.tariff_in_force})
+        )
     for page in content.pages:
         routes.append(Route(url_of(page), "page.html", {"page": page}))
     routes.append(Route("news/", "news_index.html", {"news": content.news}))
@@ -110,7 +123,13 @@ def plan(graph: SiteGraph) -> list[Route]:
     routes.append(Route("feed.xml", "feed.xml", {"news": content.news}))
     languages = content.settings.languages
     prefixes = tuple((language, language_prefix(language, languages)) for language in languages)
-    routes.append(Route("sitemap.xml", "sitemap.xml", {"pages": tuple(_sitemap(graph, routes)), "prefixes": prefixes if len(languages) > 1 else ()}))
+    routes.append(
+        Route(
+            "sitemap.xml",
+            "sitemap.xml",
+            {"pages": tuple(_sitemap(graph, routes)), "prefixes": prefixes if len(languages) > 1 else ()},
+        )
+    )
     routes.append(Route("404.html", "404.html"))
     routes.append(Route("robots.txt", "robots.txt"))
     return routes
@@ -135,13 +154,32 @@ def plan_county(graph: SiteGraph, county: County, offices: tuple[Office, ...]) -
     province = graph.province_by_id[county.province_id]
     summary = graph.counties[(province.id, county.id)]
     pages = graph.county_pages(offices)
-    routes = [Route(url_of(county), "county.html", {"province": province, "summary": summary, "offered": graph.offered_in(county), **pages})]
+    routes = [
+        Route(
+            url_of(county),
+            "county.html",
+            {"province": province, "summary": summary, "offered": graph.offered_in(county), **pages},
+        )
+    ]
     for office in offices:
         routes.append(Route(url_of(office), "office.html", {"office": office, "province": province, "county": county}))
-        routes.append(Route(url_of(office) + "board/", "board.html", {"office": office, "province": province, "county": county}))
+        routes.append(
+            Route(url_of(office) + "board/", "board.html", {"office": office, "province": province, "county": county})
+        )
     for service, offering in graph.offices_by_service(pages["offices"]):
-        routes.append(Route(url_of(county, service), "finder.html", {
-            "province": province, "county": county, "service": service, "agency": graph.agencies[service.agency_id], "offices": offering}))
+        routes.append(
+            Route(
+                url_of(county, service),
+                "finder.html",
+                {
+                    "province": province,
+                    "county": county,
+                    "service": service,
+                    "agency": graph.agencies[service.agency_id],
+                    "offices": offering,
+                },
+            )
+        )
     return routes
 
 
@@ -151,9 +189,21 @@ def plan_search(graph: SiteGraph) -> list[Route]:
     for province in graph.provinces:
         routes.append(Route(url_of(province), "search/place.html", {"province": province, "county": None}))
         for summary in graph.counties_of(province):
-            routes.append(Route(url_of(summary.county), "search/place.html", {"province": province, "county": summary.county, "summary": summary}))
+            routes.append(
+                Route(
+                    url_of(summary.county),
+                    "search/place.html",
+                    {"province": province, "county": summary.county, "summary": summary},
+                )
+            )
     for service in graph.content.services:
-        routes.append(Route(url_of(service), "search/service.html", {"service": service, "agency": graph.agencies[service.agency_id]}))
+        routes.append(
+            Route(
+                url_of(service),
+                "search/service.html",
+                {"service": service, "agency": graph.agencies[service.agency_id]},
+            )
+        )
     for page in graph.content.pages:
         routes.append(Route(url_of(page), "search/page.html", {"page": page, "item": None}))
     for item in graph.content.news:
@@ -164,4 +214,7 @@ def plan_search(graph: SiteGraph) -> list[Route]:
 def plan_search_county(graph: SiteGraph, county: County, offices: tuple[Office, ...]) -> list[Route]:
     """Return the search documents of a county's offices."""
     province = graph.province_by_id[county.province_id]
-    return [Route(url_of(office), "search/office.html", {"office": office, "province": province, "county": county}) for office in offices]
+    return [
+        Route(url_of(office), "search/office.html", {"office": office, "province": province, "county": county})
+        for office in offices
+    ]

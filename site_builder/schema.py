@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 from .fields import (
-    BaseUrl, Boolean, Choice, Decimal, Digits, Either, Email, Integer, JalaliDateField, ListOf, MapOf,
-    Phone, Record, Slug, Text, Time, Url,
+    BaseUrl,
+    Boolean,
+    Choice,
+    Decimal,
+    Digits,
+    Either,
+    Email,
+    Integer,
+    JalaliDateField,
+    ListOf,
+    MapOf,
+    Phone,
+    Record,
+    Slug,
+    Text,
+    Time,
+    Url,
 )
 from .models import DATA_LICENSES, DAYS, HOLDER_TYPES, KINDS, STATUSES
 
@@ -18,7 +33,12 @@ LANGUAGES = ("fa", "en")
 HOURS = ListOf(
     Record(
         {
-            "days": ListOf(Choice(DAYS, noun="day"), min_items=1, unique=True, description="days of the week: sat sun mon tue wed thu fri"),
+            "days": ListOf(
+                Choice(DAYS, noun="day"),
+                min_items=1,
+                unique=True,
+                description="days of the week: sat sun mon tue wed thu fri",
+            ),
             "opens": Time(description="opening time, HH:MM"),
             "closes": Time(description="closing time, HH:MM"),
         },
@@ -36,11 +56,18 @@ SITE = Record(
         "description": Text("one sentence describing the site, for search engines"),
         "description_en": Text("the same sentence in English"),
         "base_url": BaseUrl("absolute address where the site is published, ending in /"),
-        "languages": ListOf(Choice(LANGUAGES, noun="language"), min_items=1, unique=True, description="languages; the first is the default"),
+        "languages": ListOf(
+            Choice(LANGUAGES, noun="language"),
+            min_items=1,
+            unique=True,
+            description="languages; the first is the default",
+        ),
         "tariff_year": Integer("Solar Hijri year of the tariff in force", minimum=1300, maximum=1499),
         "complaints_line": Digits("the complaints phone line, 195", min_length=3, max_length=11),
         "office_quota": Integer("urban residents per office in the placement quota", minimum=1),
-        "data_license": Choice(DATA_LICENSES, noun="data license", description="license of the open data under /data/ (default CC-BY-4.0)"),
+        "data_license": Choice(
+            DATA_LICENSES, noun="data license", description="license of the open data under /data/ (default CC-BY-4.0)"
+        ),
         "sample": Boolean("true when the content is a sample, to show a banner"),
     },
     required=("title", "base_url", "languages", "tariff_year", "complaints_line"),
@@ -73,8 +100,9 @@ SERVICE = Record(
     required=("id", "name", "agency"),
     noun="service",
 )
-SERVICES = ListOf(SERVICE, description="content/services.yaml: the service catalogue", max_items=MAX_SERVICES,
-                  items="services")
+SERVICES = ListOf(
+    SERVICE, description="content/services.yaml: the service catalogue", max_items=MAX_SERVICES, items="services"
+)
 
 RIALS = Integer("fee in Rials", maximum=MAX_FEE, unit=" of Rials")
 FEE = Either(
@@ -94,8 +122,9 @@ TARIFF = Record(
     description="content/tariffs/<year>.yaml: the tariff of one Solar Hijri year",
 )
 
-SERVICE_IDS = ListOf(Slug("service id"), unique=True, description="service ids", max_items=MAX_SERVICES,
-                     items="services")
+SERVICE_IDS = ListOf(
+    Slug("service id"), unique=True, description="service ids", max_items=MAX_SERVICES, items="services"
+)
 MEMORANDUM = Record(
     {
         "id": Slug("memorandum id, unique in the province"),
@@ -149,7 +178,10 @@ LICENSE = Record(
     {
         "number": Digits("license number", max_length=12),
         "holder": Record(
-            {"name": Text("licensee's name"), "type": Choice(HOLDER_TYPES, noun="holder type", description="person or company")},
+            {
+                "name": Text("licensee's name"),
+                "type": Choice(HOLDER_TYPES, noun="holder type", description="person or company"),
+            },
             required=("name", "type"),
             noun="holder",
         ),
@@ -171,7 +203,10 @@ OFFICE = Record(
         "postal_code": Digits("postal code", length=10),
         "phone": Phone("phone number"),
         "location": Record(
-            {"lat": Decimal("latitude", minimum=25.0, maximum=40.0), "lon": Decimal("longitude", minimum=44.0, maximum=63.5)},
+            {
+                "lat": Decimal("latitude", minimum=25.0, maximum=40.0),
+                "lon": Decimal("longitude", minimum=44.0, maximum=63.5),
+            },
             required=("lat", "lon"),
             noun="location",
         ),
@@ -197,8 +232,12 @@ OFFICE = Record(
     required=("code", "kind", "status"),
     noun="office",
 )
-OFFICES = ListOf(OFFICE, description="content/provinces/<province>/offices/<county>.yaml: the offices of one county",
-                 max_items=MAX_OFFICES, items="offices")
+OFFICES = ListOf(
+    OFFICE,
+    description="content/provinces/<province>/offices/<county>.yaml: the offices of one county",
+    max_items=MAX_OFFICES,
+    items="offices",
+)
 
 PAGE = Record(
     {

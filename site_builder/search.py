@@ -24,7 +24,9 @@ from .persian import latin_digits, persian_letters
 
 BUNDLE = "pagefind/"
 # What the search page loads of Pagefind's bundle; its own UIs and their styles are left out.
-_PUBLISHED = re.compile(r"(pagefind\.js|pagefind-worker\.js|pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|wasm\.[^/]+\.pagefind|(index|fragment|filter)/[^/]+)")
+_PUBLISHED = re.compile(
+    r"(pagefind\.js|pagefind-worker\.js|pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|wasm\.[^/]+\.pagefind|(index|fragment|filter)/[^/]+)"
+)
 
 
 class SearchIndexFailed(OSError):
@@ -46,12 +48,20 @@ def index(documents: Iterable[bytes]) -> list[tuple[str, bytes]]:
         site.mkdir()
         for number, document in enumerate(documents):
             (site / f"{number:06d}.html").write_bytes(document)
-        finished = subprocess.run([str(executable), "--site", str(site), "--output-path", str(bundle), "--silent"],
-                                  capture_output=True, text=True)
+        finished = subprocess.run(
+            [str(executable), "--site", str(site), "--output-path", str(bundle), "--silent"],
+            capture_output=True,
+            text=True,
+        )
         if finished.returncode != 0:
-            raise SearchIndexFailed(f"Pagefind failed (exit {finished.returncode}): {(finished.stderr or finished.stdout).strip()}")
-        files = {name: (bundle / name).read_bytes() for name in (path.relative_to(bundle).as_posix() for path in bundle.rglob("*"))
-                 if _PUBLISHED.fullmatch(name)}
+            raise SearchIndexFailed(
+                f"Pagefind failed (exit {finished.returncode}): {(finished.stderr or finished.stdout).strip()}"
+            )
+        files = {
+            name: (bundle / name).read_bytes()
+            for name in (path.relative_to(bundle).as_posix() for path in bundle.rglob("*"))
+            if _PUBLISHED.fullmatch(name)
+        }
     return [(BUNDLE + name, data) for name, data in sorted(_stable(files).items())]
 
 
@@ -90,7 +100,7 @@ def _decode(data: bytes) -> list:
     plain = gzip.decompress(data)
     if not plain.startswith(_HEADER):
         raise SearchIndexFailed("Pagefind wrote a file this program cannot read; is pagefind the pinned version?")
-    return cbor2.loads(plain[len(_HEADER):])
+    return cbor2.loads(plain[len(_HEADER) :])
 
 
 def _encode(value: list) -> bytes:

@@ -15,13 +15,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from jinja2 import TemplateError
 from livereload import Server
 from livereload.handlers import LiveReloadHandler
 from livereload.watcher import Watcher
 from tornado.ioloop import PeriodicCallback
 from tornado.netutil import bind_sockets
-
-from jinja2 import TemplateError
 
 from . import pipeline
 from .cache import BuildCache
@@ -67,7 +66,9 @@ class Preview:
             return
         except (TemplateError, UnsafePath, OSError) as exc:  # a template or the output folder: show it too
             where = getattr(exc, "filename", None) or str(self.options.templates_dir)
-            self.show_problems([Problem(Mark(where, getattr(exc, "lineno", None) or 1, 1), "error", f"{type(exc).__name__}: {exc}")])
+            self.show_problems(
+                [Problem(Mark(where, getattr(exc, "lineno", None) or 1, 1), "error", f"{type(exc).__name__}: {exc}")]
+            )
             return
         self.problems = []
         self.search_behind = not search_index
@@ -149,8 +150,14 @@ def _cannot_listen(host: str, port: int, exc: OSError) -> str:
     return f"cannot listen on port {port} of {host}: {exc.strerror or exc}"
 
 
-def serve(options: BuildOptions, host: str, port: int, cache: BuildCache, wait: float = 0,
-          notify: Callable[[str], None] | None = None) -> None:
+def serve(
+    options: BuildOptions,
+    host: str,
+    port: int,
+    cache: BuildCache,
+    wait: float = 0,
+    notify: Callable[[str], None] | None = None,
+) -> None:
     """Build, then serve with live reload until interrupted, holding the output folder's lock: it rebuilds on saves."""
     check_port(host, port)
     # livereload drops a reload that comes within 3 s of the last one; an editor's second quick save

@@ -24,10 +24,10 @@ class OfficeCounts:
     by_status: dict[str, int]
     active_by_service: dict[str, int]
     active_by_kind: dict[str, int]
-    active_by_city: dict[str, int]      # active offices by the name of their city
-    license_expiries: dict[int, int]    # licenses in force (the office not revoked) by expiry date, a Gregorian ordinal
-    services_offered: int               # services offered by all active offices together
-    codes: tuple[str, ...]              # in code order
+    active_by_city: dict[str, int]  # active offices by the name of their city
+    license_expiries: dict[int, int]  # licenses in force (the office not revoked) by expiry date, a Gregorian ordinal
+    services_offered: int  # services offered by all active offices together
+    codes: tuple[str, ...]  # in code order
 
 
 def count_offices(offices: tuple[Office, ...]) -> OfficeCounts:
@@ -37,7 +37,11 @@ def count_offices(offices: tuple[Office, ...]) -> OfficeCounts:
     for office in active:
         active_by_service.update(office.services)
     # Counted by date rather than as expired/expiring: the build date may change while this stays cached.
-    expiries = Counter(office.license.expires.to_gregorian().toordinal() for office in offices if office.license and office.status != "revoked")
+    expiries = Counter(
+        office.license.expires.to_gregorian().toordinal()
+        for office in offices
+        if office.license and office.status != "revoked"
+    )
     return OfficeCounts(
         offices=len(offices),
         by_kind=counted((o.kind for o in offices), KINDS),
@@ -99,15 +103,15 @@ class SiteGraph:
 
     content: Content
     today: JalaliDate
-    provinces: tuple[Province, ...]                     # in Persian alphabetical order
+    provinces: tuple[Province, ...]  # in Persian alphabetical order
     province_by_id: dict[str, Province]
     counties: dict[tuple[str, str], CountySummary]
     services: dict[str, Service]
     agencies: dict[str, Agency]
     catalogue: tuple[tuple[Agency, tuple[Service, ...]], ...]  # agencies and their services, Persian order
-    tariffs: tuple[Tariff, ...]                         # newest first
+    tariffs: tuple[Tariff, ...]  # newest first
     tariff_in_force: Tariff
-    counts: dict[tuple[str, str], OfficeCounts]         # each county's offices counted, by province and county id
+    counts: dict[tuple[str, str], OfficeCounts]  # each county's offices counted, by province and county id
     figures: Figures
 
     def counties_of(self, province: Province) -> list[CountySummary]:
@@ -118,13 +122,19 @@ class SiteGraph:
     def county_pages(self, offices: tuple[Office, ...]) -> dict:
         """Return what a county's page shows: its offices in code order and the license holders of the active ones."""
         in_order = tuple(sorted(offices, key=lambda office: office.code))
-        return {"offices": in_order, "license_holders": tuple(office for office in in_order if office.status == "active" and office.license)}
+        return {
+            "offices": in_order,
+            "license_holders": tuple(office for office in in_order if office.status == "active" and office.license),
+        }
 
     def offered_in(self, county: County) -> list[tuple[Agency, list[tuple[Service, int]]]]:
         """Return the services the county's active offices offer, with how many offer each, by agency in catalogue order."""
         counts = self.counts.get((county.province_id, county.id))
         offering = counts.active_by_service if counts else {}
-        listed = [(agency, [(service, offering[service.id]) for service in services if service.id in offering]) for agency, services in self.catalogue]
+        listed = [
+            (agency, [(service, offering[service.id]) for service in services if service.id in offering])
+            for agency, services in self.catalogue
+        ]
         return [(agency, services) for agency, services in listed if services]
 
     def offices_by_service(self, offices: tuple[Office, ...]) -> Iterator[tuple[Service, tuple[Office, ...]]]:
@@ -157,7 +167,10 @@ class SiteGraph:
 
     def tariff_catalogue(self, tariff: Tariff) -> list[tuple[Agency, list[tuple[Service, Fee]]]]:
         """Return a tariff's fees by agency, in catalogue order, leaving out agencies it has no fee for."""
-        listed = [(agency, [(s, tariff.fees[s.id]) for s in services if s.id in tariff.fees]) for agency, services in self.catalogue]
+        listed = [
+            (agency, [(s, tariff.fees[s.id]) for s in services if s.id in tariff.fees])
+            for agency, services in self.catalogue
+        ]
         return [(agency, fees) for agency, fees in listed if fees]
 
     def hours_of(self, office: Office) -> tuple[OpeningHours, ...]:
@@ -185,10 +198,10 @@ class Coverage:
     by_status: dict[str, int]
     active_by_kind: dict[str, int]
     urban_population: int
-    quota: int              # urban residents per urban office, as the directorates plan placement
-    expired: int            # licenses past their expiry on the build date, of offices not revoked
-    expiring: int           # licenses that expire within 90 days of the build date
-    services_offered: int   # by all active offices together
+    quota: int  # urban residents per urban office, as the directorates plan placement
+    expired: int  # licenses past their expiry on the build date, of offices not revoked
+    expiring: int  # licenses that expire within 90 days of the build date
+    services_offered: int  # by all active offices together
 
     @property
     def active(self) -> int:
@@ -225,8 +238,10 @@ class ProvinceCoverage:
     province: Province
     coverage: Coverage
     counties: tuple[tuple[County, Coverage], ...]
-    counties_without_office: tuple[County, ...]                  # no active office at all
-    cities_without_office: tuple[tuple[County, tuple[str, ...]], ...]  # each county's cities with no active office in them
+    counties_without_office: tuple[County, ...]  # no active office at all
+    cities_without_office: tuple[
+        tuple[County, tuple[str, ...]], ...
+    ]  # each county's cities with no active office in them
 
     @property
     def rows(self) -> tuple[tuple[str, County, Coverage], ...]:
@@ -248,7 +263,9 @@ class NationalCoverage:
 
     @property
     def counties_without_office(self) -> tuple[tuple[Province, County], ...]:
-        return tuple((measured.province, county) for measured in self.provinces for county in measured.counties_without_office)
+        return tuple(
+            (measured.province, county) for measured in self.provinces for county in measured.counties_without_office
+        )
 
 
 def coverage(graph: SiteGraph) -> NationalCoverage:
@@ -275,17 +292,26 @@ def coverage(graph: SiteGraph) -> NationalCoverage:
         counties = sorted(province.counties, key=lambda county: sort_key(county.name))
         found = {county.id: graph.counts.get((province.id, county.id), none) for county in counties}
         every_county += found.values()
-        provinces.append(ProvinceCoverage(
-            province=province,
-            coverage=measure(list(found.values()), sum(county.urban_population for county in counties)),
-            counties=tuple((county, measure([found[county.id]], county.urban_population)) for county in counties),
-            counties_without_office=tuple(county for county in counties if not found[county.id].active_by_kind),
-            cities_without_office=tuple(
-                (county, missing) for county in counties
-                if (missing := tuple(city for city in county.cities if not found[county.id].active_by_city.get(city)))
-            ),
-        ))
-    return NationalCoverage(measure(every_county, sum(p.coverage.urban_population for p in provinces)), tuple(provinces))
+        provinces.append(
+            ProvinceCoverage(
+                province=province,
+                coverage=measure(list(found.values()), sum(county.urban_population for county in counties)),
+                counties=tuple((county, measure([found[county.id]], county.urban_population)) for county in counties),
+                counties_without_office=tuple(county for county in counties if not found[county.id].active_by_kind),
+                cities_without_office=tuple(
+                    (county, missing)
+                    for county in counties
+                    if (
+                        missing := tuple(
+                            city for city in county.cities if not found[county.id].active_by_city.get(city)
+                        )
+                    )
+                ),
+            )
+        )
+    return NationalCoverage(
+        measure(every_county, sum(p.coverage.urban_population for p in provinces)), tuple(provinces)
+    )
 
 
 def counted(values, order: tuple[str, ...]) -> dict[str, int]:
@@ -349,11 +375,13 @@ def reach(graph: SiteGraph) -> dict[str, tuple[ProvinceReach, ...]]:
         in_province: dict[str, list[tuple[County, int]]] = defaultdict(list)
         for county in sorted(province.counties, key=lambda county: sort_key(county.name)):
             found = graph.counts.get((province.id, county.id))
-            for service_id, offices in (found.active_by_service.items() if found else ()):
+            for service_id, offices in found.active_by_service.items() if found else ():
                 in_province[service_id].append((county, offices))
         for service_id, counties in in_province.items():
             places[service_id].append(ProvinceReach(province, tuple(counties)))
     return {service.id: tuple(places.get(service.id, ())) for service in graph.content.services}
 
 
-pickle_by_fields(OfficeCounts, CountySummary, ProvinceReach, FeeInYear, Figures, Coverage, ProvinceCoverage, NationalCoverage)
+pickle_by_fields(
+    OfficeCounts, CountySummary, ProvinceReach, FeeInYear, Figures, Coverage, ProvinceCoverage, NationalCoverage
+)

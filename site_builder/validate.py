@@ -16,17 +16,48 @@ from .errors import Mark, Problem, shown
 from .fields import INVALID, SLUG, Item, Reader, Rec, did_you_mean
 from .loader import RawContent, RawFile
 from .models import (
-    Agency, Content, County, Directorate, Fee, License, LicenseHolder, Location, Memorandum,
-    NewsItem, Office, OpeningHours, Page, Province, Service, SiteSettings, Tariff,
+    KINDS,
+    Agency,
+    Content,
+    County,
+    Directorate,
+    Fee,
+    License,
+    LicenseHolder,
+    Location,
+    Memorandum,
+    NewsItem,
+    Office,
+    OpeningHours,
+    Page,
+    Province,
+    Service,
+    SiteSettings,
+    Tariff,
 )
 from .persian import format_jalali, has_arabic_letters, name_key, persian_letters
-from .models import KINDS
-from .schema import FILE_TYPES
 from .pickling import pickle_by_fields
+from .schema import FILE_TYPES
 from .yamlio import Source, without_controls
 
 # Top-level URL segments the site's own pages use: a page named after one would overwrite them.
-RESERVED_PAGE_NAMES = frozenset({"provinces", "offices", "services", "agencies", "tariffs", "news", "static", "search", "pagefind", "data", "stats", "en", "fa"})
+RESERVED_PAGE_NAMES = frozenset(
+    {
+        "provinces",
+        "offices",
+        "services",
+        "agencies",
+        "tariffs",
+        "news",
+        "static",
+        "search",
+        "pagefind",
+        "data",
+        "stats",
+        "en",
+        "fa",
+    }
+)
 _YEAR = re.compile(r"1[34]\d\d", re.ASCII)
 # Markdown nests lists and quotes recursively; far deeper than any page needs would exhaust the stack.
 MAX_MARKDOWN_INDENT = 100
@@ -44,7 +75,8 @@ _MARKUP = re.compile(r"\\.|`+|[\[\]]", re.DOTALL)
 # (Words of the address are matched atomically, so that a long line is read once.)
 _WORD = r"""[^()'"\s]*(?:\([^()'"\s]*\)[^()'"\s]*)*"""
 _LINK_ADDRESS = re.compile(
-    rf"""\(\s*(?:<[^<>\n]*>|(?>{_WORD}(?:[ \t]+(?=[^()'"\s]){_WORD})*))(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)""")
+    rf"""\(\s*(?:<[^<>\n]*>|(?>{_WORD}(?:[ \t]+(?=[^()'"\s]){_WORD})*))(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)"""
+)
 
 
 @dataclass
@@ -82,10 +114,12 @@ class Validation:
                 continue
             other = first.setdefault(name_key(name), record)
             if other is not record:
-                self.error(record.marks["name"],
-                           f"{what} name {shown(name)} is the name of {shown(other['name'])} at {other.marks['name']}: "
-                           f"names that differ only in ی/ک, the zero-width non-joiner or spaces are one name; "
-                           f"correct one of them")
+                self.error(
+                    record.marks["name"],
+                    f"{what} name {shown(name)} is the name of {shown(other['name'])} at {other.marks['name']}: "
+                    f"names that differ only in ی/ک, the zero-width non-joiner or spaces are one name; "
+                    f"correct one of them",
+                )
 
     def known(self, value: str, mark: Mark, index: dict, what: str, where: str) -> bool:
         """Check that an id refers to something defined; an unknown one is an error with a suggestion."""
@@ -115,7 +149,10 @@ def check_name(path: str, stem: str, check: Validation, what: str) -> bool:
     """File and folder names become URLs: they must be lower-case ASCII ids."""
     if SLUG.fullmatch(stem):
         return True
-    check.error(Mark(path, 1, 1), f"the {what} {shown(stem)} is not a valid id: use lower-case English letters, digits and hyphens")
+    check.error(
+        Mark(path, 1, 1),
+        f"the {what} {shown(stem)} is not a valid id: use lower-case English letters, digits and hyphens",
+    )
     return False
 
 
@@ -127,9 +164,9 @@ def check_file_name(raw: RawFile, check: Validation, what: str) -> bool:
 class Catalogue:
     """Everything but the offices, validated: the content model's catalogue part and what offices are checked against."""
 
-    content: Content | None                 # None when any file has an error
-    provinces: dict[str, ProvinceFacts]     # by province id, valid or not
-    services: dict[str, None]               # the ids of the services defined, in file order
+    content: Content | None  # None when any file has an error
+    provinces: dict[str, ProvinceFacts]  # by province id, valid or not
+    services: dict[str, None]  # the ids of the services defined, in file order
     problems: tuple[Problem, ...]
 
 
@@ -137,7 +174,7 @@ class Catalogue:
 class CountyOffices:
     """One county's offices, checked against its province and the catalogue; what the cross-file rules need."""
 
-    offices: tuple[Office, ...]             # in file order; only offices without errors
+    offices: tuple[Office, ...]  # in file order; only offices without errors
     codes: tuple[tuple[str, int, int], ...]  # every code the file gives, with its line and column: codes must be unique
     problems: tuple[Problem, ...]
 
@@ -191,11 +228,16 @@ def _settings(raw: RawContent, check: Validation) -> tuple[SiteSettings | None, 
     languages = site["languages"]
     if languages and languages[0].value != "fa":  # an empty or unreadable list is reported already
         # The content, the boards, the open data and the search index are Persian: the site's default language.
-        check.error(languages[0].mark, f"languages: the first language is the site's default and must be fa, the content's own; {languages[0].value} can follow it")
+        check.error(
+            languages[0].mark,
+            f"languages: the first language is the site's default and must be fa, the content's own; {languages[0].value} can follow it",
+        )
         return None, site
     base_url = site["base_url"]
     if not base_url.endswith("/"):
-        check.warn(site.marks["base_url"], f"base_url: {shown(base_url)} should end in '/'; read as {shown(base_url + '/')}")
+        check.warn(
+            site.marks["base_url"], f"base_url: {shown(base_url)} should end in '/'; read as {shown(base_url + '/')}"
+        )
         base_url += "/"
     return SiteSettings(
         title=site["title"],
@@ -241,15 +283,23 @@ def _tariffs(raw: RawContent, check: Validation, services: dict[str, Rec], site:
     for file in raw.of_kind("tariff"):
         record = read_file(file, check)
         if not _YEAR.fullmatch(file.stem):
-            check.error(Mark(file.path, 1, 1), f"a tariff file is named after its Solar Hijri year, such as 1405.yaml, not {shown(file.stem)}")
+            check.error(
+                Mark(file.path, 1, 1),
+                f"a tariff file is named after its Solar Hijri year, such as 1405.yaml, not {shown(file.stem)}",
+            )
         if not isinstance(record, Rec):
             continue
         year = record.get("year")
         if year is not None and _YEAR.fullmatch(file.stem) and year != int(file.stem):
-            check.error(record.marks["year"], f"year: {year} disagrees with the file name {file.stem}.yaml; rename the file or correct the year")
+            check.error(
+                record.marks["year"],
+                f"year: {year} disagrees with the file name {file.stem}.yaml; rename the file or correct the year",
+            )
         effective = record.get("effective")
         if effective is not None and year is not None and effective.year not in (year, year - 1):
-            check.error(record.marks["effective"], f"effective: {format_jalali(effective)} is not in the tariff's year {year}")
+            check.error(
+                record.marks["effective"], f"effective: {format_jalali(effective)} is not in the tariff's year {year}"
+            )
         fees: dict[str, Fee] = {}
         for service_id, item in record.get("fees", {}).items():
             if check.known(service_id, item.mark, services, "service", "services.yaml"):
@@ -261,11 +311,17 @@ def _tariffs(raw: RawContent, check: Validation, services: dict[str, Rec], site:
     if year_in_force is not None:
         in_force = next((t for t in tariffs if t.year == year_in_force), None)
         if str(year_in_force) not in {file.stem for file in raw.of_kind("tariff")}:
-            check.error(site.marks["tariff_year"], f"tariff_year: there is no tariffs/{year_in_force}.yaml for the tariff in force")
+            check.error(
+                site.marks["tariff_year"],
+                f"tariff_year: there is no tariffs/{year_in_force}.yaml for the tariff in force",
+            )
         elif in_force is not None:  # a tariff with errors has had them reported, and its missing fees would be noise
             for service_id, service in services.items():
                 if service_id not in in_force.fees:
-                    check.warn(service.marks["id"], f"service {shown(service_id)} has no fee in the {in_force.year} tariff in force")
+                    check.warn(
+                        service.marks["id"],
+                        f"service {shown(service_id)} has no fee in the {in_force.year} tariff in force",
+                    )
     return tariffs
 
 
@@ -284,7 +340,9 @@ class ProvinceFacts:
     given_by_kind: dict[str, tuple[str, ...]]
 
 
-def _provinces(raw: RawContent, check: Validation, agencies: dict[str, Rec], services: dict[str, Rec]) -> tuple[dict[str, Province], dict[str, ProvinceFacts]]:
+def _provinces(
+    raw: RawContent, check: Validation, agencies: dict[str, Rec], services: dict[str, Rec]
+) -> tuple[dict[str, Province], dict[str, ProvinceFacts]]:
     provinces, facts, records = {}, {}, []
     for file in raw.of_kind("province"):
         record = read_file(file, check)
@@ -298,13 +356,17 @@ def _provinces(raw: RawContent, check: Validation, agencies: dict[str, Rec], ser
             if "agency" in memo.values:
                 check.known(memo["agency"], memo.marks["agency"], agencies, "agency", "agencies.yaml")
             if not any(memo.get(kind) for kind in KINDS):
-                check.error(memo.mark, f"memorandum {shown(memo['id'])} gives no services: list them under {', '.join(KINDS)}")
+                check.error(
+                    memo.mark, f"memorandum {shown(memo['id'])} gives no services: list them under {', '.join(KINDS)}"
+                )
             for kind in KINDS:
                 for item in memo.get(kind, ()):
                     check.known(item.value, item.mark, services, "service", "services.yaml")
         for hours in record.get("hours", ()):
             _check_hours(hours, check)
-        given = {kind: tuple(dict.fromkeys(i.value for m in memoranda.values() for i in m.get(kind, ()))) for kind in KINDS}
+        given = {
+            kind: tuple(dict.fromkeys(i.value for m in memoranda.values() for i in m.get(kind, ()))) for kind in KINDS
+        }
         facts[file.stem] = ProvinceFacts(file.stem, counties, given)
         if record.valid:
             provinces[file.stem] = _province(file.stem, record, counties, memoranda)
@@ -320,7 +382,14 @@ def _province(province_id: str, record: Rec, counties: dict[str, Rec], memoranda
         directorate=Directorate(**record["directorate"].values),
         hours=_hours(record["hours"]),
         counties=tuple(
-            County(c["id"], province_id, c["name"], c["urban_population"], tuple(i.value for i in c.get("cities", ())), c.get("name_en"))
+            County(
+                c["id"],
+                province_id,
+                c["name"],
+                c["urban_population"],
+                tuple(i.value for i in c.get("cities", ())),
+                c.get("name_en"),
+            )
             for c in counties.values()
         ),
         memoranda=tuple(
@@ -347,7 +416,7 @@ def _check_hours(hours: Rec, check: Validation) -> None:
 class OfficeDraft:
     """An office as its own file tells it: the office without its services, and what cross-file rules need."""
 
-    office: Office | None          # None when the record has errors
+    office: Office | None  # None when the record has errors
     code: str | None
     code_mark: Mark | None
     kind: str | None
@@ -364,7 +433,7 @@ class OfficesFile:
     path: str
     province: str
     county: str
-    drafts: tuple[OfficeDraft, ...] | None   # None when the file could not be read
+    drafts: tuple[OfficeDraft, ...] | None  # None when the file could not be read
     problems: tuple[Problem, ...]
 
 
@@ -381,11 +450,17 @@ def _draft(record: Rec, check: Validation) -> OfficeDraft:
     license = record.get("license")
     license_missing = "license" not in record.keys or "license" in record.empty
     if status is not None and status != "pending" and license_missing and record.valid:
-        check.error(record.mark, f"office {record.get('code', '')}: a {status} office needs its license (number, holder, issued, expires); only a pending office has none")
+        check.error(
+            record.mark,
+            f"office {record.get('code', '')}: a {status} office needs its license (number, holder, issued, expires); only a pending office has none",
+        )
         record.valid = False
     if isinstance(license, Rec) and "issued" in license.values and "expires" in license.values:
         if license["expires"] <= license["issued"]:
-            check.error(license.marks["expires"], f"license.expires: {format_jalali(license['expires'])} is not after issued {format_jalali(license['issued'])}")
+            check.error(
+                license.marks["expires"],
+                f"license.expires: {format_jalali(license['expires'])} is not after issued {format_jalali(license['issued'])}",
+            )
             record.valid = False
     for hours in record.get("hours") or ():
         _check_hours(hours, check)
@@ -416,7 +491,10 @@ def resolve_offices(file: OfficesFile, province: ProvinceFacts | None, services:
         county = province.counties.get(file.county)
         if county is None:
             hint = did_you_mean(file.county, tuple(province.counties))
-            check.error(Mark(file.path, 1, 1), f"{shown(file.county)} is not a county of {province.id}: an offices file is named after one of the counties in its province.yaml;{hint or ' they are ' + ', '.join(province.counties)}")
+            check.error(
+                Mark(file.path, 1, 1),
+                f"{shown(file.county)} is not a county of {province.id}: an offices file is named after one of the counties in its province.yaml;{hint or ' they are ' + ', '.join(province.counties)}",
+            )
     # Without a readable province.yaml the memoranda are unknown: add/remove are compared with nothing.
     given_by_kind = province.given_by_kind if province else None
     for draft in file.drafts or ():
@@ -424,9 +502,13 @@ def resolve_offices(file: OfficesFile, province: ProvinceFacts | None, services:
         if draft.office is not None and county is not None:
             given = given_by_kind.get(draft.kind, ())
             removed = {item.value for item in draft.removed}
-            offered = tuple(dict.fromkeys(s for s in (*given, *(item.value for item in draft.added)) if s not in removed))
+            offered = tuple(
+                dict.fromkeys(s for s in (*given, *(item.value for item in draft.added)) if s not in removed)
+            )
             offices.append(replace(draft.office, province_id=province.id, county_id=file.county, services=offered))
-    codes = tuple((draft.code, draft.code_mark.line, draft.code_mark.col) for draft in file.drafts or () if draft.code is not None)
+    codes = tuple(
+        (draft.code, draft.code_mark.line, draft.code_mark.col) for draft in file.drafts or () if draft.code is not None
+    )
     return CountyOffices(tuple(offices), codes, tuple(check.problems))
 
 
@@ -443,19 +525,38 @@ def duplicate_codes(files: list[tuple[str, tuple[tuple[str, int, int], ...]]]) -
     return check.problems
 
 
-def _check_office_references(draft: OfficeDraft, check: Validation, county: Rec | None, services: dict[str, None], given_by_kind: dict | None) -> None:
+def _check_office_references(
+    draft: OfficeDraft, check: Validation, county: Rec | None, services: dict[str, None], given_by_kind: dict | None
+) -> None:
     cities = tuple(item.value for item in county.get("cities", ())) if county else ()
     if cities and draft.city is not None and draft.city not in cities:
         hint = did_you_mean(draft.city, cities)
-        check.warn(draft.city_mark, f"city: {shown(draft.city)} is not among the cities of {county['id']} in province.yaml;{hint or ' check the spelling or add the city there'}")
+        check.warn(
+            draft.city_mark,
+            f"city: {shown(draft.city)} is not among the cities of {county['id']} in province.yaml;{hint or ' check the spelling or add the city there'}",
+        )
     kind = draft.kind
     given = set(given_by_kind.get(kind, ())) if given_by_kind is not None else None
     for item in draft.added:
-        if check.known(item.value, item.mark, services, "service", "services.yaml") and given is not None and item.value in given:
-            check.warn(item.mark, f"services.add: {shown(item.value)} is already given to {kind} offices by the province's memoranda")
+        if (
+            check.known(item.value, item.mark, services, "service", "services.yaml")
+            and given is not None
+            and item.value in given
+        ):
+            check.warn(
+                item.mark,
+                f"services.add: {shown(item.value)} is already given to {kind} offices by the province's memoranda",
+            )
     for item in draft.removed:
-        if check.known(item.value, item.mark, services, "service", "services.yaml") and given is not None and item.value not in given:
-            check.warn(item.mark, f"services.remove: {shown(item.value)} is not given to {kind} offices by the province's memoranda, so there is nothing to remove")
+        if (
+            check.known(item.value, item.mark, services, "service", "services.yaml")
+            and given is not None
+            and item.value not in given
+        ):
+            check.warn(
+                item.mark,
+                f"services.remove: {shown(item.value)} is not given to {kind} offices by the province's memoranda, so there is nothing to remove",
+            )
 
 
 def _office(record: Rec) -> Office:
@@ -482,7 +583,9 @@ def _office(record: Rec) -> Office:
             holder=LicenseHolder(license["holder"]["name"], license["holder"]["type"]),
             issued=license["issued"],
             expires=license["expires"],
-        ) if license else None,
+        )
+        if license
+        else None,
     )
 
 
@@ -501,12 +604,21 @@ def _body(file: RawFile, check: Validation) -> str | None:
             arabic_warned = True
         stripped = line.lstrip(" \t>*+-")
         if len(line) - len(stripped) > MAX_MARKDOWN_INDENT:
-            check.error(Mark(file.path, number, 1), f"this line is nested more than {MAX_MARKDOWN_INDENT} levels deep; a page cannot show it")
+            check.error(
+                Mark(file.path, number, 1),
+                f"this line is nested more than {MAX_MARKDOWN_INDENT} levels deep; a page cannot show it",
+            )
             return None
         if line.startswith("# "):
-            check.warn(Mark(file.path, number, 1), "a '# ' heading is shown as plain text: the page title is the only top-level heading; use '## '")
+            check.warn(
+                Mark(file.path, number, 1),
+                "a '# ' heading is shown as plain text: the page title is the only top-level heading; use '## '",
+            )
         if "![" in line:
-            check.warn(Mark(file.path, number, line.index("![") + 1), "images are not shown on the site; link to the file instead")
+            check.warn(
+                Mark(file.path, number, line.index("![") + 1),
+                "images are not shown on the site; link to the file instead",
+            )
     slow = [problem for part in _paragraphs(lines, file.body_line) for problem in _slow_markdown(file.path, part)]
     check.problems.extend(slow)
     if problems or slow:
@@ -521,7 +633,7 @@ def _paragraphs(lines: list[str], first_line: int) -> Iterator[tuple[int, list[s
         if line.strip() and start is None:
             start = number
         elif not line.strip() and start is not None:
-            yield start, lines[start - first_line:number - first_line]
+            yield start, lines[start - first_line : number - first_line]
             start = None
 
 
@@ -532,18 +644,28 @@ def _slow_markdown(path: str, paragraph: tuple[int, list[str]]) -> list[Problem]
     reads them."""
     first, lines = paragraph
     if len(lines) > MAX_PARAGRAPH_LINES:
-        return [Problem(Mark(path, first + MAX_PARAGRAPH_LINES, 1), "error",
-                        f"a paragraph, list or table has at most {MAX_PARAGRAPH_LINES} lines with no blank line "
-                        f"between them, and this one has {len(lines)}: put a blank line between its parts")]
+        return [
+            Problem(
+                Mark(path, first + MAX_PARAGRAPH_LINES, 1),
+                "error",
+                f"a paragraph, list or table has at most {MAX_PARAGRAPH_LINES} lines with no blank line "
+                f"between them, and this one has {len(lines)}: put a blank line between its parts",
+            )
+        ]
     text = "\n".join(lines)
 
     def mark(index: int) -> Mark:
         return Mark(path, first + text.count("\n", 0, index), index - text.rfind("\n", 0, index))
 
     if len(text) > MAX_PARAGRAPH_CHARS:
-        return [Problem(mark(MAX_PARAGRAPH_CHARS), "error",
-                        f"a paragraph, list or table has at most {MAX_PARAGRAPH_CHARS:,} characters with no blank line "
-                        f"between them, and this one has {len(text):,}: put a blank line between its parts")]
+        return [
+            Problem(
+                mark(MAX_PARAGRAPH_CHARS),
+                "error",
+                f"a paragraph, list or table has at most {MAX_PARAGRAPH_CHARS:,} characters with no blank line "
+                f"between them, and this one has {len(text):,}: put a blank line between its parts",
+            )
+        ]
 
     opened: list[int] = []
     position = 0
@@ -554,26 +676,46 @@ def _slow_markdown(path: str, paragraph: tuple[int, list[str]]) -> list[Problem]
         elif token[0] == "`":  # a code span ends at the next run of as many backticks; brackets in it are text
             end = re.compile(f"(?<!`){token}(?!`)").search(text, position)
             if end is None:
-                return [Problem(mark(match.start()), "error",
-                                f"this {shown(token)} starts code that no {shown(token)} closes in its paragraph; close it, "
-                                f"or write \\` for a backtick")]
+                return [
+                    Problem(
+                        mark(match.start()),
+                        "error",
+                        f"this {shown(token)} starts code that no {shown(token)} closes in its paragraph; close it, "
+                        f"or write \\` for a backtick",
+                    )
+                ]
             position = end.end()
         elif token == "[":
             opened.append(match.start())
             if len(opened) > MAX_BRACKET_DEPTH:
-                return [Problem(mark(match.start()), "error",
-                                f"brackets are nested more than {MAX_BRACKET_DEPTH} deep here; write \\[ for a bracket "
-                                f"that starts no link")]
+                return [
+                    Problem(
+                        mark(match.start()),
+                        "error",
+                        f"brackets are nested more than {MAX_BRACKET_DEPTH} deep here; write \\[ for a bracket "
+                        f"that starts no link",
+                    )
+                ]
         elif opened:
             opened.pop()
             if text.startswith("(", position) and not _LINK_ADDRESS.match(text, position):
-                return [Problem(mark(position), "error",
-                                "this link's address is not closed by ')' on its line, or has quotes that are not its "
-                                "title; write [text](https://…) or [text](https://… \"title\")")]
+                return [
+                    Problem(
+                        mark(position),
+                        "error",
+                        "this link's address is not closed by ')' on its line, or has quotes that are not its "
+                        'title; write [text](https://…) or [text](https://… "title")',
+                    )
+                ]
     if opened:
-        return [Problem(mark(opened[0]), "error",
-                        "this '[' is not closed by a ']' in its paragraph; close it, or write \\[ for a bracket that "
-                        "starts no link")]
+        return [
+            Problem(
+                mark(opened[0]),
+                "error",
+                "this '[' is not closed by a ']' in its paragraph; close it, or write \\[ for a bracket that "
+                "starts no link",
+            )
+        ]
     return []
 
 
@@ -583,11 +725,23 @@ def _pages(raw: RawContent, check: Validation) -> list[Page]:
         record = read_file(file, check)
         slug_ok = check_file_name(file, check, "page file name")
         if file.stem in RESERVED_PAGE_NAMES:
-            check.error(Mark(file.path, 1, 1), f"a page cannot be named {shown(file.stem)}: the site's own pages use /{file.stem}/; rename the file")
+            check.error(
+                Mark(file.path, 1, 1),
+                f"a page cannot be named {shown(file.stem)}: the site's own pages use /{file.stem}/; rename the file",
+            )
             slug_ok = False
         body = _body(file, check)
         if isinstance(record, Rec) and record.valid and slug_ok and body is not None:
-            pages.append(Page(file.stem, record["title"], body, record.get("order", 0), record.get("title_en"), record.get("description")))
+            pages.append(
+                Page(
+                    file.stem,
+                    record["title"],
+                    body,
+                    record.get("order", 0),
+                    record.get("title_en"),
+                    record.get("description"),
+                )
+            )
     return sorted(pages, key=lambda page: (page.order, page.slug))
 
 
@@ -603,10 +757,23 @@ def _news(raw: RawContent, check: Validation, provinces: set[str], today: Jalali
             check.known(record["province"], record.marks["province"], provinces, "province", "content/provinces/")
         if "date" in record.values and record["date"] > today:
             # The site has no publication date: it would show the news now, dated in the future (or misdated by a typo).
-            check.error(record.marks["date"], f"date: {format_jalali(record['date'])} is after the build date "
-                                              f"{format_jalali(today)}; correct the date, or add the news on its day")
+            check.error(
+                record.marks["date"],
+                f"date: {format_jalali(record['date'])} is after the build date "
+                f"{format_jalali(today)}; correct the date, or add the news on its day",
+            )
         if record.valid and slug_ok and body is not None:
-            news.append(NewsItem(file.stem, record["title"], record["date"], body, record.get("summary"), record.get("province"), record.get("title_en")))
+            news.append(
+                NewsItem(
+                    file.stem,
+                    record["title"],
+                    record["date"],
+                    body,
+                    record.get("summary"),
+                    record.get("province"),
+                    record.get("title_en"),
+                )
+            )
     return sorted(news, key=lambda item: (item.date, item.slug), reverse=True)
 
 

@@ -64,10 +64,14 @@ def check_output_folder(output_dir: Path, keep: list[Path]) -> None:
         if output == source or output in source.parents:
             raise UnsafePath(f"the output {str(output_dir)!r} holds {str(source)!r}, which a build would delete")
         if source in output.parents:
-            raise UnsafePath(f"the output {str(output_dir)!r} is inside {str(source)!r}, which the build reads; "
-                             f"choose a folder outside it")
+            raise UnsafePath(
+                f"the output {str(output_dir)!r} is inside {str(source)!r}, which the build reads; "
+                f"choose a folder outside it"
+            )
     if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
-        raise UnsafePath(f"the output {str(output_dir)!r} has files this program did not write; choose an empty or new folder")
+        raise UnsafePath(
+            f"the output {str(output_dir)!r} has files this program did not write; choose an empty or new folder"
+        )
 
 
 # Files a server may send compressed; fonts and images are compressed already.
@@ -218,11 +222,14 @@ def _take_lock(path: Path, output_dir: Path, wait: float, notify: Callable[[str]
             os.close(descriptor)
             left = deadline - time.monotonic()
             if left <= 0 and wait:
-                raise OutputBusy(f"{output_dir} is still being written by {holder} after {wait:g} s of waiting; "
-                                 f"wait longer or stop that process") from None
+                raise OutputBusy(
+                    f"{output_dir} is still being written by {holder} after {wait:g} s of waiting; "
+                    f"wait longer or stop that process"
+                ) from None
             if left <= 0:
-                raise OutputBusy(f"{output_dir} is being written by {holder}; "
-                                 f"wait for it to finish or pass --wait SECONDS") from None
+                raise OutputBusy(
+                    f"{output_dir} is being written by {holder}; wait for it to finish or pass --wait SECONDS"
+                ) from None
             if notify is not None and not waiting:
                 notify(f"{output_dir} is being written by {holder}; waiting up to {wait:g} s for it to finish")
             waiting = True
@@ -277,13 +284,13 @@ PUT, DROP = "put", "drop"
 class Journal(NamedTuple):
     """What an update of the output folder is about to do, written beside it before anything moves in."""
 
-    update: str                    # "files": staged files move in one by one; "tree": the staged tree becomes the
-                                   # output folder; "link": the output, a link, is pointed at the staged tree
-    stage: str                     # the staging folder's name, beside the output folder
-    backup: str | None             # where the files replaced or removed are set aside, beside it too
-    marker: str | None             # the marker before the update, put back should it be undone
-    steps: list[tuple[str, str]]   # (PUT or DROP, path) in order; a step's number names its file in the backup
-    files: int                     # files the update brings in
+    update: str  # "files": staged files move in one by one; "tree": the staged tree becomes the
+    # output folder; "link": the output, a link, is pointed at the staged tree
+    stage: str  # the staging folder's name, beside the output folder
+    backup: str | None  # where the files replaced or removed are set aside, beside it too
+    marker: str | None  # the marker before the update, put back should it be undone
+    steps: list[tuple[str, str]]  # (PUT or DROP, path) in order; a step's number names its file in the backup
+    files: int  # files the update brings in
 
 
 def _write_journal(path: Path, journal: Journal) -> None:
@@ -358,8 +365,11 @@ def _recover_beside(output_dir: Path, output: Path) -> str | None:
         done = _finish(output_dir, output, journal_path)
         _remove_journal(journal_path)
     published = _published_tree(output)
-    leftovers = [name for name in _entries(output.parent)
-                 if _is_leftover(name, output.name) and (published is None or name != published.name)]
+    leftovers = [
+        name
+        for name in _entries(output.parent)
+        if _is_leftover(name, output.name) and (published is None or name != published.name)
+    ]
     for name in leftovers:
         leftover = output.parent / name
         if leftover.is_dir() and not leftover.is_symlink():
@@ -383,15 +393,19 @@ def _finish(output_dir: Path, output: Path, journal_path: Path) -> str:
             _write_marker(output, _marker_text(RECOVERED))
         except OSError:
             pass
-        return (f"recovered {output_dir}: the journal of an interrupted update could not be used ({exc}); "
-                f"the next build compares every file")
+        return (
+            f"recovered {output_dir}: the journal of an interrupted update could not be used ({exc}); "
+            f"the next build compares every file"
+        )
     if journal.update == "link":
         try:
             _publish_link(output, stage)  # what it led to before is a leftover now
             _write_marker(output, _marker_text(RECOVERED))
         except OSError as exc:
-            return (f"recovered {output_dir}: could not publish the tree an interrupted build made "
-                    f"({exc.strerror or exc}), so kept the previous one")
+            return (
+                f"recovered {output_dir}: could not publish the tree an interrupted build made "
+                f"({exc.strerror or exc}), so kept the previous one"
+            )
         return f"recovered {output_dir}: published the tree an interrupted build made ({journal.files:,} new files)"
     if journal.update == "tree":
         try:
@@ -399,8 +413,10 @@ def _finish(output_dir: Path, output: Path, journal_path: Path) -> str:
                 _replay_tree(output, stage)
             _write_marker(output, _marker_text(RECOVERED))
         except OSError as exc:
-            return (f"recovered {output_dir}: could not finish an interrupted first build ({exc.strerror or exc}), "
-                    f"so removed its files")
+            return (
+                f"recovered {output_dir}: could not finish an interrupted first build ({exc.strerror or exc}), "
+                f"so removed its files"
+            )
         return f"recovered {output_dir}: finished an interrupted first build of {journal.files:,} files"
     try:
         _replay_files(output, stage, backup, journal.steps, RECOVERED)
@@ -408,8 +424,10 @@ def _finish(output_dir: Path, output: Path, journal_path: Path) -> str:
         try:
             _undo_files(output, stage, backup, journal.steps, journal.marker)
         except OSError as again:
-            raise RecoveryFailed(f"the interrupted update of {output_dir} could be neither finished ({exc}) "
-                                 f"nor undone ({again}); fix that and run build.py recover again") from None
+            raise RecoveryFailed(
+                f"the interrupted update of {output_dir} could be neither finished ({exc}) "
+                f"nor undone ({again}); fix that and run build.py recover again"
+            ) from None
         return f"recovered {output_dir}: could not finish an interrupted update ({exc}), so put the previous build back"
     return f"recovered {output_dir}: finished an interrupted update of {len(journal.steps):,} files"
 
@@ -535,8 +553,14 @@ class OutputUpdate:
     two builds mixed; the old site is removed after. The cost is a link per unchanged file.
     """
 
-    def __init__(self, output_dir: Path, previous: dict[str, tuple[str, int, int]] | None, state: str,
-                 precompress: bool = False, publish_via_symlink: bool = False):
+    def __init__(
+        self,
+        output_dir: Path,
+        previous: dict[str, tuple[str, int, int]] | None,
+        state: str,
+        precompress: bool = False,
+        publish_via_symlink: bool = False,
+    ):
         self.linked = publish_via_symlink
         self.output_dir = located(output_dir) if self.linked else output_dir.resolve()  # linked: the link, not its tree
         self.precompress = precompress  # write a .gz twin of each text file, for servers that send it as it is
@@ -554,8 +578,10 @@ class OutputUpdate:
         self.lock.__enter__()  # a build killed while updating the folder is recovered first
         try:
             if self.linked and self.output_dir.is_symlink() and _published_tree(self.output_dir) is None:
-                raise UnsafePath(f"the output {str(self.output_dir)!r} is a link this program did not make; "
-                                 f"publishing via a link would replace it")
+                raise UnsafePath(
+                    f"the output {str(self.output_dir)!r} is a link this program did not make; "
+                    f"publishing via a link would replace it"
+                )
             # Without a record every file there is compared, and removed if no page makes it.
             unknown = FileRecord("", -1, -1)
             self.previous = dict.fromkeys(files_below(self.output_dir), unknown) if self.record is None else self.record
@@ -604,7 +630,9 @@ class OutputUpdate:
         """Stage a page or asset, and its gzip twin when precompressing, unless the output already holds these bytes."""
         entries = [(path, *self._stage(path, data, fingerprint))]
         if len(self.files_of(path)) > 1:
-            entries.append((path + ".gz", *self._stage(path + ".gz", gzip.compress(data, compresslevel=9, mtime=0), fingerprint)))
+            entries.append(
+                (path + ".gz", *self._stage(path + ".gz", gzip.compress(data, compresslevel=9, mtime=0), fingerprint))
+            )
         return entries
 
     def _stage(self, path: str, data: bytes, fingerprint: str) -> tuple[FileRecord, bool]:
@@ -702,8 +730,11 @@ class OutputUpdate:
         gone_files = set(gone)
         staged = sorted(self.staged, key=lambda path: (not path.startswith("static/"), path))
         in_the_way = {path for path in staged if path in gone_folders or not gone_files.isdisjoint(_folders_of(path))}
-        steps = ([(PUT, path) for path in staged if path not in in_the_way] + [(DROP, path) for path in gone]
-                 + [(PUT, path) for path in staged if path in in_the_way])
+        steps = (
+            [(PUT, path) for path in staged if path not in in_the_way]
+            + [(DROP, path) for path in gone]
+            + [(PUT, path) for path in staged if path in in_the_way]
+        )
         for path in self.staged:  # a move keeps a file's time: its record is known before it moves
             stat = os.stat(self.stage / _staged_name(path))
             self.files[path] = FileRecord(self.files[path][0], stat.st_size, stat.st_mtime_ns)
@@ -801,4 +832,3 @@ def files_below(folder: Path) -> set[str]:
         files.update(PurePosixPath(os.path.normpath(os.path.join(prefix, name))).as_posix() for name in names)
     files.discard(MARKER)
     return files
-

@@ -14,7 +14,11 @@ import yaml
 
 from .errors import CONTROLS, Mark, Problem, describe_character
 
-_KIND_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq", yaml.MappingNode: "tag:yaml.org,2002:map"}
+_KIND_TAGS = {
+    yaml.ScalarNode: "tag:yaml.org,2002:str",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+}
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # PyYAML built without libyaml: slower, same nodes
@@ -26,6 +30,7 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # PyYAML built wi
 
     def resolve(self, kind, value, implicit):
         return _KIND_TAGS[kind]
+
 
 Node = yaml.Node
 ScalarNode = yaml.ScalarNode
@@ -116,13 +121,17 @@ def expand_tabs(source: Source, text: str) -> tuple[str, list[Problem]]:
         indent = _INDENT.match(line).group()
         if "\t" in indent:
             wide = indent.expandtabs(TAB_STOP)
-            lines[number] = wide + line[len(indent):]
+            lines[number] = wide + line[len(indent) :]
             source.expanded[number] = (len(wide), len(indent))
             first = number if first is None else first
     if first is None:
         return text, []
     mark = Mark(source.path, first + 1 + source.line_offset, 1)
-    warning = Problem(mark, "warning", f"tabs used for indentation were read as spaces to the next multiple of {TAB_STOP} columns; indent with spaces")
+    warning = Problem(
+        mark,
+        "warning",
+        f"tabs used for indentation were read as spaces to the next multiple of {TAB_STOP} columns; indent with spaces",
+    )
     return "\n".join(lines), [warning]
 
 
@@ -138,8 +147,10 @@ def without_controls(source: Source, text: str, first_line: int = 1) -> tuple[st
     for match in found[:MAX_CONTROL_PROBLEMS]:
         line_start = text.rfind("\n", 0, match.start()) + 1
         line = text.count("\n", 0, match.start()) + first_line + source.line_offset
-        message = (f"the invisible character {describe_character(match[0])} is here: it changes how the text around it "
-                   f"is shown, so it cannot be published; delete it (most editors do not show it)")
+        message = (
+            f"the invisible character {describe_character(match[0])} is here: it changes how the text around it "
+            f"is shown, so it cannot be published; delete it (most editors do not show it)"
+        )
         problems.append(Problem(Mark(source.path, line, match.start() - line_start + 1), "error", message))
     if len(found) > MAX_CONTROL_PROBLEMS:
         message = f"{len(found) - MAX_CONTROL_PROBLEMS} more invisible control characters follow; delete them too"
@@ -183,13 +194,19 @@ def _too_large(source: Source, text: str) -> Problem | None:
             if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.CollectionStartEvent)):
                 nodes += 1
                 if nodes > MAX_NODES:
-                    message = (f"a file holds at most {MAX_NODES:,} values (keys, values and list items), and this one "
-                               f"has more from here on; see the limits in docs/content.md")
+                    message = (
+                        f"a file holds at most {MAX_NODES:,} values (keys, values and list items), and this one "
+                        f"has more from here on; see the limits in docs/content.md"
+                    )
                     return Problem(source.mark(event.start_mark), "error", message)
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return Problem(source.mark(event.start_mark), "error", f"lists and mappings are nested more than {MAX_DEPTH} levels deep here")
+                    return Problem(
+                        source.mark(event.start_mark),
+                        "error",
+                        f"lists and mappings are nested more than {MAX_DEPTH} levels deep here",
+                    )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError:
@@ -236,7 +253,13 @@ def _unsupported_features(source: Source, root: Node, text: str) -> list[Problem
     if aliased:  # the composed tree no longer knows where the aliases were written: the tokens do
         for token in yaml.scan(text, Loader=_Loader):
             if isinstance(token, yaml.AliasToken):
-                problems.append(Problem(source.mark(token.start_mark), "error", "aliases (*name) are not supported: write the value out in full"))
+                problems.append(
+                    Problem(
+                        source.mark(token.start_mark),
+                        "error",
+                        "aliases (*name) are not supported: write the value out in full",
+                    )
+                )
     return problems
 
 

@@ -50,6 +50,7 @@ def sample_site(tmp_path_factory) -> Path:
     assert main(["build", "--content", str(ROOT / "content"), "--output", str(output), "--today", SAMPLE_TODAY]) == 0
     return output
 
+
 PORTAL_URL = "https://pishkhan.example.ir/portal/"
 
 
@@ -57,7 +58,22 @@ PORTAL_URL = "https://pishkhan.example.ir/portal/"
 def portal(tmp_path_factory) -> Path:
     """The sample built for a sub-path of its domain (PORTAL_URL), inside a folder served at the root as that sub-path."""
     www = tmp_path_factory.mktemp("www")
-    assert main(["build", "--content", str(ROOT / "content"), "--output", str(www / "portal"), "--base-url", PORTAL_URL, "--today", SAMPLE_TODAY]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--content",
+                str(ROOT / "content"),
+                "--output",
+                str(www / "portal"),
+                "--base-url",
+                PORTAL_URL,
+                "--today",
+                SAMPLE_TODAY,
+            ]
+        )
+        == 0
+    )
     return www
 
 
@@ -216,6 +232,7 @@ def site(tmp_path, monkeypatch, capsys):
 @contextmanager
 def serving(directory: Path):
     """Serve a folder over HTTP on a loopback port while the block runs; yield its root URL."""
+
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
@@ -249,7 +266,14 @@ def chromium(tmp_path_factory):
             str(tmp_path_factory.mktemp("chromium-profile")),
             executable_path=path,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield context
         context.close()

@@ -14,7 +14,7 @@ URL_ATTRIBUTES = ("href", "src", "action", "poster", "srcset")
 class Page:
     """What a page shows and links to."""
 
-    text: list[str] = field(default_factory=list)          # visible text, URLs shown as URLs left out
+    text: list[str] = field(default_factory=list)  # visible text, URLs shown as URLs left out
     attributes: list[tuple[str, str, str]] = field(default_factory=list)  # (tag, name, value)
     json_ld: list[dict] = field(default_factory=list)
     html_tag: dict = field(default_factory=dict)
@@ -24,8 +24,8 @@ class _Scanner(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.page = Page()
-        self.skip = 0            # inside script or style
-        self.code = 0            # inside code: literal text such as what an editor types
+        self.skip = 0  # inside script or style
+        self.code = 0  # inside code: literal text such as what an editor types
         self.script_type = ""
         self.script = []
         self.link_href: list[str] = []
@@ -59,7 +59,11 @@ class _Scanner(HTMLParser):
         if self.skip:
             self.script.append(data)
             return
-        shown_url = self.link_href and data.strip() and data.strip() in (self.link_href[-1], self.link_href[-1].removeprefix("mailto:"))
+        shown_url = (
+            self.link_href
+            and data.strip()
+            and data.strip() in (self.link_href[-1], self.link_href[-1].removeprefix("mailto:"))
+        )
         if data.strip() and not shown_url and not self.code:
             self.page.text.append(data)
 

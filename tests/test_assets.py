@@ -37,16 +37,21 @@ def test_pages_link_the_published_names(sample_site):
 
 
 def test_a_query_or_fragment_is_kept_after_the_published_name():
-    assets = hashed_assets([("site.css", b'src: url("f.eot?#iefix") format("eot"), url(f.eot?v=2);'), ("f.eot", b"font")])
+    assets = hashed_assets(
+        [("site.css", b'src: url("f.eot?#iefix") format("eot"), url(f.eot?v=2);'), ("f.eot", b"font")]
+    )
     name = assets["f.eot"].path.removeprefix("static/")
     assert f'url("{name}?#iefix")'.encode() in assets["site.css"].data
     assert f"url({name}?v=2)".encode() in assets["site.css"].data
 
 
-@pytest.mark.parametrize("css, message", [
-    (b'body { background: url(missing.png); }', "static/site.css: url(missing.png) names no file in static/"),
-    ("body { content: 'ی'; }".encode("utf-16"), "static/site.css is not UTF-8 text; save it as UTF-8"),
-])
+@pytest.mark.parametrize(
+    "css, message",
+    [
+        (b"body { background: url(missing.png); }", "static/site.css: url(missing.png) names no file in static/"),
+        ("body { content: 'ی'; }".encode("utf-16"), "static/site.css is not UTF-8 text; save it as UTF-8"),
+    ],
+)
 def test_a_stylesheet_naming_a_missing_file_or_not_utf8_is_refused(css, message):
     with pytest.raises(UsageError) as refused:
         hashed_assets([("site.css", css)])
@@ -64,5 +69,7 @@ def test_hidden_files_in_static_are_not_published(site, tmp_path):
     from site_builder import pipeline
     from site_builder.config import BuildOptions
 
-    pipeline.build(BuildOptions(content_dir=site.content, output_dir=site.root / "output", static_dir=static, today="1405/09/01"))
+    pipeline.build(
+        BuildOptions(content_dir=site.content, output_dir=site.root / "output", static_dir=static, today="1405/09/01")
+    )
     assert not [p for p in (site.root / "output/static").rglob("*") if "DS_Store" in p.name]

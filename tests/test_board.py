@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
+from conftest import PORTAL_URL as BASE_URL
+from conftest import ROOT, require, serving
 
 from site_builder.config import BuildOptions
 from site_builder.pipeline import check
-
-from conftest import PORTAL_URL as BASE_URL, ROOT, require, serving
 
 A4_POINTS = (595.3, 841.9)
 
@@ -24,8 +23,14 @@ def busiest_office():
     return max(offices, key=lambda office: (len(office.services), office.code))
 
 
-def test_the_board_of_the_office_with_most_services_prints_on_at_most_two_a4_pages_with_a_readable_qr_code(portal, busiest_office, chromium, tmp_path):
-    require(shutil.which("pdfinfo") is not None and shutil.which("pdftoppm") is not None, "poppler-utils", "apt-get install poppler-utils")
+def test_the_board_of_the_office_with_most_services_prints_on_at_most_two_a4_pages_with_a_readable_qr_code(
+    portal, busiest_office, chromium, tmp_path
+):
+    require(
+        shutil.which("pdfinfo") is not None and shutil.which("pdftoppm") is not None,
+        "poppler-utils",
+        "apt-get install poppler-utils",
+    )
     require(shutil.which("zbarimg") is not None, "zbarimg", "apt-get install zbar-tools")
     assert len(busiest_office.services) >= 70  # the sample's urban offices in North Khorasan: a real test of the length
     page = chromium.new_page()
@@ -48,9 +53,13 @@ def test_the_board_of_the_office_with_most_services_prints_on_at_most_two_a4_pag
     assert 1 <= pages <= 2, info
     assert abs(width - A4_POINTS[0]) < 1 and abs(height - A4_POINTS[1]) < 1, info  # Chromium rounds to whole points
 
-    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True
+    )
     image = next(tmp_path.glob("page-*1.png"))
-    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(image)], capture_output=True, text=True)
+    decoded = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(image)], capture_output=True, text=True
+    )
     assert decoded.returncode == 0, decoded.stderr
     assert decoded.stdout.strip() == f"{BASE_URL}offices/{busiest_office.code}/"
 

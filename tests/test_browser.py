@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-
 from conftest import ROOT
 
 # One page of every template.
@@ -35,7 +33,10 @@ PAGES = {
 PAGES |= {f"en-{template}": f"en/{url}" for template, url in PAGES.items() if template not in ("board", "not-found")}
 WIDTHS = {"phone": 390, "desktop": 1280}
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
+WCAG_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +60,9 @@ def test_axe_finds_no_wcag_21_aa_violation(chromium, served_sample, axe, templat
         page.fill("#q", "رشت")
         page.wait_for_selector("#results[data-query] > li")
     results = axe.run(page, options=WCAG_AA)
-    violations = [(v["id"], v["help"], [node["target"] for node in v["nodes"][:3]]) for v in results.response["violations"]]
+    violations = [
+        (v["id"], v["help"], [node["target"] for node in v["nodes"][:3]]) for v in results.response["violations"]
+    ]
     if template.removeprefix("en-") in ("home", "county", "office", "search", "finder"):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / f"{template}-{width}.png", full_page=True)
@@ -96,5 +99,7 @@ def test_the_font_is_loaded_from_the_site(chromium, served_sample):
     page.goto(served_sample + PAGES["office"])
     page.evaluate("document.fonts.ready")
     assert page.evaluate("document.fonts.check('16px Vazirmatn', 'دفتر')")
-    assert len(fonts) == 1 and re.fullmatch(re.escape(served_sample) + r"static/fonts/vazirmatn-nl-variable\.[0-9a-f]{10}\.woff2", fonts[0])
+    assert len(fonts) == 1 and re.fullmatch(
+        re.escape(served_sample) + r"static/fonts/vazirmatn-nl-variable\.[0-9a-f]{10}\.woff2", fonts[0]
+    )
     page.close()

@@ -6,12 +6,13 @@ import sys
 import time
 
 from conftest import ROOT, SAMPLE_TODAY, free_port, require
+
 from site_builder.cli import main
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "deploy"))
-from budgets import measure  # noqa: E402
-from nginx_preview import nginx_path, nginx_serving  # noqa: E402
+from budgets import measure
+from nginx_preview import nginx_path, nginx_serving
 
 
 def test_sample_site_is_within_every_budget(sample_site):
@@ -29,8 +30,23 @@ def test_a_first_search_sends_at_most_300_kb(chromium, tmp_path):
     require(nginx_path() is not None, "nginx", "install Debian's nginx (apt-get install nginx)")
     port = free_port()
     output, log = tmp_path / "output", tmp_path / "access.log"
-    assert main(["build", "--content", str(ROOT / "content"), "--output", str(output), "--today", SAMPLE_TODAY,
-                 "--base-url", f"http://127.0.0.1:{port}/", "--precompress"]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--content",
+                str(ROOT / "content"),
+                "--output",
+                str(output),
+                "--today",
+                SAMPLE_TODAY,
+                "--base-url",
+                f"http://127.0.0.1:{port}/",
+                "--precompress",
+            ]
+        )
+        == 0
+    )
     with nginx_serving(output, "/", port, access_log=log) as url:
         page = chromium.new_page()
         page.goto(url + "search/")
@@ -40,5 +56,7 @@ def test_a_first_search_sends_at_most_300_kb(chromium, tmp_path):
     time.sleep(0.2)  # nginx writes a line as each response ends
     sent = {path.split("?")[0]: int(size) for path, _, size in (line.split() for line in log.read_text().splitlines())}
     assert "/pagefind/wasm.unknown.pagefind" in sent and "/search/" in sent
-    assert any(path.startswith("/pagefind/index/") for path in sent) and any(path.startswith("/pagefind/fragment/") for path in sent)
+    assert any(path.startswith("/pagefind/index/") for path in sent) and any(
+        path.startswith("/pagefind/fragment/") for path in sent
+    )
     assert sum(sent.values()) <= 300_000, sent

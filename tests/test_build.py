@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
-
-import re
 
 import lxml.html
 import pytest
@@ -19,9 +18,9 @@ def test_build_writes_the_pages_of_the_tiny_site(site):
     output = site.root / "output"
     office = (output / "offices/13100123/index.html").read_text(encoding="utf-8")
     assert '<html lang="fa" dir="rtl">' in office
-    assert "مریم احمدی" in office                       # the licensee is published
+    assert "مریم احمدی" in office  # the licensee is published
     assert "0012345678" not in office and "09121234567" not in office  # private fields are not
-    assert "۱۲۰٬۰۰۰ ریال" in office                      # the parcel fee in force
+    assert "۱۲۰٬۰۰۰ ریال" in office  # the parcel fee in force
     assert (output / "provinces/gilan/rasht/index.html").is_file()
     assert (output / "robots.txt").read_text() == "User-agent: *\nAllow: /\nSitemap: https://example.org/sitemap.xml\n"
 
@@ -47,7 +46,9 @@ def test_failed_build_leaves_previous_output_untouched(site):
 
 
 def test_markdown_cannot_smuggle_script(site):
-    site.write("pages/about.md", """\
+    site.write(
+        "pages/about.md",
+        """\
         ---
         title: درباره
         ---
@@ -56,7 +57,8 @@ def test_markdown_cannot_smuggle_script(site):
         [link](javascript:alert(3)) [mixed case](JaVaScRiPt:alert(4)) [data](data:text/html,<script>alert(5)</script>)
         <svg onload="alert(6)"></svg><iframe src="https://evil.example/"></iframe>
         <a href="https://example.org/" onclick="alert(7)" style="color:red">styled</a>
-        """)
+        """,
+    )
     assert site.run("build").code == 0
     html = (site.root / "output/about/index.html").read_text(encoding="utf-8")
     for smuggled in ("<script>alert", "<img", "<iframe", "<svg", "javascript:", "data:text"):
@@ -75,7 +77,10 @@ def test_writer_refuses_paths_outside_the_output(path):
 
 
 def test_email_and_address_links_in_markdown_keep_their_characters(site):
-    site.write("pages/about.md", "---\ntitle: درباره\n---\nبنویسید به <info2@example.org> یا <https://example.org/a1405> در ۲۴ ساعت یا 24 ساعت.\n")
+    site.write(
+        "pages/about.md",
+        "---\ntitle: درباره\n---\nبنویسید به <info2@example.org> یا <https://example.org/a1405> در ۲۴ ساعت یا 24 ساعت.\n",
+    )
     assert site.run("build").code == 0
     html = (site.root / "output/about/index.html").read_text(encoding="utf-8")
     import html as html_module
@@ -87,12 +92,15 @@ def test_email_and_address_links_in_markdown_keep_their_characters(site):
 
 
 def test_revoked_office_does_not_show_its_license_as_valid(site):
-    site.write("provinces/gilan/offices/rasht.yaml", """\
+    site.write(
+        "provinces/gilan/offices/rasht.yaml",
+        """\
         - code: 13100123
           kind: urban
           status: revoked
           license: {number: "1", holder: {name: علی رضایی, type: person}, issued: 1404/01/01, expires: 1409/01/01}
-        """)
+        """,
+    )
     assert site.run("build", "--today", "1405/09/01").code == 0
     html = (site.root / "output/offices/13100123/index.html").read_text(encoding="utf-8")
     assert "(ابطال‌شده)" in html and "(معتبر)" not in html
@@ -129,7 +137,10 @@ def test_a_full_disk_while_staging_leaves_previous_output_untouched(site, monkey
     retitle(site)
     result = site.run("build", "--jobs", "1")
     assert result.code == 1
-    assert result.err.splitlines()[-1] == "build.py: error: cannot write the site: No space left on device; output is as it was"
+    assert (
+        result.err.splitlines()[-1]
+        == "build.py: error: cannot write the site: No space left on device; output is as it was"
+    )
     assert output_files(site) == before
     assert not [p for p in site.root.iterdir() if p.name.startswith(".output-")]
 
@@ -149,6 +160,7 @@ def test_a_failure_while_applying_puts_every_file_back(site, monkeypatch, fail_a
         return os.replace(source, target)
 
     import os
+
     original = writer._move
     monkeypatch.setattr(writer, "_move", failing_replace)
     retitle(site)
@@ -168,32 +180,58 @@ def output_files(site) -> dict:
 
 def test_two_jobs_build_the_same_bytes_as_one(tmp_path):
     from conftest import ROOT, SAMPLE_TODAY
+
     from site_builder.cli import main
 
     outputs = []
     for jobs in ("1", "2"):
         output = tmp_path / f"out-{jobs}"
-        assert main(["build", "--content", str(ROOT / "content"), "--output", str(output), "--today", SAMPLE_TODAY, "--jobs", jobs]) == 0
+        assert (
+            main(
+                [
+                    "build",
+                    "--content",
+                    str(ROOT / "content"),
+                    "--output",
+                    str(output),
+                    "--today",
+                    SAMPLE_TODAY,
+                    "--jobs",
+                    jobs,
+                ]
+            )
+            == 0
+        )
         outputs.append({p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()})
     assert outputs[0] == outputs[1]
 
 
 def test_two_clean_builds_are_byte_identical_with_source_date_epoch(tmp_path, monkeypatch):
     from conftest import ROOT
+
     from site_builder.cli import main
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1797592000")  # 2026-12-18: 1405/09/27, after the sample's last news
     outputs = []
     for name in ("a", "b"):
         assert main(["build", "--content", str(ROOT / "content"), "--output", str(tmp_path / name)]) == 0
-        outputs.append({p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*") if p.is_file()})
+        outputs.append(
+            {p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*") if p.is_file()}
+        )
     assert outputs[0] == outputs[1]
     assert "۱۴۰۵/۰۹/۲۷" in outputs[0][Path("index.html")].decode()
 
 
 def page_files(output: Path) -> list[Path]:
     """Return the files of a build that are pages: not assets, open data, the search index or the marker."""
-    return [p for p in output.rglob("*") if p.is_file() and not {"static", "pagefind"} & set(p.parts) and p.suffix not in (".csv", ".json") and p.name != ".pishkhan-output"]
+    return [
+        p
+        for p in output.rglob("*")
+        if p.is_file()
+        and not {"static", "pagefind"} & set(p.parts)
+        and p.suffix not in (".csv", ".json")
+        and p.name != ".pishkhan-output"
+    ]
 
 
 def test_rebuild_reports_written_unchanged_and_removed_pages(site):
@@ -217,7 +255,12 @@ def test_progress_in_a_log_is_a_few_plain_lines(site):
     result = site.run("build", "--jobs", "1")
     pages = len(page_files(site.root / "output"))
     assert [line for line in result.err.splitlines() if line.endswith(" done")] == [
-        "reading: 1 done", "checking: 1 done", f"rendering: {pages} done", "open data: 1 done", "search index: 1 done"]
+        "reading: 1 done",
+        "checking: 1 done",
+        f"rendering: {pages} done",
+        "open data: 1 done",
+        "search index: 1 done",
+    ]
 
 
 TINY_RASHT_WITHOUT_PENDING = """\
@@ -231,19 +274,28 @@ TINY_RASHT_WITHOUT_PENDING = """\
 def test_a_template_error_leaves_previous_output_untouched(site, tmp_path):
     import shutil
 
-    from site_builder.errors import TemplateFailed
-
     from conftest import ROOT
+
     from site_builder import pipeline
     from site_builder.config import BuildOptions
+    from site_builder.errors import TemplateFailed
 
     assert site.run("build", "--jobs", "1").code == 0
     before = {path: path.read_bytes() for path in (site.root / "output").rglob("*") if path.is_file()}
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
-    (templates / "county.html").write_text((templates / "county.html").read_text(encoding="utf-8").replace("summary.county|name_text", "summary.county.nmae|name_text", 1), encoding="utf-8")
+    (templates / "county.html").write_text(
+        (templates / "county.html")
+        .read_text(encoding="utf-8")
+        .replace("summary.county|name_text", "summary.county.nmae|name_text", 1),
+        encoding="utf-8",
+    )
     with pytest.raises(TemplateFailed):
-        pipeline.build(BuildOptions(content_dir=site.content, output_dir=site.root / "output", templates_dir=templates, today="1405/09/01"))
+        pipeline.build(
+            BuildOptions(
+                content_dir=site.content, output_dir=site.root / "output", templates_dir=templates, today="1405/09/01"
+            )
+        )
     after = {path: path.read_bytes() for path in (site.root / "output").rglob("*") if path.is_file()}
     assert after == before
     assert not [p for p in site.root.iterdir() if p.name.startswith(".output-")]
@@ -262,9 +314,12 @@ def test_an_unchanged_offices_file_is_never_parsed_twice(site, monkeypatch):
     cache = BuildCache(site.root / "cache")
     first = pipeline.check(options, cache=cache)
     assert sorted(parsed) == ["lahijan", "rasht"]
-    site.write("provinces/gilan/offices/lahijan.yaml", "- {code: 13200001, kind: rural, status: inactive, license: {number: '1', holder: {name: علی, type: person}, issued: 1400/01/01, expires: 1405/01/01}}\n")
+    site.write(
+        "provinces/gilan/offices/lahijan.yaml",
+        "- {code: 13200001, kind: rural, status: inactive, license: {number: '1', holder: {name: علی, type: person}, issued: 1400/01/01, expires: 1405/01/01}}\n",
+    )
     second = pipeline.check(options, cache=cache)
-    assert sorted(parsed) == ["lahijan", "lahijan", "rasht"]          # only the edited file is read again
+    assert sorted(parsed) == ["lahijan", "lahijan", "rasht"]  # only the edited file is read again
     again = pipeline.check(options, cache=BuildCache(site.root / "cache"))  # a new run, from the disk cache
     assert sorted(parsed) == ["lahijan", "lahijan", "rasht"]
     assert again.offices == second.offices != first.offices
@@ -331,17 +386,25 @@ def _die(item):
 def test_a_failed_parallel_render_leaves_no_staging_folder_behind(site, tmp_path):
     import shutil
 
-    from site_builder.errors import TemplateFailed
-
     from conftest import ROOT
+
     from site_builder import pipeline
     from site_builder.config import BuildOptions
+    from site_builder.errors import TemplateFailed
 
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
     (templates / "office.html").write_text("{{ nothing.here }}", encoding="utf-8")
     with pytest.raises(TemplateFailed):
-        pipeline.build(BuildOptions(content_dir=ROOT / "content", output_dir=site.root / "output", templates_dir=templates, jobs=2, today="1405/09/01"))
+        pipeline.build(
+            BuildOptions(
+                content_dir=ROOT / "content",
+                output_dir=site.root / "output",
+                templates_dir=templates,
+                jobs=2,
+                today="1405/09/01",
+            )
+        )
     assert [p.name for p in site.root.iterdir() if p.name.startswith(".output-")] == []
 
 
@@ -376,10 +439,18 @@ def test_without_the_cache_a_build_still_removes_what_no_page_makes(site):
     assert result.code == 0
     assert not (site.root / "output/offices/13100124").exists()
     gone = set(before) - set(output_files(site))
-    assert f"{len(gone)} removed, in " in result.err  # the office's page and its board, the search index's files that named it
-    assert ": 18 written, 31 unchanged, " in result.err  # the rest are compared, not rewritten (10 and 17 of them Persian)
+    assert (
+        f"{len(gone)} removed, in " in result.err
+    )  # the office's page and its board, the search index's files that named it
+    assert (
+        ": 18 written, 31 unchanged, " in result.err
+    )  # the rest are compared, not rewritten (10 and 17 of them Persian)
     assert site.run("build", "--jobs", "1", "--output", "clean").code == 0
-    clean = {path.relative_to(site.root / "clean"): path.read_bytes() for path in (site.root / "clean").rglob("*") if path.is_file()}
+    clean = {
+        path.relative_to(site.root / "clean"): path.read_bytes()
+        for path in (site.root / "clean").rglob("*")
+        if path.is_file()
+    }
     assert {path.relative_to(site.root / "output"): data for path, data in output_files(site).items()} == clean
 
 
@@ -394,13 +465,20 @@ def apply_output(folder, previous, files: dict[str, bytes], state: str = "s"):
 
 
 def files_in(folder) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file() and p.name != ".pishkhan-output"}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != ".pishkhan-output"
+    }
 
 
-@pytest.mark.parametrize("before, after", [
-    ({"static/extra": b"a file"}, {"static/extra/x.css": b"now a folder"}),
-    ({"static/extra/x.css": b"a folder"}, {"static/extra": b"now a file"}),
-])
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        ({"static/extra": b"a file"}, {"static/extra/x.css": b"now a folder"}),
+        ({"static/extra/x.css": b"a folder"}, {"static/extra": b"now a file"}),
+    ],
+)
 def test_a_file_may_become_a_folder_and_a_folder_a_file(tmp_path, before, after):
     output = tmp_path / "output"
     first = apply_output(output, None, before)
@@ -408,10 +486,19 @@ def test_a_file_may_become_a_folder_and_a_folder_a_file(tmp_path, before, after)
     assert files_in(output) == after
 
 
-@pytest.mark.parametrize("before, after", [
-    ({"static/extra": b"a file", "index.html": b"home"}, {"static/extra/x.css": b"now a folder", "index.html": b"new home"}),
-    ({"static/extra/x.css": b"a folder", "index.html": b"home"}, {"static/extra": b"now a file", "index.html": b"new home"}),
-])
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        (
+            {"static/extra": b"a file", "index.html": b"home"},
+            {"static/extra/x.css": b"now a folder", "index.html": b"new home"},
+        ),
+        (
+            {"static/extra/x.css": b"a folder", "index.html": b"home"},
+            {"static/extra": b"now a file", "index.html": b"new home"},
+        ),
+    ],
+)
 def test_a_failure_while_such_a_change_is_applied_puts_the_old_output_back(tmp_path, monkeypatch, before, after):
     from site_builder import writer
 
@@ -481,7 +568,11 @@ def test_precompress_writes_a_gzip_twin_of_each_text_file_and_no_more(site):
     assert site.run("build", "--jobs", "1", "--precompress").code == 0
     output = site.root / "output"
     twins = sorted(output.rglob("*.gz"))
-    texts = [p for p in output.rglob("*") if p.is_file() and p.suffix in (".html", ".css", ".js", ".txt", ".svg", ".xml", ".csv", ".json")]
+    texts = [
+        p
+        for p in output.rglob("*")
+        if p.is_file() and p.suffix in (".html", ".css", ".js", ".txt", ".svg", ".xml", ".csv", ".json")
+    ]
     assert len(twins) == len(texts) > 10
     assert all(gzip.decompress(p.read_bytes()) == p.with_suffix("").read_bytes() for p in twins)
     assert not list(output.rglob("*.woff2.gz"))
@@ -492,7 +583,12 @@ def test_precompress_writes_a_gzip_twin_of_each_text_file_and_no_more(site):
 def test_the_report_counts_pages_not_files_when_precompressing(site):
     first = site.run("build", "--jobs", "1", "--precompress")
     pages = re.search(r"built (\d+) pages", first.err).group(1)
-    site.write("provinces/gilan/offices/rasht.yaml", (site.content / "provinces/gilan/offices/rasht.yaml").read_text(encoding="utf-8").replace("kind: urban", "kind: urban\n  address: خیابان تازه", 1))
+    site.write(
+        "provinces/gilan/offices/rasht.yaml",
+        (site.content / "provinces/gilan/offices/rasht.yaml")
+        .read_text(encoding="utf-8")
+        .replace("kind: urban", "kind: urban\n  address: خیابان تازه", 1),
+    )
     again = site.run("build", "--jobs", "1", "--precompress")
     # The office's page and board, the home page and the county's two pages of offices offering a service, and the English
     # twins of all but the board; the search index's fragment of the office, the index chunk with its words and the
@@ -523,7 +619,9 @@ def test_the_cache_forgets_what_no_build_has_used_for_a_month(site):
     assert site.run("build", "--jobs", "1", "--cache", "cache").code == 0
     left = sorted(p.name for p in cache.iterdir())
     assert stale.name not in left and old_templates.name not in left
-    assert [name for name in in_use if name.startswith("templates-")] == [name for name in left if name.startswith("templates-")]
+    assert [name for name in in_use if name.startswith("templates-")] == [
+        name for name in left if name.startswith("templates-")
+    ]
     assert len(left) >= len(in_use) - 3  # the edited file's old entries may go; what the build read stays
 
 
@@ -536,7 +634,9 @@ def test_serve_keeps_in_memory_only_what_the_last_build_used(site):
     options = BuildOptions(content_dir=site.content, output_dir=site.root / "output", today="1405/09/01")
     pipeline.build(options, cache=cache)
     for number in range(5):
-        site.write("provinces/gilan/offices/lahijan.yaml", f"- {{code: 1320000{number}, kind: rural, status: pending}}\n")
+        site.write(
+            "provinces/gilan/offices/lahijan.yaml", f"- {{code: 1320000{number}, kind: rural, status: pending}}\n"
+        )
         pipeline.build(options, cache=cache)
     assert sum(key.startswith("county-") for key in cache.memory) == 2  # rasht's and the last lahijan's, not five
 

@@ -59,7 +59,7 @@ def flip_a_bit(rng, cache):
 def truncate(rng, cache, among=entries):
     entry = rng.choice(among(cache))
     data = entry.read_bytes()
-    entry.write_bytes(data[:rng.randrange(len(data))])
+    entry.write_bytes(data[: rng.randrange(len(data))])
     return [entry]
 
 
@@ -113,14 +113,23 @@ def copy_a_template_from_the_other_language(rng, cache):
     return [english]
 
 
-CORRUPTIONS = [flip_a_bit, truncate, swap_two, replace_by_one_of_its_kind, change_a_literal_in_a_template,
-               flip_a_byte_in_a_template, truncate_a_template, copy_a_template_from_the_other_language]
+CORRUPTIONS = [
+    flip_a_bit,
+    truncate,
+    swap_two,
+    replace_by_one_of_its_kind,
+    change_a_literal_in_a_template,
+    flip_a_byte_in_a_template,
+    truncate_a_template,
+    copy_a_template_from_the_other_language,
+]
 
 
 def notes(err: str) -> list[str]:
     """The lines of what the build printed that are about the cache."""
-    return [line for line in err.splitlines()
-            if line.startswith(("build.py: note: cache:", "build.py: warning: cache:"))]
+    return [
+        line for line in err.splitlines() if line.startswith(("build.py: note: cache:", "build.py: warning: cache:"))
+    ]
 
 
 def discarded(name: str) -> str:
@@ -128,8 +137,10 @@ def discarded(name: str) -> str:
 
 
 def cannot_write(reason: str) -> str:
-    return (f"build.py: warning: cache: cannot write to cache ({reason}); "
-            "this build is slower and the next one will not reuse it")
+    return (
+        f"build.py: warning: cache: cannot write to cache ({reason}); "
+        "this build is slower and the next one will not reuse it"
+    )
 
 
 def test_a_corrupted_cache_never_changes_the_site(site):
@@ -227,14 +238,15 @@ def test_a_cache_folder_that_cannot_be_read_costs_speed_with_one_warning(site, m
         result = site.run("build", "--jobs", "1", "--cache", "cache", "--output", "again")
     assert result.code == 0, result.err
     assert notes(result.err) == [
-        "build.py: warning: cache: cannot read cache (Permission denied); this build is slower"]
+        "build.py: warning: cache: cannot read cache (Permission denied); this build is slower"
+    ]
     assert tree(site.root / "again") == tree(site.root / "output")
 
 
 def test_forked_workers_notes_reach_the_user_once(site, monkeypatch):
     """Offices files are read and pages rendered in forked processes: what they find wrong in the cache is told once."""
     monkeypatch.setattr(pipeline, "READ_IN_PARALLEL", 2)  # the tiny site's two offices files, read in two processes
-    monkeypatch.setattr(pipeline, "CHUNK", 4)             # and its pages rendered in two
+    monkeypatch.setattr(pipeline, "CHUNK", 4)  # and its pages rendered in two
     site.write("provinces/gilan/offices/lahijan.yaml", LAHIJAN)
     build = ("build", "--jobs", "2", "--cache", "cache")
     assert site.run(*build).code == 0

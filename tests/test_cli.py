@@ -9,9 +9,9 @@ import textwrap
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
-
 from conftest import ROOT, TINY
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 RASHT = "provinces/gilan/offices/rasht.yaml"
 
@@ -43,7 +43,10 @@ def test_annotation_escapes_newlines(site, monkeypatch):
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     site.write("pages/about.md", "no front matter\n")
     result = site.check()
-    assert "::error file=content/pages/about.md,line=1,col=1::a page starts with front matter between two '---' lines, such as:%0A---%0Atitle: …%0A---" in result.out
+    assert (
+        "::error file=content/pages/about.md,line=1,col=1::a page starts with front matter between two '---' lines, such as:%0A---%0Atitle: …%0A---"
+        in result.out
+    )
 
 
 def test_missing_content_folder_is_a_usage_error(site):
@@ -65,7 +68,10 @@ def test_bad_base_url_is_a_usage_error(site):
 def test_schema_command_writes_every_file_type(site):
     assert site.run("schema", "out-schemas").code == 0
     names = sorted(path.name for path in (site.root / "out-schemas").iterdir())
-    assert names == [f"{kind}.schema.json" for kind in ("agencies", "news", "offices", "page", "province", "services", "site", "tariff")]
+    assert names == [
+        f"{kind}.schema.json"
+        for kind in ("agencies", "news", "offices", "page", "province", "services", "site", "tariff")
+    ]
 
 
 def test_build_py_as_a_process_reports_without_traceback(tmp_path):
@@ -77,7 +83,9 @@ def test_build_py_as_a_process_reports_without_traceback(tmp_path):
     (content / RASHT).write_bytes(b"- code: [\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("GITHUB_ACTIONS", None)
-    run = subprocess.run([sys.executable, str(ROOT / "build.py"), "check"], cwd=tmp_path, capture_output=True, text=True, env=env)
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "check"], cwd=tmp_path, capture_output=True, text=True, env=env
+    )
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
     assert run.stderr.startswith("content/provinces/gilan/offices/rasht.yaml:2:1: error: YAML syntax:")
@@ -88,7 +96,35 @@ EDITS = st.lists(
     st.tuples(
         st.sampled_from(sorted(TINY)),
         st.integers(min_value=0, max_value=400),
-        st.sampled_from(["", ":", "- ", "  ", "\t", "[", "]", "{", "}", "#", "'", '"', "&a ", "*a", "!!str ", "\n", "null", "~", "0x1F", "-1", "1.5", "ي", "\x00", "---\n", "? "]),
+        st.sampled_from(
+            [
+                "",
+                ":",
+                "- ",
+                "  ",
+                "\t",
+                "[",
+                "]",
+                "{",
+                "}",
+                "#",
+                "'",
+                '"',
+                "&a ",
+                "*a",
+                "!!str ",
+                "\n",
+                "null",
+                "~",
+                "0x1F",
+                "-1",
+                "1.5",
+                "ي",
+                "\x00",
+                "---\n",
+                "? ",
+            ]
+        ),
         st.integers(min_value=0, max_value=3),
     ),
     min_size=1,
@@ -104,7 +140,7 @@ def test_random_edits_never_crash_check(site, edits):
     for name, position, insert, delete in edits:
         text = textwrap.dedent(TINY[name])
         position = min(position, len(text))
-        site.write(name, text[:position] + insert + text[position + delete:])
+        site.write(name, text[:position] + insert + text[position + delete :])
     result = site.check()
     assert result.code in (0, 1), result.err
     assert result.err.splitlines()[-1].startswith("check ")
@@ -166,8 +202,10 @@ def test_a_symbolic_link_in_the_content_is_refused(site, tmp_path):
     (site.content / "pages" / "secret.md").symlink_to(secret)
     result = site.check()
     assert result.code == 2
-    assert result.err.strip() == ("build.py: error: the build reads only plain files and folders inside the content folder, not symbolic links or "
-                                  "special files: content/pages/secret.md; replace each link with a copy of what it points to")
+    assert result.err.strip() == (
+        "build.py: error: the build reads only plain files and folders inside the content folder, not symbolic links or "
+        "special files: content/pages/secret.md; replace each link with a copy of what it points to"
+    )
 
 
 def test_a_symbolically_linked_folder_in_the_content_is_refused_even_by_the_build(site, tmp_path):
@@ -199,19 +237,26 @@ def test_a_source_date_epoch_that_is_no_date_is_a_usage_error(site, monkeypatch,
     for command in ("check", "build"):
         result = site.run(command)
         assert result.code == 2
-        assert result.err.startswith(f"build.py: error: SOURCE_DATE_EPOCH='{epoch}' is not a number of seconds since 1970"), result.err
+        assert result.err.startswith(
+            f"build.py: error: SOURCE_DATE_EPOCH='{epoch}' is not a number of seconds since 1970"
+        ), result.err
 
 
 def test_a_source_date_epoch_gives_the_build_date(site, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763683200")  # 21 November 2025: 1404/08/30, before the news of 1405/08/01
     result = site.check()
-    assert result.problems == ["content/news/1405-08-01-opening.md:3:7: error: date: 1405/08/01 is after the build date 1404/08/30; correct the date, or add the news on its day"]
+    assert result.problems == [
+        "content/news/1405-08-01-opening.md:3:7: error: date: 1405/08/01 is after the build date 1404/08/30; correct the date, or add the news on its day"
+    ]
 
 
 def test_garbage_today_is_a_usage_error_that_repeats_little_of_it(site):
     result = site.run("check", "--today", "x" * 100_000)
     assert result.code == 2
-    assert result.err.strip() == f"build.py: error: --today: '{'x' * 60}…' is not a date: write it as YYYY/MM/DD in the Solar Hijri calendar, e.g. 1405/01/15"
+    assert (
+        result.err.strip()
+        == f"build.py: error: --today: '{'x' * 60}…' is not a date: write it as YYYY/MM/DD in the Solar Hijri calendar, e.g. 1405/01/15"
+    )
 
 
 def test_an_absurd_number_of_jobs_is_capped_and_none_refused(site):
@@ -242,14 +287,33 @@ def broken_templates(tmp_path, name: str, old: str, new: str):
     return templates
 
 
-@pytest.mark.parametrize("name, old, new, expected", [
-    ("county.html", "summary.county|name_text", "summary.county.nmae|name_text", "templates/county.html:4: error: 'site_builder.models.County object' has no attribute 'nmae'"),
-    ("office.html", "{% block main %}", "{% block main %}{% if %}", "templates/office.html:9: error: Expected an expression, got 'end of statement block'"),
-    ("news.html", "{% block main %}", "{% block main %}{{ item.title|nope }}", "templates/news.html:4: error: No filter named 'nope'."),
-    ("_fee_row.html", "{", "{{ oops }}{", "templates/_fee_row.html:1: error: 'oops' is undefined"),
-])
-def test_a_template_error_is_reported_at_its_line_and_the_site_stays(site, tmp_path, monkeypatch, name, old, new,
-                                                                      expected):
+@pytest.mark.parametrize(
+    "name, old, new, expected",
+    [
+        (
+            "county.html",
+            "summary.county|name_text",
+            "summary.county.nmae|name_text",
+            "templates/county.html:4: error: 'site_builder.models.County object' has no attribute 'nmae'",
+        ),
+        (
+            "office.html",
+            "{% block main %}",
+            "{% block main %}{% if %}",
+            "templates/office.html:9: error: Expected an expression, got 'end of statement block'",
+        ),
+        (
+            "news.html",
+            "{% block main %}",
+            "{% block main %}{{ item.title|nope }}",
+            "templates/news.html:4: error: No filter named 'nope'.",
+        ),
+        ("_fee_row.html", "{", "{{ oops }}{", "templates/_fee_row.html:1: error: 'oops' is undefined"),
+    ],
+)
+def test_a_template_error_is_reported_at_its_line_and_the_site_stays(
+    site, tmp_path, monkeypatch, name, old, new, expected
+):
     import functools
 
     from site_builder import cli
@@ -262,6 +326,8 @@ def test_a_template_error_is_reported_at_its_line_and_the_site_stays(site, tmp_p
     for jobs in ("1", "2"):
         result = site.run("build", "--today", "1405/09/01", "--jobs", jobs)
         assert result.code == 1
-        assert result.err.splitlines()[-2:] == [expected, "build.py: nothing was written; output is as it was"], result.err
+        assert result.err.splitlines()[-2:] == [expected, "build.py: nothing was written; output is as it was"], (
+            result.err
+        )
         assert "Traceback" not in result.err
     assert {path: path.read_bytes() for path in (site.root / "output").rglob("*") if path.is_file()} == before

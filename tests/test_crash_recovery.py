@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from site_builder import writer
 from site_builder.writer import MARKER, OutputLock, OutputUpdate, output_state
 
@@ -32,8 +32,14 @@ def state_a() -> dict[str, bytes]:
     """The output before the update: pages in folders of a hundred, a file that will become a folder and a folder that
     will become a file."""
     files = {f"p/{n // 100}/{n}/index.html": f"page {n}\n".encode() for n in range(PAGES)}
-    files.update({"index.html": b"home", "static/extra": b"a file", "static/old/x.css": b"a folder",
-                  "static/old/y.css": b"of two files"})
+    files.update(
+        {
+            "index.html": b"home",
+            "static/extra": b"a file",
+            "static/old/x.css": b"a folder",
+            "static/old/y.css": b"of two files",
+        }
+    )
     return files
 
 
@@ -91,6 +97,7 @@ def die_at_step(kill_at: int) -> list[str]:
                 if len(noted) == kill_at:
                     os.kill(os.getpid(), signal.SIGKILL)
             return function(*args, **kwargs)
+
         return step
 
     for name in STEPS:
@@ -106,8 +113,9 @@ def die_at_step(kill_at: int) -> list[str]:
     return noted
 
 
-def update_in_child(folder: Path, files: dict[str, bytes], state: str, kill_at: int, steps_to: Path | None = None,
-                    linked: bool = False) -> int:
+def update_in_child(
+    folder: Path, files: dict[str, bytes], state: str, kill_at: int, steps_to: Path | None = None, linked: bool = False
+) -> int:
     """Update a folder without a record, as a build does after a recovery, in a forked child that kills itself at a step
     (0: at none); return the signal that ended it (0: it finished, and wrote the steps it took to `steps_to`)."""
     pid = os.fork()
@@ -226,8 +234,10 @@ def test_a_first_build_killed_at_any_step_leaves_no_output_or_all_of_it(scratch)
 
 def test_a_site_published_via_a_link_killed_at_any_step_is_the_old_one_or_the_new_one(scratch):
     """As above, publishing via a link (2,000 files: the steps that matter are few, whatever the size)."""
-    states = {name: {path: data for path, data in files.items() if not path.startswith(("p/1", "p/2", "p/3", "p/4"))}
-              for name, files in (("a", state_a()), ("b", state_b()))}
+    states = {
+        name: {path: data for path, data in files.items() if not path.startswith(("p/1", "p/2", "p/3", "p/4"))}
+        for name, files in (("a", state_a()), ("b", state_b()))
+    }
     case = scratch / "linked"
     output = case / "output"
     update(output, None, states["a"], "a", linked=True)
@@ -285,8 +295,14 @@ def test_a_journal_cannot_make_recovery_touch_other_folders(tmp_path):
     output = tmp_path / "output"
     update(output, None, {"index.html": b"home"}, "a")
     (tmp_path / "precious").mkdir()
-    journal = {"update": "files", "stage": "precious", "backup": "precious", "marker": None,
-               "steps": [["drop", "../precious"]], "files": 0}
+    journal = {
+        "update": "files",
+        "stage": "precious",
+        "backup": "precious",
+        "marker": None,
+        "steps": [["drop", "../precious"]],
+        "files": 0,
+    }
     (tmp_path / ".output.journal").write_text(json.dumps(journal))
     with OutputLock(output) as lock:
         assert "could not be used" in lock.recovered
@@ -316,10 +332,17 @@ def test_a_folder_filled_while_a_first_build_moves_in_keeps_its_marker(tmp_path,
 
 # Real builds, killed or raced.
 
+
 def build_py(*args: str, cwd: Path) -> subprocess.Popen:
     """Start build.py in its own process group, as a shell starts a job."""
-    return subprocess.Popen([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, text=True, start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), *args],
+        cwd=cwd,
+        text=True,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def run_build_py(*args: str, cwd: Path) -> tuple[int, str]:
@@ -363,7 +386,7 @@ def test_two_first_builds_into_one_new_folder_never_lock_it_for_good(site):
     errors = {process.pid: process.communicate(timeout=120)[1] for process in (first, second)}
     for process, other in ((first, second), (second, first)):
         named = f"output is being written by build.py {' '.join(BUILD)} (pid {other.pid}, since "
-        assert process.returncode == 0 or process.returncode == 2 and named in errors[process.pid], errors[process.pid]
+        assert process.returncode == 0 or (process.returncode == 2 and named in errors[process.pid]), errors[process.pid]
     assert run_build_py(*BUILD, cwd=site.root)[0] == 0
     assert run_build_py(*BUILD, "--output", "clean", cwd=site.root)[0] == 0
     assert files_in(site.root / "output") == files_in(site.root / "clean")
@@ -373,7 +396,7 @@ def test_a_second_build_names_the_process_writing_the_output_or_waits_for_it(sit
     with OutputLock(site.root / "output"):
         code, err = run_build_py(*BUILD, cwd=site.root)
         assert code == 2
-        assert f"build.py: error: output is being written by " in err and f" (pid {os.getpid()}, since " in err
+        assert "build.py: error: output is being written by " in err and f" (pid {os.getpid()}, since " in err
         assert err.rstrip().endswith("; wait for it to finish or pass --wait SECONDS")
         waiting = build_py(*BUILD, "--wait", "100", cwd=site.root)
         line = waiting.stderr.readline()

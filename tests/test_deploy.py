@@ -14,12 +14,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SAMPLE_TODAY, free_port, require
+
 from site_builder.cli import main
 
 sys.path.insert(0, str(ROOT / "deploy"))
-from nginx_preview import nginx_path, nginx_serving  # noqa: E402
+from nginx_preview import nginx_path, nginx_serving
 
 BASES = ["/", "/a/b/"]
 
@@ -36,8 +36,25 @@ def nginx_site(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp("nginx")
     port = free_port()
     output = folder / "output"
-    assert main(["build", "--content", str(ROOT / "content"), "--output", str(output), "--today", SAMPLE_TODAY,
-                 "--base-url", f"http://127.0.0.1:{port}{base}", "--precompress", "--cache", str(folder / "cache")]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--content",
+                str(ROOT / "content"),
+                "--output",
+                str(output),
+                "--today",
+                SAMPLE_TODAY,
+                "--base-url",
+                f"http://127.0.0.1:{port}{base}",
+                "--precompress",
+                "--cache",
+                str(folder / "cache"),
+            ]
+        )
+        == 0
+    )
     with nginx_serving(output, base, port, {"LinkChecker": "crawl at full speed"}) as url:
         yield url, output
 
@@ -77,7 +94,9 @@ def test_assets_named_after_their_bytes_are_kept_for_a_year(nginx_site):
 
 def test_the_search_index_chunks_are_kept_for_a_year_and_its_entry_file_is_checked_again(nginx_site):
     url, output = nginx_site
-    chunks = [next(output.glob(f"pagefind/{kind}/*")) for kind in ("index", "fragment", "filter")] + [next(output.glob("pagefind/*.pf_meta"))]
+    chunks = [next(output.glob(f"pagefind/{kind}/*")) for kind in ("index", "fragment", "filter")] + [
+        next(output.glob("pagefind/*.pf_meta"))
+    ]
     for chunk in chunks:
         status, headers, _ = fetch(url + chunk.relative_to(output).as_posix())
         assert status == 200 and headers["Cache-Control"] == "public, max-age=31536000, immutable", chunk.name
@@ -157,11 +176,27 @@ def test_every_link_anchor_and_asset_works(nginx_site, tmp_path):
     linkchecker = Path(sys.executable).parent / "linkchecker"
     # Links outside the site (maps, agencies' sites, tel: and mailto:) are only checked for syntax:
     # the tests have no network. A missing anchor is a warning to linkchecker, and fails here too.
-    result = subprocess.run([str(linkchecker), "--config", str(config), "--no-robots", "--no-status",
-                             "-o", "text", "--ignore-url", r"^(?!" + re.escape(url) + ")", url],
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [
+            str(linkchecker),
+            "--config",
+            str(config),
+            "--no-robots",
+            "--no-status",
+            "-o",
+            "text",
+            "--ignore-url",
+            r"^(?!" + re.escape(url) + ")",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-5000:]
-    checked = re.search(r"(\d+) links? in (\d+) URLs? checked\. (\d+) warnings? found.*?(\d+) errors? found", result.stdout)
+    checked = re.search(
+        r"(\d+) links? in (\d+) URLs? checked\. (\d+) warnings? found.*?(\d+) errors? found", result.stdout
+    )
     assert checked, result.stdout[-3000:]
     assert int(checked.group(2)) > 300
     assert (checked.group(3), checked.group(4)) == ("0", "0"), result.stdout[-5000:]
@@ -175,7 +210,9 @@ def test_links_stay_below_the_base_path(nginx_site):
             assert link.startswith(base), (page, link)
 
 
-@pytest.mark.parametrize("path", ["", "provinces/gilan/rasht/", "offices/13101001/", "services/", "tariffs/", "about/", "offices/99999999/"])
+@pytest.mark.parametrize(
+    "path", ["", "provinces/gilan/rasht/", "offices/13101001/", "services/", "tariffs/", "about/", "offices/99999999/"]
+)
 def test_chromium_loads_pages_with_the_policy_in_force_and_nothing_refused(nginx_site, chromium, path):
     url, _ = nginx_site
     page = chromium.new_page()
@@ -192,7 +229,10 @@ def test_chromium_loads_pages_with_the_policy_in_force_and_nothing_refused(nginx
     page.on("requestfailed", lambda request: failed.append(request.url))
     response = page.goto(url + path)
     page.evaluate("document.fonts.ready")
-    assert "Content-Security-Policy" in {name.title() for name in response.all_headers()} or "content-security-policy" in response.all_headers()
+    assert (
+        "Content-Security-Policy" in {name.title() for name in response.all_headers()}
+        or "content-security-policy" in response.all_headers()
+    )
     assert problems == [] and failed == []
     assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("Vazirmatn")
     page.close()

@@ -21,8 +21,10 @@ from site_builder.opendata import FORMULA_STARTS
 from site_builder.persian import latin_digits
 
 # What each text field holds: markup, template syntax, an entity, a spreadsheet formula and the end of a CDATA section.
-HOSTILE = ('</script><script>alert(1)</script> "><img src=x onerror=alert(1)> <svg onload=alert(1)> ]]> {{7*7}} &amp; '
-           "'-prompt(1)-'")
+HOSTILE = (
+    '</script><script>alert(1)</script> "><img src=x onerror=alert(1)> <svg onload=alert(1)> ]]> {{7*7}} &amp; '
+    "'-prompt(1)-'"
+)
 STARTS = ("=", "+", "-", "@")  # a formula's first character, one per field in turn
 URL = 'https://example.org/"><svg/onload=alert(1)>'  # a web address may hold quotes and angle brackets
 EMAIL = '"><svg/onload=alert(1)>@example.org'
@@ -35,37 +37,102 @@ def hostile(field: str) -> str:
     return f'{STARTS[len(FIELDS) % len(STARTS)]}HYPERLINK("http://x") {HOSTILE} {field}'
 
 
-SITE = {"title": hostile("site-title"), "title_en": hostile("site-title-en"),
-        "description": hostile("site-description"), "description_en": hostile("site-description-en"),
-        "base_url": "https://example.org/", "languages": ["fa", "en"], "tariff_year": 1405, "complaints_line": "195"}
+SITE = {
+    "title": hostile("site-title"),
+    "title_en": hostile("site-title-en"),
+    "description": hostile("site-description"),
+    "description_en": hostile("site-description-en"),
+    "base_url": "https://example.org/",
+    "languages": ["fa", "en"],
+    "tariff_year": 1405,
+    "complaints_line": "195",
+}
 AGENCIES = [{"id": "post", "name": hostile("agency-name"), "name_en": hostile("agency-name-en"), "website": URL}]
-SERVICES = [{"id": "parcel", "name": hostile("service-name"), "name_en": hostile("service-name-en"), "agency": "post",
-             "documents": [hostile("document-1"), hostile("document-2")],
-             "description": hostile("service-description")}]
+SERVICES = [
+    {
+        "id": "parcel",
+        "name": hostile("service-name"),
+        "name_en": hostile("service-name-en"),
+        "agency": "post",
+        "documents": [hostile("document-1"), hostile("document-2")],
+        "description": hostile("service-description"),
+    }
+]
 TARIFF = {"year": 1405, "effective": "1405/01/01", "approval": hostile("tariff-approval"), "fees": {"parcel": 120000}}
 PROVINCE = {
-    "name": hostile("province-name"), "name_en": hostile("province-name-en"), "center": hostile("province-center"),
-    "directorate": {"name": hostile("directorate-name"), "address": hostile("directorate-address"),
-                    "phone": "013-33333333", "website": URL, "email": EMAIL, "complaints_url": URL},
+    "name": hostile("province-name"),
+    "name_en": hostile("province-name-en"),
+    "center": hostile("province-center"),
+    "directorate": {
+        "name": hostile("directorate-name"),
+        "address": hostile("directorate-address"),
+        "phone": "013-33333333",
+        "website": URL,
+        "email": EMAIL,
+        "complaints_url": URL,
+    },
     "hours": [{"days": ["sat", "sun"], "opens": "07:30", "closes": "19:00"}],
-    "counties": [{"id": "rasht", "name": hostile("county-name"), "name_en": hostile("county-name-en"),
-                  "urban_population": 750000, "cities": [hostile("city-name")]}],
-    "memoranda": [{"id": "post", "title": hostile("memorandum-title"), "title_en": hostile("memorandum-title-en"),
-                   "agency": "post", "urban": ["parcel"], "rural": ["parcel"]}],
+    "counties": [
+        {
+            "id": "rasht",
+            "name": hostile("county-name"),
+            "name_en": hostile("county-name-en"),
+            "urban_population": 750000,
+            "cities": [hostile("city-name")],
+        }
+    ],
+    "memoranda": [
+        {
+            "id": "post",
+            "title": hostile("memorandum-title"),
+            "title_en": hostile("memorandum-title-en"),
+            "agency": "post",
+            "urban": ["parcel"],
+            "rural": ["parcel"],
+        }
+    ],
 }
 OFFICES = [
-    {"code": "13100123", "kind": "urban", "status": "active", "name": hostile("office-name"),
-     "city": PROVINCE["counties"][0]["cities"][0], "address": hostile("office-address"), "phone": "013-33123456",
-     "license": {"number": "1234", "holder": {"name": hostile("holder-name"), "type": "person"},
-                 "issued": "1398/04/12", "expires": "1410/04/11"}},
-    {"code": "13100124", "kind": "rural", "status": "active", "village": hostile("office-village"),
-     "license": {"number": "1235", "holder": {"name": hostile("holder-name-2"), "type": "company"},
-                 "issued": "1398/04/12", "expires": "1410/04/11"}},
+    {
+        "code": "13100123",
+        "kind": "urban",
+        "status": "active",
+        "name": hostile("office-name"),
+        "city": PROVINCE["counties"][0]["cities"][0],
+        "address": hostile("office-address"),
+        "phone": "013-33123456",
+        "license": {
+            "number": "1234",
+            "holder": {"name": hostile("holder-name"), "type": "person"},
+            "issued": "1398/04/12",
+            "expires": "1410/04/11",
+        },
+    },
+    {
+        "code": "13100124",
+        "kind": "rural",
+        "status": "active",
+        "village": hostile("office-village"),
+        "license": {
+            "number": "1235",
+            "holder": {"name": hostile("holder-name-2"), "type": "company"},
+            "issued": "1398/04/12",
+            "expires": "1410/04/11",
+        },
+    },
 ]
-PAGE = {"title": hostile("page-title"), "title_en": hostile("page-title-en"),
-        "description": hostile("page-description"), "order": 1}
-NEWS = {"title": hostile("news-title"), "title_en": hostile("news-title-en"), "date": "1405/08/01",
-        "summary": hostile("news-summary")}
+PAGE = {
+    "title": hostile("page-title"),
+    "title_en": hostile("page-title-en"),
+    "description": hostile("page-description"),
+    "order": 1,
+}
+NEWS = {
+    "title": hostile("news-title"),
+    "title_en": hostile("news-title-en"),
+    "date": "1405/08/01",
+    "summary": hostile("news-summary"),
+}
 # Markdown bodies: the same markup as text, and a javascript: link, which the sanitiser must drop.
 BODY = textwrap.dedent("""\
     {hostile}
@@ -75,8 +142,14 @@ BODY = textwrap.dedent("""\
 
     > <script>alert(2)</script>
     """)
-TEXT_IN_BODIES = ('</script><script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "<svg onload=alert(1)>",
-                  "]]>", "{{7*7}}", "<script>alert(2)</script>")
+TEXT_IN_BODIES = (
+    "</script><script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "<svg onload=alert(1)>",
+    "]]>",
+    "{{7*7}}",
+    "<script>alert(2)</script>",
+)
 
 
 NOT_SHOWN = ["province-center"]  # read and checked, but no page shows it
@@ -118,11 +191,22 @@ def hostile_site(site, monkeypatch):
 def field_values() -> dict[str, str]:
     """Every field's hostile value, by field name."""
     values = {}
-    for section in (SITE, PROVINCE, PROVINCE["directorate"], PAGE, NEWS, *AGENCIES, *SERVICES, TARIFF,
-                    *PROVINCE["counties"], *PROVINCE["memoranda"], *OFFICES,
-                    *(office["license"]["holder"] for office in OFFICES)):
+    for section in (
+        SITE,
+        PROVINCE,
+        PROVINCE["directorate"],
+        PAGE,
+        NEWS,
+        *AGENCIES,
+        *SERVICES,
+        TARIFF,
+        *PROVINCE["counties"],
+        *PROVINCE["memoranda"],
+        *OFFICES,
+        *(office["license"]["holder"] for office in OFFICES),
+    ):
         for value in section.values():
-            for text in (value if isinstance(value, list) else [value]):
+            for text in value if isinstance(value, list) else [value]:
                 if isinstance(text, str) and text.startswith(STARTS) and "HYPERLINK" in text:
                     values[text.rsplit(" ", 1)[1]] = text
     return values
@@ -144,15 +228,19 @@ def injected(root) -> list[str]:
             found.append(f"<script>{element.text}")
         if element.tag in ("img", "iframe", "object", "embed"):
             found.append(f"<{element.tag}>")
-        found += [f"<{element.tag} {name}={value}>" for name, value in element.attrib.items()
-                  if value.strip().lower().startswith("javascript:")]
+        found += [
+            f"<{element.tag} {name}={value}>"
+            for name, value in element.attrib.items()
+            if value.strip().lower().startswith("javascript:")
+        ]
     return found
 
 
 def page_text(root) -> str:
     """Return a page's text and its attributes' values, as a reader and a browser see them."""
-    attributes = " ".join(value for element in root.iter() if isinstance(element.tag, str)
-                          for value in element.attrib.values())
+    attributes = " ".join(
+        value for element in root.iter() if isinstance(element.tag, str) for value in element.attrib.values()
+    )
     return same_digits(root.text_content() + " " + attributes)
 
 
@@ -192,8 +280,15 @@ def test_json_ld_parses_and_holds_the_exact_values(hostile_site):
                 blocks += 1
     assert blocks >= 4
     values = field_values()
-    for field in ("service-name", "service-name-en", "service-description", "agency-name", "office-address",
-                  "office-village", "province-name"):
+    for field in (
+        "service-name",
+        "service-name-en",
+        "service-description",
+        "agency-name",
+        "office-address",
+        "office-village",
+        "province-name",
+    ):
         assert values[field] in strings, field
     assert URL in strings
 
@@ -216,8 +311,9 @@ def test_the_feed_is_well_formed_and_its_entries_hold_the_text(hostile_site):
     values = field_values()
     assert same_digits(feed.findtext("atom:entry/atom:title", namespaces=atom)) == same_digits(values["news-title"])
     assert same_digits(feed.findtext("atom:entry/atom:summary", namespaces=atom)) == same_digits(values["news-summary"])
-    content = lxml.html.fragment_fromstring(feed.findtext("atom:entry/atom:content", namespaces=atom),
-                                            create_parent="div")
+    content = lxml.html.fragment_fromstring(
+        feed.findtext("atom:entry/atom:content", namespaces=atom), create_parent="div"
+    )
     assert injected(content) == []
     for text in TEXT_IN_BODIES:
         assert same_digits(text) in same_digits(content.text_content())
@@ -243,8 +339,19 @@ def test_the_csv_files_run_no_formula_and_the_json_files_are_exact(hostile_site)
                 else:  # numbers stay numbers
                     assert not cell.startswith("'"), (resource["path"], column, cell)
     exact = {value for row in objects for value in row.values() if isinstance(value, str)}
-    for field in ("office-name", "office-address", "office-village", "holder-name", "holder-name-2", "county-name",
-                  "province-name", "service-name", "service-name-en", "agency-name", "tariff-approval"):
+    for field in (
+        "office-name",
+        "office-address",
+        "office-village",
+        "holder-name",
+        "holder-name-2",
+        "county-name",
+        "province-name",
+        "service-name",
+        "service-name-en",
+        "agency-name",
+        "tariff-approval",
+    ):
         assert "'" + values[field] in cells, field
         assert values[field] in exact, field
 
@@ -257,8 +364,17 @@ def test_the_search_documents_hold_the_text_and_no_markup_it_brought(hostile_sit
         assert injected(root) == []
         everything.append(page_text(root))
     everything = "\n".join(everything)
-    for field in ("office-address", "office-village", "holder-name", "county-name", "province-name", "service-name",
-                  "agency-name", "page-title", "news-title"):
+    for field in (
+        "office-address",
+        "office-village",
+        "holder-name",
+        "county-name",
+        "province-name",
+        "service-name",
+        "agency-name",
+        "page-title",
+        "news-title",
+    ):
         assert same_digits(field_values()[field]) in everything, field
     bundle = hostile_site.root / "output" / "pagefind" / "fragment"
     fragments = "".join(gzip.decompress(path.read_bytes()).decode("utf-8") for path in bundle.iterdir())
@@ -268,5 +384,7 @@ def test_the_search_documents_hold_the_text_and_no_markup_it_brought(hostile_sit
 def test_a_javascript_address_is_refused_where_an_address_belongs(site):
     site.write("agencies.yaml", "- id: post\n  name: پست\n  website: javascript:alert(1)\n")
     result = site.check()
-    assert ("content/agencies.yaml:3:12: error: website: 'javascript:alert(1)' is not a web address: write it in full, "
-            "starting with https://") in result.problems
+    assert (
+        "content/agencies.yaml:3:12: error: website: 'javascript:alert(1)' is not a web address: write it in full, "
+        "starting with https://"
+    ) in result.problems

@@ -10,20 +10,32 @@ from pathlib import Path
 import pytest
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
+from conftest import ROOT, SAMPLE_TODAY
 from persiantools.jdatetime import JalaliDate
 
 from site_builder.config import BuildOptions
 from site_builder.i18n import catalogue_path
 from site_builder.pipeline import check
 
-from conftest import ROOT, SAMPLE_TODAY
-
 LOCALES = ROOT / "locales"
 LANGUAGES = ("fa", "en")
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF]")
 PERSIAN_DIGITS = re.compile(r"[۰-۹٠-٩]")
 BASE = "https://pishkhan.example.ir/"
-SOLAR_MONTHS = ("Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar", "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand")
+SOLAR_MONTHS = (
+    "Farvardin",
+    "Ordibehesht",
+    "Khordad",
+    "Tir",
+    "Mordad",
+    "Shahrivar",
+    "Mehr",
+    "Aban",
+    "Azar",
+    "Dey",
+    "Bahman",
+    "Esfand",
+)
 
 
 def untranslated(po: Path, template: Path) -> list[str]:
@@ -41,7 +53,9 @@ def untranslated(po: Path, template: Path) -> list[str]:
         if found is None or found.fuzzy or not all(strings):
             problems.append(f"{po.relative_to(po.parents[3])}: no translation of {message.id!r}")
         elif found.check(catalogue):
-            problems.append(f"{po.relative_to(po.parents[3])}: {message.id!r}: {'; '.join(map(str, found.check(catalogue)))}")
+            problems.append(
+                f"{po.relative_to(po.parents[3])}: {message.id!r}: {'; '.join(map(str, found.check(catalogue)))}"
+            )
     return problems
 
 
@@ -54,13 +68,19 @@ def test_a_missing_translation_is_named(tmp_path):
     damaged = catalogue_path(tmp_path / "locales", "en")
     damaged.parent.mkdir(parents=True)
     text = catalogue_path(LOCALES, "en").read_text(encoding="utf-8")
-    damaged.write_text(text.replace('msgid "Open data"\nmsgstr "Open data"', 'msgid "Open data"\nmsgstr ""'), encoding="utf-8")
-    assert untranslated(damaged, LOCALES / "messages.pot") == ["locales/en/LC_MESSAGES/messages.po: no translation of 'Open data'"]
+    damaged.write_text(
+        text.replace('msgid "Open data"\nmsgstr "Open data"', 'msgid "Open data"\nmsgstr ""'), encoding="utf-8"
+    )
+    assert untranslated(damaged, LOCALES / "messages.pot") == [
+        "locales/en/LC_MESSAGES/messages.po: no translation of 'Open data'"
+    ]
 
 
 def test_the_message_template_holds_every_message_of_the_templates_and_code(tmp_path):
     extracted = tmp_path / "messages.pot"
-    CommandLineInterface().run(["pybabel", "--quiet", "extract", "-F", str(ROOT / "babel.cfg"), "-o", str(extracted), str(ROOT)])
+    CommandLineInterface().run(
+        ["pybabel", "--quiet", "extract", "-F", str(ROOT / "babel.cfg"), "-o", str(extracted), str(ROOT)]
+    )
     with extracted.open("rb") as fresh, (LOCALES / "messages.pot").open("rb") as committed:
         fresh_ids = {message.id for message in read_po(fresh) if message.id}
         committed_ids = {message.id for message in read_po(committed) if message.id}
@@ -157,7 +177,9 @@ def gregorian(day: JalaliDate) -> str:
 
 def test_legal_dates_are_gregorian_with_the_solar_hijri_date_beside(sample_site, sample):
     office = next(office for office in sample.offices if office.license and office.status == "active")
-    text = re.sub(r"\s+", " ", (sample_site / "en" / "offices" / office.code / "index.html").read_text(encoding="utf-8"))
+    text = re.sub(
+        r"\s+", " ", (sample_site / "en" / "offices" / office.code / "index.html").read_text(encoding="utf-8")
+    )
     expires = office.license.expires
     assert f"{gregorian(expires)} ({expires.day} {SOLAR_MONTHS[expires.month - 1]} {expires.year})" in text
     tariff = next(tariff for tariff in sample.content.tariffs if tariff.year == sample.content.settings.tariff_year)
@@ -173,10 +195,14 @@ def test_a_name_without_english_twin_is_shown_in_persian_marked_right_to_left(sa
     untwinned = [county for province in sample.content.provinces for county in province.counties if not county.name_en]
     assert untwinned, "the sample content should keep one county without name_en"
     county = untwinned[0]
-    html = (sample_site / "en" / "provinces" / county.province_id / county.id / "index.html").read_text(encoding="utf-8")
+    html = (sample_site / "en" / "provinces" / county.province_id / county.id / "index.html").read_text(
+        encoding="utf-8"
+    )
     assert f'<span lang="fa" dir="rtl">{county.name}</span>' in html
     twinned = next(county for province in sample.content.provinces for county in province.counties if county.name_en)
-    html = (sample_site / "en" / "provinces" / twinned.province_id / twinned.id / "index.html").read_text(encoding="utf-8")
+    html = (sample_site / "en" / "provinces" / twinned.province_id / twinned.id / "index.html").read_text(
+        encoding="utf-8"
+    )
     assert re.search(r"<h1>[^<]*" + re.escape(twinned.name_en), html)
 
 
@@ -185,12 +211,20 @@ def test_every_page_and_its_twin_link_each_other(sample_site):
     for page in sorted(sample_site.rglob("*.html")):
         path = page.relative_to(sample_site).as_posix().removesuffix("index.html")
         links = read(page).links
-        alternates = {link["hreflang"]: link["href"] for link in links if link["tag"] == "link" and link.get("rel") == "alternate" and "hreflang" in link}
+        alternates = {
+            link["hreflang"]: link["href"]
+            for link in links
+            if link["tag"] == "link" and link.get("rel") == "alternate" and "hreflang" in link
+        }
         if path in ("404.html",) or path.endswith("/board/"):
             assert alternates == {}, path  # in Persian only
             continue
         persian_path = path.removeprefix("en/")
-        assert alternates == {"fa": BASE + persian_path, "en": BASE + "en/" + persian_path, "x-default": BASE + persian_path}, path
+        assert alternates == {
+            "fa": BASE + persian_path,
+            "en": BASE + "en/" + persian_path,
+            "x-default": BASE + persian_path,
+        }, path
         other = "fa" if path.startswith("en/") else "en"
         switch = [link for link in links if link["tag"] == "a" and link.get("hreflang") == other]
         assert [link["href"] for link in switch] == ["/" + alternates[other].removeprefix(BASE)], path
@@ -205,7 +239,9 @@ def test_english_pages_link_to_english_pages_and_to_the_files_that_exist_once(sa
     assert "/data/offices.csv" in hrefs and "/data/datapackage.json" in hrefs and "/feed.xml" in hrefs
     assert "/en/services/" in hrefs and "/en/stats/" in hrefs
     files = re.compile(r"/(data/[\w-]+\.(csv|json)|feed\.xml)")
-    persian_pages = [href for href in hrefs if href.startswith("/") and not href.startswith("/en/") and not files.fullmatch(href)]
+    persian_pages = [
+        href for href in hrefs if href.startswith("/") and not href.startswith("/en/") and not files.fullmatch(href)
+    ]
     assert persian_pages == ["/data/"]  # the language switcher, to this page's twin
 
 
@@ -214,13 +250,28 @@ def test_an_edited_translation_reaches_the_pages_and_the_open_data_of_the_next_b
     from site_builder.cache import BuildCache
 
     locales = shutil.copytree(LOCALES, tmp_path / "locales")
-    options = BuildOptions(content_dir=ROOT / "content", output_dir=tmp_path / "output", today=SAMPLE_TODAY, search_index=False, locales_dir=locales)
+    options = BuildOptions(
+        content_dir=ROOT / "content",
+        output_dir=tmp_path / "output",
+        today=SAMPLE_TODAY,
+        search_index=False,
+        locales_dir=locales,
+    )
     cache = BuildCache(tmp_path / "cache")
     pipeline.build(options, cache=cache)
     english, persian = catalogue_path(locales, "en"), catalogue_path(locales, "fa")
-    english.write_text(english.read_text(encoding="utf-8").replace('msgid "Open data"\nmsgstr "Open data"', 'msgid "Open data"\nmsgstr "Open government data"'),
-                       encoding="utf-8")
-    persian.write_text(persian.read_text(encoding="utf-8").replace('msgid "rural"\nmsgstr "روستایی"', 'msgid "rural"\nmsgstr "روستایی‌ها"'), encoding="utf-8")
+    english.write_text(
+        english.read_text(encoding="utf-8").replace(
+            'msgid "Open data"\nmsgstr "Open data"', 'msgid "Open data"\nmsgstr "Open government data"'
+        ),
+        encoding="utf-8",
+    )
+    persian.write_text(
+        persian.read_text(encoding="utf-8").replace(
+            'msgid "rural"\nmsgstr "روستایی"', 'msgid "rural"\nmsgstr "روستایی‌ها"'
+        ),
+        encoding="utf-8",
+    )
     report = pipeline.build(options, cache=cache)  # the same output folder and cache: an incremental build
     assert report.written > 0
     assert ">Open government data</a>" in (tmp_path / "output" / "en" / "index.html").read_text(encoding="utf-8")

@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SAMPLE_TODAY
+
 from site_builder import pipeline
 from site_builder.cache import BuildCache
 from site_builder.config import BuildOptions
@@ -25,7 +25,7 @@ def replace_once(path: Path, pattern: str, new: str, rng: random.Random) -> None
     matches = list(re.finditer(pattern, text, re.MULTILINE))
     assert matches, (path, pattern)
     match = rng.choice(matches)
-    path.write_text(text[:match.start()] + new + text[match.end():], encoding="utf-8")
+    path.write_text(text[: match.start()] + new + text[match.end() :], encoding="utf-8")
 
 
 def offices_file(root: Path, rng: random.Random) -> Path:
@@ -39,7 +39,11 @@ def edit_office_address(root, rng):
 def add_office(root, rng):
     path = offices_file(root, rng)
     code = f"99{rng.randrange(10**5, 10**6)}"
-    path.write_text(path.read_text(encoding="utf-8") + f"\n- code: {code}\n  kind: rural\n  status: pending\n  village: روستای تازه\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + f"\n- code: {code}\n  kind: rural\n  status: pending\n  village: روستای تازه\n",
+        encoding="utf-8",
+    )
 
 
 def delete_office(root, rng):
@@ -73,7 +77,9 @@ def edit_page(root, rng):
 
 
 def edit_template(root, rng):
-    name, closing = rng.choice([("county.html", "</h1>"), ("office.html", "</h1>"), ("service.html", "</h1>"), ("base.html", "</main>")])
+    name, closing = rng.choice(
+        [("county.html", "</h1>"), ("office.html", "</h1>"), ("service.html", "</h1>"), ("base.html", "</main>")]
+    )
     replace_once(root / "templates" / name, closing, f"<p>یادداشت تازه</p>\n{closing}", rng)
 
 
@@ -86,8 +92,20 @@ def delete_county_file(root, rng):
     offices_file(root, rng).unlink()
 
 
-EDITS = [edit_office_address, add_office, delete_office, rename_service, change_fee, rename_province,
-         change_site_title, edit_page, edit_template, edit_static, delete_county_file, edit_office_address]
+EDITS = [
+    edit_office_address,
+    add_office,
+    delete_office,
+    rename_service,
+    change_fee,
+    rename_province,
+    change_site_title,
+    edit_page,
+    edit_template,
+    edit_static,
+    delete_county_file,
+    edit_office_address,
+]
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -100,8 +118,15 @@ def test_incremental_builds_equal_clean_builds_after_random_edits(tmp_path, seed
     cache = BuildCache(tmp_path / "cache")
 
     def options(output: str, jobs: int, today: str, precompress: bool) -> BuildOptions:
-        return BuildOptions(content_dir=tmp_path / "content", output_dir=tmp_path / output, today=today,
-                            templates_dir=tmp_path / "templates", static_dir=tmp_path / "static", jobs=jobs, precompress=precompress)
+        return BuildOptions(
+            content_dir=tmp_path / "content",
+            output_dir=tmp_path / output,
+            today=today,
+            templates_dir=tmp_path / "templates",
+            static_dir=tmp_path / "static",
+            jobs=jobs,
+            precompress=precompress,
+        )
 
     pipeline.build(options("incremental", 2, SAMPLE_TODAY, False), cache=cache)
     before = (SAMPLE_TODAY, False)
@@ -114,6 +139,9 @@ def test_incremental_builds_equal_clean_builds_after_random_edits(tmp_path, seed
         report = pipeline.build(options("incremental", 1 + number % 2, today, precompress), cache=cache)
         pipeline.build(options(f"clean-{number}", 1, today, precompress), cache=BuildCache())
         assert tree(tmp_path / "incremental") == tree(tmp_path / f"clean-{number}"), edit.__name__
-        everything_changes = edit in (change_site_title, rename_service, change_fee, edit_page, edit_template, rename_province) or (today, precompress) != before
+        everything_changes = (
+            edit in (change_site_title, rename_service, change_fee, edit_page, edit_template, rename_province)
+            or (today, precompress) != before
+        )
         assert report.unchanged > 0 or everything_changes
         before = (today, precompress)

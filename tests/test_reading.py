@@ -23,7 +23,9 @@ def office_named(report, code):
 
 
 def test_yaml_11_surprises_keep_the_editors_text(site):
-    site.write(RASHT, """\
+    site.write(
+        RASHT,
+        """\
         - code: 13100123
           kind: urban
           status: pending
@@ -32,18 +34,21 @@ def test_yaml_11_surprises_keep_the_editors_text(site):
           phone: 01333123456
           postal_code: 0133654321
           hours: [{days: [sat], opens: 12:30, closes: 19:00}]
-        """)
+        """,
+    )
     report, _ = checked(site)
     office = office_named(report, "13100123")
-    assert office.name == "no"                     # not False
-    assert office.address == "1.10"                # not the float 1.1
-    assert office.phone == "01333123456"           # leading zero kept, not octal
+    assert office.name == "no"  # not False
+    assert office.address == "1.10"  # not the float 1.1
+    assert office.phone == "01333123456"  # leading zero kept, not octal
     assert office.postal_code == "0133654321"
-    assert office.hours[0].opens == "12:30"        # not sexagesimal 750
+    assert office.hours[0].opens == "12:30"  # not sexagesimal 750
 
 
 def test_dashed_and_slashed_dates_are_the_same_solar_hijri_date(site):
-    site.write(RASHT, """\
+    site.write(
+        RASHT,
+        """\
         - code: 13100123
           kind: urban
           status: active
@@ -52,7 +57,8 @@ def test_dashed_and_slashed_dates_are_the_same_solar_hijri_date(site):
             holder: {name: مریم احمدی, type: person}
             issued: 1402-02-31
             expires: ۱۴۰۷/۰۲/۳۱
-        """)
+        """,
+    )
     report, _ = checked(site)
     license = office_named(report, "13100123").license
     assert license.issued == JalaliDate(1402, 2, 31)
@@ -60,23 +66,29 @@ def test_dashed_and_slashed_dates_are_the_same_solar_hijri_date(site):
 
 
 def test_esfand_30_exists_in_a_leap_year(site):
-    site.write(RASHT, """\
+    site.write(
+        RASHT,
+        """\
         - code: 13100123
           kind: urban
           status: active
           license: {number: "1", holder: {name: علی, type: person}, issued: 1403/12/30, expires: 1408/12/30}
-        """)
+        """,
+    )
     report, _ = checked(site)
     assert office_named(report, "13100123").license.issued == JalaliDate(1403, 12, 30)
 
 
 def test_persian_digits_in_codes_are_accepted(site):
-    site.write(RASHT, """\
+    site.write(
+        RASHT,
+        """\
         - code: ۱۳۱۰۰۱۲۵
           kind: rural
           status: pending
           phone: "۰۱۳-۳۳۱۲۳۴۵۶"
-        """)
+        """,
+    )
     report, problems = checked(site)
     office = office_named(report, "13100125")
     assert office.phone == "013-33123456"
@@ -84,13 +96,16 @@ def test_persian_digits_in_codes_are_accepted(site):
 
 
 def test_arabic_letters_are_normalised_with_a_warning(site):
-    site.write(RASHT, """\
+    site.write(
+        RASHT,
+        """\
         - code: 13100123
           kind: rural
           status: pending
           village: كلاچاي
           address: خيابان   امام
-        """)
+        """,
+    )
     report, problems = checked(site)
     office = office_named(report, "13100123")
     assert office.village == "کلاچای"
@@ -128,11 +143,16 @@ def test_tabs_are_read_as_spaces_with_a_warning(site):
 def test_tab_indented_problem_points_at_the_editors_column(site):
     site.write(RASHT, "-\tcode: 13100123\n\tkind: urbn\n\tstatus: pending\n")
     result = site.check()
-    assert "content/provinces/gilan/offices/rasht.yaml:2:8: error: kind: 'urbn' is not a kind of office; did you mean 'urban'? write one of urban, rural, police10, kargozari" in result.problems
+    assert (
+        "content/provinces/gilan/offices/rasht.yaml:2:8: error: kind: 'urbn' is not a kind of office; did you mean 'urban'? write one of urban, rural, police10, kargozari"
+        in result.problems
+    )
 
 
 def test_services_are_memoranda_plus_add_minus_remove(site):
-    site.write(RASHT, """\
+    site.write(
+        RASHT,
+        """\
         - code: 13100123
           kind: urban
           status: pending
@@ -143,7 +163,8 @@ def test_services_are_memoranda_plus_add_minus_remove(site):
         - code: 13100125
           kind: police10
           status: pending
-        """)
+        """,
+    )
     report, _ = checked(site)
     assert office_named(report, "13100123").services == ("parcel", "sim-card")
     assert office_named(report, "13100124").services == ("parcel",)
@@ -151,12 +172,15 @@ def test_services_are_memoranda_plus_add_minus_remove(site):
 
 
 def test_add_and_remove_that_change_nothing_are_warned_about(site):
-    site.write(RASHT, """\
+    site.write(
+        RASHT,
+        """\
         - code: 13100123
           kind: rural
           status: pending
           services: {add: [parcel], remove: [phone-bill]}
-        """)
+        """,
+    )
     _, problems = checked(site)
     assert problems == [
         "content/provinces/gilan/offices/rasht.yaml:4:20: warning: services.add: 'parcel' is already given to rural offices by the province's memoranda",
@@ -172,7 +196,10 @@ def test_private_fields_never_reach_the_model(site):
 
 
 def test_fees_with_separators_and_urban_rural_pairs(site):
-    site.write("tariffs/1405.yaml", "year: 1405\neffective: 1405/01/01\napproval: مصوبه\nfees:\n  parcel: 1,250,000\n  phone-bill: {urban: 1_000, rural: ۹۰۰}\n  sim-card: 0\n")
+    site.write(
+        "tariffs/1405.yaml",
+        "year: 1405\neffective: 1405/01/01\napproval: مصوبه\nfees:\n  parcel: 1,250,000\n  phone-bill: {urban: 1_000, rural: ۹۰۰}\n  sim-card: 0\n",
+    )
     report, _ = checked(site)
     fees = report.content.tariffs[0].fees
     assert fees["parcel"].urban == fees["parcel"].rural == 1250000
@@ -182,7 +209,9 @@ def test_fees_with_separators_and_urban_rural_pairs(site):
 def test_city_not_listed_in_its_county_is_a_warning_with_a_suggestion(site):
     site.write(RASHT, "- code: 13100123\n  kind: urban\n  status: pending\n  city: خمامم\n")
     _, problems = checked(site)
-    assert problems == ["content/provinces/gilan/offices/rasht.yaml:4:9: warning: city: 'خمامم' is not among the cities of rasht in province.yaml; did you mean 'خمام'?"]
+    assert problems == [
+        "content/provinces/gilan/offices/rasht.yaml:4:9: warning: city: 'خمامم' is not among the cities of rasht in province.yaml; did you mean 'خمام'?"
+    ]
 
 
 def test_an_empty_county_file_is_a_county_without_offices(site):
@@ -195,11 +224,16 @@ def test_an_empty_county_file_is_a_county_without_offices(site):
 def test_misnamed_file_is_not_silently_ignored(site):
     site.write("provinces/gilan/offices/lahijan.yml", "[]\n")
     _, problems = checked(site)
-    assert problems == ["content/provinces/gilan/offices/lahijan.yml:1:1: warning: this file is not read by the build (YAML files end in .yaml); see docs/content.md for where files go"]
+    assert problems == [
+        "content/provinces/gilan/offices/lahijan.yml:1:1: warning: this file is not read by the build (YAML files end in .yaml); see docs/content.md for where files go"
+    ]
 
 
 def test_errors_in_the_tariff_in_force_are_not_reported_as_a_missing_file(site):
-    site.write("tariffs/1405.yaml", "year: 1405\neffective: 1405/01/01\napprovl: مصوبه\nfees: {parcel: 1, phone-bill: 1, sim-card: x}\n")
+    site.write(
+        "tariffs/1405.yaml",
+        "year: 1405\neffective: 1405/01/01\napprovl: مصوبه\nfees: {parcel: 1, phone-bill: 1, sim-card: x}\n",
+    )
     result = site.check()
     assert result.problems == [
         "content/tariffs/1405.yaml:1:1: error: tariff: missing required key 'approval'",

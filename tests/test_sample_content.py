@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 import yaml
+from conftest import ROOT
 from persiantools import digits
 
-from conftest import ROOT
 from site_builder import pipeline
 from site_builder.cli import main
 from site_builder.config import BuildOptions
@@ -57,7 +57,13 @@ def test_offices_cover_every_kind_and_status_in_every_province(content, offices)
     for province in content.provinces:
         in_province = [office for office in offices if office.province_id == province.id]
         assert {office.kind for office in in_province} == {"urban", "rural", "police10", "kargozari"}, province.id
-        assert {office.status for office in in_province} == {"active", "inactive", "under_review", "revoked", "pending"}, province.id
+        assert {office.status for office in in_province} == {
+            "active",
+            "inactive",
+            "under_review",
+            "revoked",
+            "pending",
+        }, province.id
 
 
 def test_licensees_are_persons_and_companies(content, offices):
@@ -70,10 +76,14 @@ def test_bushehr_police_and_brokerage_offices_match_the_article(content, offices
     police = [office for office in bushehr if office.kind == "police10"]
     assert len(police) == 22
     assert sum(office.county_id == "bushehr" for office in police) == 6
-    brokerages = Counter(office.county_id for office in bushehr if office.kind == "kargozari" and office.status != "pending")
+    brokerages = Counter(
+        office.county_id for office in bushehr if office.kind == "kargozari" and office.status != "pending"
+    )
     assert sum(brokerages.values()) == 6
     assert brokerages["bushehr"] == 2 and brokerages["asaluyeh"] == 2
-    assert any(office.kind == "kargozari" and office.status == "pending" and office.city == "برازجان" for office in bushehr)
+    assert any(
+        office.kind == "kargozari" and office.status == "pending" and office.city == "برازجان" for office in bushehr
+    )
 
 
 def test_north_khorasan_memoranda_match_the_article(content):

@@ -8,8 +8,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-
 from conftest import ROOT
+
 from site_builder.schema import json_schemas
 
 CONTENT = ROOT / "content"

@@ -7,11 +7,10 @@ import re
 from urllib.parse import quote
 
 import pytest
+from conftest import ROOT, serving
 
 from site_builder.config import BuildOptions
 from site_builder.pipeline import check
-
-from conftest import PORTAL_URL, ROOT, serving
 
 RASHT_OFFICE = "13101001"
 
@@ -25,16 +24,21 @@ def search(page, url: str, query: str) -> list[dict]:
     """Open the search page, type the query key by key, and return the results on screen when they are those of this query."""
     page.goto(url + "search/")
     page.locator("#q").press_sequentially(query)
-    page.wait_for_function("query => document.getElementById('results').dataset.query === query", arg=query, timeout=15000)
+    page.wait_for_function(
+        "query => document.getElementById('results').dataset.query === query", arg=query, timeout=15000
+    )
     return results(page)
 
 
 def results(page) -> list[dict]:
-    return page.eval_on_selector_all("#results > li", """items => items.map(item => ({
+    return page.eval_on_selector_all(
+        "#results > li",
+        """items => items.map(item => ({
         href: item.querySelector('a').getAttribute('href'),
         title: item.querySelector('a').textContent,
         text: item.innerText,
-    }))""")
+    }))""",
+    )
 
 
 def test_a_service_name_finds_the_service_with_its_agency_and_fee(chromium, served_sample):
@@ -63,16 +67,22 @@ def test_a_city_typed_with_arabic_yeh_finds_it(chromium, served_sample):
     page.close()
 
 
-def test_the_english_search_page_finds_places_and_services_by_their_english_names_and_leads_to_english_pages(chromium, served_sample):
+def test_the_english_search_page_finds_places_and_services_by_their_english_names_and_leads_to_english_pages(
+    chromium, served_sample
+):
     page = chromium.new_page()
     found = search(page, served_sample + "en/", "Rasht")
     assert found[0]["href"] == "/en/provinces/gilan/rasht/"
     assert all(result["href"].startswith("/en/") for result in found)
     assert page.locator("label[for=q]").inner_text().startswith("Office code")
-    assert re.fullmatch(r"\d+ results? for “Rasht”", page.locator("#search-status").inner_text()), page.locator("#search-status").inner_text()
+    assert re.fullmatch(r"\d+ results? for “Rasht”", page.locator("#search-status").inner_text()), page.locator(
+        "#search-status"
+    ).inner_text()
     found = search(page, served_sample + "en/", "13101001")
     assert found[0]["href"] == f"/en/offices/{RASHT_OFFICE}/"
-    assert "13101001" in found[0]["title"] and not re.search("[۰-۹]", found[0]["text"])  # Latin digits on an English page
+    assert "13101001" in found[0]["title"] and not re.search(
+        "[۰-۹]", found[0]["text"]
+    )  # Latin digits on an English page
     page.close()
 
 
@@ -85,7 +95,7 @@ def test_words_match_with_or_without_the_zero_width_non_joiner(chromium, served_
 
 
 def test_words_every_address_has_do_not_drown_the_query(chromium, served_sample):
-    """"خیابان" is in nearly every address: the index and the query leave it out, the result still shows it."""
+    """ "خیابان" is in nearly every address: the index and the query leave it out, the result still shows it."""
     page = chromium.new_page()
     found = search(page, served_sample, "خیابان حاجی‌آباد")
     assert found[0]["href"] == f"/offices/{RASHT_OFFICE}/"
@@ -107,10 +117,14 @@ def test_the_query_box_and_the_results_read_right_to_left(chromium, served_sampl
 def test_a_filter_narrows_the_results_to_its_kind(chromium, served_sample, sample_offices):
     page = chromium.new_page()
     everything = search(page, served_sample, "رشت")
-    page.evaluate("delete document.getElementById('results').dataset.query")  # set again when the filtered results are on screen
+    page.evaluate(
+        "delete document.getElementById('results').dataset.query"
+    )  # set again when the filtered results are on screen
     page.select_option("select[name=kind]", "روستایی")
     page.wait_for_function("() => document.getElementById('results').dataset.query === 'رشت'")
-    assert page.evaluate("new URLSearchParams(location.search).get('kind')") == "روستایی"  # a link to these results keeps the filter
+    assert (
+        page.evaluate("new URLSearchParams(location.search).get('kind')") == "روستایی"
+    )  # a link to these results keeps the filter
     rural = results(page)
     rasht_rural = [o for o in sample_offices if o.county_id == "rasht" and o.kind == "rural"]
     assert 0 < len(rural) < len(everything)
@@ -141,7 +155,7 @@ def test_search_works_on_a_build_for_a_sub_path(chromium, portal):
         page.wait_for_url(f"{root}portal/offices/{RASHT_OFFICE}/")
         assert page.locator("h1").inner_text().startswith("دفتر")
     page.close()
-    entry = (portal / "portal" / "pagefind" / "pagefind-entry.json")
+    entry = portal / "portal" / "pagefind" / "pagefind-entry.json"
     assert entry.is_file() and not (portal / "pagefind").exists()
 
 
@@ -160,15 +174,21 @@ def test_without_javascript_the_search_box_leads_to_the_lists(chromium, served_s
     page.close()
 
 
-def test_without_javascript_a_county_page_leads_to_the_offices_offering_a_service(chromium, served_sample, sample_offices):
+def test_without_javascript_a_county_page_leads_to_the_offices_offering_a_service(
+    chromium, served_sample, sample_offices
+):
     page = chromium.new_page()
     page.context.new_cdp_session(page).send("Emulation.setScriptExecutionDisabled", {"value": True})
     page.goto(served_sample + "provinces/gilan/rasht/")
     page.get_by_text("پلیس +۱۰ فراجا").click()  # the agency's <details>
     page.get_by_role("link", name="درخواست صدور و تمدید گذرنامه").click()
     assert page.url.endswith("/provinces/gilan/rasht/services/police-passport/")
-    listed = page.eval_on_selector_all("table.offices tbody th a", "links => links.map(link => link.getAttribute('href'))")
-    offering = [o for o in sample_offices if o.county_id == "rasht" and o.status == "active" and "police-passport" in o.services]
+    listed = page.eval_on_selector_all(
+        "table.offices tbody th a", "links => links.map(link => link.getAttribute('href'))"
+    )
+    offering = [
+        o for o in sample_offices if o.county_id == "rasht" and o.status == "active" and "police-passport" in o.services
+    ]
     assert listed == [f"/offices/{office.code}/" for office in sorted(offering, key=lambda office: office.code)] != []
     page.close()
 
@@ -196,6 +216,9 @@ def test_typing_filters_a_county_table_in_place(chromium, served_sample, sample_
 
 def test_the_search_index_holds_latin_digits_and_persian_letters_only(sample_site):
     """What makes ۱۲۳ find 123 and ي find ی: the indexed text has one form of each."""
-    fragments = "".join(gzip.decompress(path.read_bytes()).decode("utf-8", "replace") for path in (sample_site / "pagefind" / "fragment").iterdir())
+    fragments = "".join(
+        gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
+        for path in (sample_site / "pagefind" / "fragment").iterdir()
+    )
     assert RASHT_OFFICE in fragments and "لاهیجان" in fragments
     assert re.findall("[۰-۹٠-٩يك]", fragments) == []

@@ -9,11 +9,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from urllib.parse import quote
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
-
 from conftest import ROOT, SAMPLE_TODAY, free_port
 
 RASHT = Path("content/provinces/gilan/offices/rasht.yaml")
@@ -28,7 +27,9 @@ def server(tmp_path):
     log = open(tmp_path / "serve.log", "w")
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), "--today", SAMPLE_TODAY, "--jobs", "1"],
-        cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/"
     for _ in range(300):
@@ -66,7 +67,9 @@ def test_an_edit_reloads_the_open_page(chromium, server):
     page = chromium.new_page()
     open_live(page, url + OFFICE)
     assert "خیابان حاجی‌آباد" in page.inner_text("main")
-    edit_and_wait_for_reload(page, folder / RASHT, "خیابان حاجی‌آباد، نبش کوچه یاس", "خیابان تازه‌ساز، نبش کوچه یاس", "خیابان تازه‌ساز")
+    edit_and_wait_for_reload(
+        page, folder / RASHT, "خیابان حاجی‌آباد، نبش کوچه یاس", "خیابان تازه‌ساز، نبش کوچه یاس", "خیابان تازه‌ساز"
+    )
     page.close()
 
 
@@ -74,7 +77,9 @@ def test_content_errors_show_in_the_browser_and_fixing_brings_the_site_back(chro
     url, folder = server
     page = chromium.new_page()
     open_live(page, url + OFFICE)
-    edit_and_wait_for_reload(page, folder / RASHT, "status: active", "status: activ", "error: status: 'activ' is not a status")
+    edit_and_wait_for_reload(
+        page, folder / RASHT, "status: active", "status: activ", "error: status: 'activ' is not a status"
+    )
     assert "content/provinces/gilan/offices/rasht.yaml:" in page.inner_text("#problems")
     edit_and_wait_for_reload(page, folder / RASHT, "status: activ\n", "status: active\n", "خیابان حاجی‌آباد")
     assert page.locator("h1").inner_text().startswith("دفتر")
@@ -84,7 +89,11 @@ def test_content_errors_show_in_the_browser_and_fixing_brings_the_site_back(chro
 def test_serve_listens_on_loopback_and_serves_nothing_outside_the_output(server):
     url, folder = server
     assert "Serving on http://127.0.0.1:" in (folder / "serve.log").read_text()
-    for escape in ("..%2f..%2f..%2fetc%2fpasswd", "%2e%2e/%2e%2e/etc/passwd", "static/..%2f..%2f..%2fcontent%2fsite.yaml"):
+    for escape in (
+        "..%2f..%2f..%2fetc%2fpasswd",
+        "%2e%2e/%2e%2e/etc/passwd",
+        "static/..%2f..%2f..%2fcontent%2fsite.yaml",
+    ):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(url + escape, timeout=5)
         assert refused.value.code == 404
@@ -93,8 +102,13 @@ def test_serve_listens_on_loopback_and_serves_nothing_outside_the_output(server)
 
 def test_a_build_into_the_folder_serve_writes_is_refused_and_names_serve(server):
     _, folder = server
-    build = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--today", SAMPLE_TODAY], cwd=folder,
-                           capture_output=True, text=True, timeout=60)
+    build = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "build", "--today", SAMPLE_TODAY],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert build.returncode == 2
     assert build.stderr.startswith("build.py: error: output is being written by build.py serve --port ")
 
@@ -112,7 +126,9 @@ def test_the_search_page_finds_what_was_just_saved(chromium, server):
     url, folder = server
     page = chromium.new_page()
     open_live(page, url + OFFICE)
-    edit_and_wait_for_reload(page, folder / RASHT, "خیابان حاجی‌آباد، نبش کوچه یاس", "خیابان نوبنیاد، نبش کوچه یاس", "خیابان نوبنیاد")
+    edit_and_wait_for_reload(
+        page, folder / RASHT, "خیابان حاجی‌آباد، نبش کوچه یاس", "خیابان نوبنیاد، نبش کوچه یاس", "خیابان نوبنیاد"
+    )
     page.goto(url + "search/?q=" + quote("نوبنیاد"))
     page.wait_for_selector("#results[data-query] > li")
     assert page.locator("#results > li a").first.get_attribute("href") == "/" + OFFICE
@@ -154,4 +170,7 @@ def test_a_template_error_shows_on_the_problems_page_at_its_line(site):
     preview = Preview(options, BuildCache(site.root / "cache"))
     preview.rebuild()
     page = b"".join(preview.app({"PATH_INFO": "/"}, lambda status, headers: None)).decode("utf-8")
-    assert "templates/county.html:4:1: error: 'site_builder.models.County object' has no attribute 'nmae'" in html.unescape(page)
+    assert (
+        "templates/county.html:4:1: error: 'site_builder.models.County object' has no attribute 'nmae'"
+        in html.unescape(page)
+    )

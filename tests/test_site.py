@@ -8,10 +8,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from persiantools import digits
-
 from conftest import ROOT, SAMPLE_TODAY
 from htmlscan import URL_ATTRIBUTES, html_pages, persian_pages, scan
+from persiantools import digits
+
 from site_builder import pipeline
 from site_builder.cli import main
 from site_builder.config import BuildOptions
@@ -52,10 +52,25 @@ def test_every_page_type_is_built(sample_site, content, offices):
     expected += [f"{page.slug}/" for page in content.pages] + [f"news/{n.slug}/" for n in content.news]
     expected += ["stats/", "data/", "search/"] + [f"stats/{p.id}/" for p in content.provinces]
     # A county's offices offering a service: one page for each service some active office of the county offers.
-    expected += sorted({f"provinces/{o.province_id}/{o.county_id}/services/{s}/" for o in offices if o.status == "active" for s in o.services})
+    expected += sorted(
+        {
+            f"provinces/{o.province_id}/{o.county_id}/services/{s}/"
+            for o in offices
+            if o.status == "active"
+            for s in o.services
+        }
+    )
     missing = [url for url in expected if not (sample_site / url / "index.html").is_file()]
     assert missing == []
-    for name in ("404.html", "robots.txt", "sitemap.xml", "feed.xml", "data/datapackage.json", "data/offices.csv", "data/offices.json"):
+    for name in (
+        "404.html",
+        "robots.txt",
+        "sitemap.xml",
+        "feed.xml",
+        "data/datapackage.json",
+        "data/offices.csv",
+        "data/offices.json",
+    ):
         assert (sample_site / name).is_file(), name
     # And each page's English twin, but the boards' (and the 404 page's).
     english = [f"en/{url}" for url in expected if not url.endswith("/board/")]
@@ -77,7 +92,11 @@ def test_visible_digits_are_persian(sample_site):
 def test_urls_and_machine_attributes_keep_latin_digits(sample_site):
     for path in html_pages(sample_site):
         page = scan(path)
-        bad = [(tag, name, value) for tag, name, value in page.attributes if name in (*URL_ATTRIBUTES, "datetime", "id") and PERSIAN_DIGIT.search(value)]
+        bad = [
+            (tag, name, value)
+            for tag, name, value in page.attributes
+            if name in (*URL_ATTRIBUTES, "datetime", "id") and PERSIAN_DIGIT.search(value)
+        ]
         assert bad == [], f"{path.relative_to(sample_site)}: {bad[:5]}"
         for data in page.json_ld:
             assert not PERSIAN_DIGIT.search(json.dumps(data.get("telephone", ""))), path
@@ -99,7 +118,11 @@ def test_no_request_leaves_the_site(sample_site, content):
         for tag, name, value in scan(path).attributes:
             if name not in URL_ATTRIBUTES or not re.match(r"(https?:)?//", value):
                 continue
-            if name == "href" and tag == "a" and (value in outbound or value.startswith("https://www.openstreetmap.org/")):
+            if (
+                name == "href"
+                and tag == "a"
+                and (value in outbound or value.startswith("https://www.openstreetmap.org/"))
+            ):
                 continue  # a deliberate outbound link, followed only when a citizen clicks it
             assert value.startswith(BASE), f"{path.relative_to(sample_site)}: <{tag} {name}={value}>"
 
@@ -134,7 +157,11 @@ def test_county_page_publishes_license_holders_of_active_offices_only(sample_sit
             html = read(sample_site, f"provinces/{province.id}/{county.id}")
             holders_table = html.split("<h2>دارندگان پروانه دفاتر فعال</h2>")[1]
             shown = Counter(re.findall(r"<tr><td>([^<]+)</td><td>شخص", holders_table))
-            expected = Counter(o.license.holder.name for o in offices if o.county_id == county.id and o.province_id == province.id and o.status == "active")
+            expected = Counter(
+                o.license.holder.name
+                for o in offices
+                if o.county_id == county.id and o.province_id == province.id and o.status == "active"
+            )
             assert shown == expected, county.id
 
 
@@ -150,7 +177,11 @@ def test_office_page_says_status_in_words_and_whether_the_license_expired(sample
 
 def test_office_page_lists_its_services_with_the_fee_in_force(sample_site, content, offices):
     tariff = next(t for t in content.tariffs if t.year == 1405)
-    rural = next(o for o in offices if o.kind == "rural" and o.services and any(tariff.fees[s].urban != tariff.fees[s].rural for s in o.services))
+    rural = next(
+        o
+        for o in offices
+        if o.kind == "rural" and o.services and any(tariff.fees[s].urban != tariff.fees[s].rural for s in o.services)
+    )
     html = read(sample_site, f"offices/{rural.code}")
     service_id = next(s for s in rural.services if tariff.fees[s].urban != tariff.fees[s].rural)
     row = re.search(rf'href="/services/{service_id}/">[^<]+</a></td><td>([^<]+)</td>', html)
@@ -175,9 +206,14 @@ def test_service_page_shows_fee_history_and_where_it_is_offered(sample_site, con
     [data] = scan(sample_site / "services" / service.id / "index.html").json_ld
     assert data["@type"] == "GovernmentService" and data["provider"]["@type"] == "GovernmentOrganization"
     assert '<a href="/tariffs/1404/">۱۴۰۴</a>' in html and '<a href="/tariffs/1405/">۱۴۰۵</a> (در حال اجرا)' in html
-    offering = Counter((o.province_id, o.county_id) for o in offices if o.status == "active" and service.id in o.services)
+    offering = Counter(
+        (o.province_id, o.county_id) for o in offices if o.status == "active" and service.id in o.services
+    )
     for (province_id, county_id), count in offering.items():
-        assert re.search(rf'<li><a href="/provinces/{province_id}/{county_id}/services/{service.id}/">[^<]+</a> \({digits.en_to_fa(str(count))} دفتر\)</li>', html)
+        assert re.search(
+            rf'<li><a href="/provinces/{province_id}/{county_id}/services/{service.id}/">[^<]+</a> \({digits.en_to_fa(str(count))} دفتر\)</li>',
+            html,
+        )
     assert html.count('<ul class="reach">') == len({p for p, _ in offering})
 
 
@@ -196,7 +232,22 @@ def test_pages_render_markdown(sample_site, content):
 
 def test_a_sub_path_base_url_prefixes_every_link(tmp_path):
     output = tmp_path / "output"
-    assert main(["build", "--content", str(ROOT / "content"), "--output", str(output), "--base-url", "https://example.org/a/b/", "--today", SAMPLE_TODAY]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--content",
+                str(ROOT / "content"),
+                "--output",
+                str(output),
+                "--base-url",
+                "https://example.org/a/b/",
+                "--today",
+                SAMPLE_TODAY,
+            ]
+        )
+        == 0
+    )
     for path in html_pages(output):
         for tag, name, value in scan(path).attributes:
             if name in ("href", "src") and value.startswith("/"):
@@ -212,13 +263,26 @@ def test_every_page_describes_itself_for_link_previews(sample_site):
     for page in sample_site.rglob("*.html"):
         english = page.relative_to(sample_site).parts[0] == "en"
         text = page.read_text(encoding="utf-8")
-        meta = {name: html.unescape(value) for name, value in re.findall(r'<meta property="og:([a-z_]+)" content="([^"]*)">', text)}
+        meta = {
+            name: html.unescape(value)
+            for name, value in re.findall(r'<meta property="og:([a-z_]+)" content="([^"]*)">', text)
+        }
         title = html.unescape(re.search(r"<title>(.*?)</title>", text).group(1))
         description = html.unescape(re.search(r'<meta name="description" content="([^"]*)">', text).group(1))
         canonical = re.search(r'<link rel="canonical" href="([^"]+)">', text).group(1)
         alternate = re.findall(r'<meta property="og:locale:alternate" content="([^"]*)">', text)
-        assert meta == {"type": "website", "locale": "en_US" if english else "fa_IR", "site_name": meta["site_name"], "title": title,
-                        "description": description, "url": canonical}, page
-        assert alternate == ([] if page.name == "404.html" or page.parent.name == "board" else ["fa_IR"] if english else ["en_US"]), page
+        assert meta == {
+            "type": "website",
+            "locale": "en_US" if english else "fa_IR",
+            "site_name": meta["site_name"],
+            "title": title,
+            "description": description,
+            "url": canonical,
+        }, page
+        assert alternate == (
+            [] if page.name == "404.html" or page.parent.name == "board" else ["fa_IR"] if english else ["en_US"]
+        ), page
         assert english or re.search("[\u0600-\u06ff]", title), page
-        assert not english or title.endswith("Transparency portal of the government counter-service offices (Pishkhan)"), page
+        assert not english or title.endswith(
+            "Transparency portal of the government counter-service offices (Pishkhan)"
+        ), page

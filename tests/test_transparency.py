@@ -14,6 +14,8 @@ import urllib.request
 
 import pytest
 import yaml
+from conftest import ROOT, SAMPLE_TODAY, require
+from htmlscan import scan
 from persiantools.digits import en_to_fa, fa_to_ar, fa_to_en
 from persiantools.jdatetime import JalaliDate
 
@@ -22,9 +24,6 @@ from site_builder.config import BuildOptions
 from site_builder.persian import sort_key
 from site_builder.pipeline import check
 from site_builder.site import EXPIRY_WARNING_DAYS
-
-from conftest import ROOT, SAMPLE_TODAY, require
-from htmlscan import scan
 
 # The sitemap schema as the sitemap package on npm ships it (MIT), fetched once and checked against this digest.
 SITEMAP_PACKAGE = "https://registry.npmjs.org/sitemap/-/sitemap-9.0.1.tgz"
@@ -46,7 +45,10 @@ def figures(cells: list[str]) -> list[int]:
 def table_rows(html: str, caption: str) -> list[list[str]]:
     """Return the text of each row's cells in the table with this caption."""
     table = re.search(r"<caption>" + re.escape(caption) + r"</caption>(.*?)</table>", html, re.S)[1]
-    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)] for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    ]
 
 
 def test_the_statistics_count_every_office_by_kind_status_and_license_on_the_build_date(sample_site, sample):
@@ -60,10 +62,15 @@ def test_the_statistics_count_every_office_by_kind_status_and_license_on_the_bui
     for row in provinces:
         mine = [office for office in offices if office.province_id == by_name[row[0]]]
         assert figures(row[1:2]) == [len(mine)]
-        assert figures(row[-5:]) == [sum(office.status == status for office in mine) for status in ("active", "inactive", "under_review", "revoked", "pending")]
+        assert figures(row[-5:]) == [
+            sum(office.status == status for office in mine)
+            for status in ("active", "inactive", "under_review", "revoked", "pending")
+        ]
 
     day = JalaliDate(1405, 9, 1).to_gregorian()  # SAMPLE_TODAY
-    in_force = [office.license.expires.to_gregorian() for office in offices if office.license and office.status != "revoked"]
+    in_force = [
+        office.license.expires.to_gregorian() for office in offices if office.license and office.status != "revoked"
+    ]
     expired = sum(expires < day for expires in in_force)
     expiring = sum(0 <= (expires - day).days <= EXPIRY_WARNING_DAYS for expires in in_force)
     licenses = table_rows(html, "پروانه‌ها و خدمات دفاتر هر استان")[-1]
@@ -78,22 +85,28 @@ def test_the_quota_chart_and_its_table_give_the_same_figures_per_county(sample_s
     assert [row[0] for row in rows] == sorted([row[0] for row in rows], key=sort_key)
     for row in rows:
         county = next(county for county in gilan.counties if county.name == row[0])
-        active_urban = sum(o.county_id == county.id and o.province_id == "gilan" and o.kind == "urban" and o.status == "active" for o in sample.offices)
+        active_urban = sum(
+            o.county_id == county.id and o.province_id == "gilan" and o.kind == "urban" and o.status == "active"
+            for o in sample.offices
+        )
         assert figures(row[1:4]) == [county.urban_population, active_urban, -(-county.urban_population // 3000)]
     charts = re.findall(r'<svg viewBox="[^"]+" role="img" aria-labelledby="([^"]+)">\s*<title id="\1">', html)
     assert charts == ["kinds-chart", "quota-chart"]
-    quota_chart = html[html.index('aria-labelledby="quota-chart"'):]
-    assert len(re.findall(r'<text class="label"', quota_chart[:quota_chart.index("</svg>")])) == len(rows)
+    quota_chart = html[html.index('aria-labelledby="quota-chart"') :]
+    assert len(re.findall(r'<text class="label"', quota_chart[: quota_chart.index("</svg>")])) == len(rows)
     assert not re.search(r'(?:x|y|width|height|viewBox)="[^"]*[۰-۹]', html)  # SVG geometry keeps Latin digits
 
 
 def test_places_without_an_active_office_are_listed(sample_site, sample):
     html = (sample_site / "stats" / "index.html").read_text(encoding="utf-8")
-    section = html[html.index('id="without"'):]
+    section = html[html.index('id="without"') :]
     for province in sample.content.provinces:
         for county in province.counties:
-            has_active = any(o.province_id == province.id and o.county_id == county.id and o.status == "active" for o in sample.offices)
-            listed = f">{county.name}</a> <span class=\"count\">(استان {province.name})" in section
+            has_active = any(
+                o.province_id == province.id and o.county_id == county.id and o.status == "active"
+                for o in sample.offices
+            )
+            listed = f'>{county.name}</a> <span class="count">(استان {province.name})' in section
             assert listed == (not has_active), county.id
 
 
@@ -106,16 +119,29 @@ def test_the_open_data_package_is_valid_and_its_rows_equal_the_content(sample_si
     rows = {task.name: task.stats["rows"] for task in report.tasks}
     content = sample.content
     holders = [o for o in sample.offices if o.status == "active" and o.license]
-    expected = {"offices": len(sample.offices), "license-holders": len(holders), "services": len(content.services), "tariffs": sum(len(t.fees) for t in content.tariffs)}
+    expected = {
+        "offices": len(sample.offices),
+        "license-holders": len(holders),
+        "services": len(content.services),
+        "tariffs": sum(len(t.fees) for t in content.tariffs),
+    }
     assert rows == {**expected, **{f"{name}-json": count for name, count in expected.items()}}
 
     raw = (data / "offices.csv").read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw  # Excel reads UTF-8 with a byte-order mark; RFC 4180 line ends
+    assert (
+        raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    )  # Excel reads UTF-8 with a byte-order mark; RFC 4180 line ends
     table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert [row["code"] for row in table] == [row["code"] for row in json.loads((data / "offices.json").read_text(encoding="utf-8"))]
+    assert [row["code"] for row in table] == [
+        row["code"] for row in json.loads((data / "offices.json").read_text(encoding="utf-8"))
+    ]
     office = next(o for o in sample.offices if o.license and o.location)
     row = next(row for row in table if row["code"] == office.code)
-    assert (row["license_holder"], row["license_expires_gregorian"], float(row["latitude"])) == (office.license.holder.name, office.license.expires.to_gregorian().isoformat(), office.location.lat)
+    assert (row["license_holder"], row["license_expires_gregorian"], float(row["latitude"])) == (
+        office.license.holder.name,
+        office.license.expires.to_gregorian().isoformat(),
+        office.location.lat,
+    )
     assert row["url"] == f"{content.settings.base_url}offices/{office.code}/"
 
 
@@ -152,7 +178,11 @@ def sitemap_schema():
             with urllib.request.urlopen(SITEMAP_PACKAGE, timeout=30) as response:
                 package = response.read()
         except OSError as error:
-            require(False, "the sitemap schema", f"the npm registry is unreachable ({error}); it is fetched from {SITEMAP_PACKAGE}")
+            require(
+                False,
+                "the sitemap schema",
+                f"the npm registry is unreachable ({error}); it is fetched from {SITEMAP_PACKAGE}",
+            )
         assert hashlib.sha256(package).hexdigest() == SITEMAP_PACKAGE_SHA256
         with tarfile.open(fileobj=io.BytesIO(package)) as archive:
             data = archive.extractfile("package/schema/sitemap.xsd").read()
@@ -177,13 +207,15 @@ XHTML_LINK_SCHEMA = b"""<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def test_the_sitemap_is_valid_and_lists_every_page_but_the_boards_and_the_finders_with_its_twins(sample_site, sitemap_schema, tmp_path):
+def test_the_sitemap_is_valid_and_lists_every_page_but_the_boards_and_the_finders_with_its_twins(
+    sample_site, sitemap_schema, tmp_path
+):
     from lxml import etree
 
     (tmp_path / "xhtml-link.xsd").write_bytes(XHTML_LINK_SCHEMA)
     (tmp_path / "both.xsd").write_text(f"""<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema">
   <xsd:import namespace="http://www.sitemaps.org/schemas/sitemap/0.9" schemaLocation="{sitemap_schema.as_uri()}"/>
-  <xsd:import namespace="http://www.w3.org/1999/xhtml" schemaLocation="{(tmp_path / 'xhtml-link.xsd').as_uri()}"/>
+  <xsd:import namespace="http://www.w3.org/1999/xhtml" schemaLocation="{(tmp_path / "xhtml-link.xsd").as_uri()}"/>
 </xsd:schema>""")
     document = etree.parse(str(sample_site / "sitemap.xml"))
     schema = etree.XMLSchema(etree.parse(str(tmp_path / "both.xsd")))
@@ -194,7 +226,11 @@ def test_the_sitemap_is_valid_and_lists_every_page_but_the_boards_and_the_finder
     pages = {path.parent.relative_to(sample_site).as_posix() + "/" for path in sample_site.rglob("index.html")}
     pages = {"" if page == "./" else page for page in pages if not page.startswith("en/")}
     # A board repeats its office's page; a county's offices offering one service are a view of the county's page.
-    assert set(listed) == {page for page in pages if not page.endswith("/board/") and not re.fullmatch(r"provinces/[^/]+/[^/]+/services/[^/]+/", page)}
+    assert set(listed) == {
+        page
+        for page in pages
+        if not page.endswith("/board/") and not re.fullmatch(r"provinces/[^/]+/[^/]+/services/[^/]+/", page)
+    }
     # Each lists its English twin, which exists, as an alternate; and itself, as the Persian one and the default.
     for path, url in listed.items():
         alternates = {link.get("hreflang"): link.get("href") for link in url.iter("{http://www.w3.org/1999/xhtml}link")}
@@ -219,7 +255,13 @@ def test_the_feed_gives_every_announcement_with_its_absolute_address(sample_site
     assert '<link rel="alternate" type="application/atom+xml"' in home
 
 
-SENTINELS = {"national_id": "9081726354", "mobile": "09190817263", "home_address": "SENTINELHOMEADDRESS", "email": "sentinel.private@example.org", "notes": "SENTINELNOTES"}
+SENTINELS = {
+    "national_id": "9081726354",
+    "mobile": "09190817263",
+    "home_address": "SENTINELHOMEADDRESS",
+    "email": "sentinel.private@example.org",
+    "notes": "SENTINELNOTES",
+}
 
 
 def test_no_private_field_reaches_any_output_file(tmp_path):
@@ -232,17 +274,36 @@ def test_no_private_field_reaches_any_output_file(tmp_path):
             offices += 1
         path.write_text(yaml.safe_dump(entries, allow_unicode=True, sort_keys=False), encoding="utf-8")
     output = tmp_path / "output"
-    assert main(["build", "--content", str(content), "--output", str(output), "--today", SAMPLE_TODAY, "--precompress"]) == 0
+    assert (
+        main(["build", "--content", str(content), "--output", str(output), "--today", SAMPLE_TODAY, "--precompress"])
+        == 0
+    )
     assert offices > 100
 
     # A leak may show as written or with its digits in Persian or Arabic script, as pages print them.
-    needles = {form.encode() for value in SENTINELS.values() for form in (value, en_to_fa(value), fa_to_ar(en_to_fa(value)))}
+    needles = {
+        form.encode() for value in SENTINELS.values() for form in (value, en_to_fa(value), fa_to_ar(en_to_fa(value)))
+    }
     files = [path for path in output.rglob("*") if path.is_file()]
-    assert {path.suffix for path in files} >= {".html", ".csv", ".json", ".xml", ".txt", ".gz", ".pf_fragment", ".pf_index", ".pf_meta"}
+    assert {path.suffix for path in files} >= {
+        ".html",
+        ".csv",
+        ".json",
+        ".xml",
+        ".txt",
+        ".gz",
+        ".pf_fragment",
+        ".pf_index",
+        ".pf_meta",
+    }
     leaks, searchable = [], b""
     for path in files:
         # gzip twins, and the search index's files, which Pagefind writes gzip-compressed
-        data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" or path.suffix.startswith(".pf_") else path.read_bytes()
+        data = (
+            gzip.decompress(path.read_bytes())
+            if path.suffix == ".gz" or path.suffix.startswith(".pf_")
+            else path.read_bytes()
+        )
         leaks += [f"{path.relative_to(output)}: {needle.decode()}" for needle in needles if needle in data]
         searchable += data if path.suffix == ".pf_fragment" else b""
     assert leaks == []
@@ -253,4 +314,6 @@ def test_a_new_base_url_reaches_the_sitemap_address_and_the_feed_even_with_compi
     for base in ("https://one.example/", "https://two.example/sub/"):
         assert site.run("build", "--base-url", base, "--cache", "shared-cache").code == 0
         assert (site.root / "output" / "robots.txt").read_text().endswith(f"Sitemap: {base}sitemap.xml\n")
-        assert f'<link rel="self" type="application/atom+xml" href="{base}feed.xml"/>' in (site.root / "output" / "feed.xml").read_text(encoding="utf-8")
+        assert f'<link rel="self" type="application/atom+xml" href="{base}feed.xml"/>' in (
+            site.root / "output" / "feed.xml"
+        ).read_text(encoding="utf-8")
