@@ -84,7 +84,8 @@ def main() -> int:
     for figure in figures:
         unit = "" if figure.name.startswith("font") else " bytes"
         print(
-            f"{figure.name:28} {figure.value:>9,}{unit:6} budget {figure.budget:>9,}  {'ok' if figure.within else 'OVER'}"
+            f"{figure.name:28} {figure.value:>9,}{unit:6} budget {figure.budget:>9,}  "
+            f"{'ok' if figure.within else 'OVER'}"
         )
     return 0 if all(figure.within for figure in figures) else 1
 

@@ -103,11 +103,13 @@ def main() -> int:
         server.wait(timeout=10)
         shutil.rmtree(work, ignore_errors=True)
     print(
-        f"content: {args.content}; edited: {offices_file.relative_to(work / 'content')}, office {code}; {args.edits} edits"
+        f"content: {args.content}; edited: {offices_file.relative_to(work / 'content')}, office {code}; "
+        f"{args.edits} edits"
     )
     print(f"floor: page load of the office page   median {statistics.median(loads):.2f} s")
     print(
-        f"edit to reload (save → page shows it)  median {statistics.median(reloads):.2f} s, slowest {max(reloads):.2f} s"
+        f"edit to reload (save → page shows it)  median {statistics.median(reloads):.2f} s, "
+        f"slowest {max(reloads):.2f} s"
     )
     return 0
 

@@ -92,7 +92,7 @@ def cases() -> dict[str, str]:
     found["nested brackets"] = "[" * (SIZE // 2) + "]" * (SIZE // 2)
     found["nested quotes and lists"] = "".join(">" * n + " - a\n" for n in range(1, 100)) * 10
     chance = random.Random(7)
-    alphabet = list("[]()<>*_`!\"' \n-#=|:\\a۱") + ["\n\n", "](", "](a ", "> ", "- ", "    "]
+    alphabet = [*list("[]()<>*_`!\"' \n-#=|:\\a۱"), "\n\n", "](", "](a ", "> ", "- ", "    "]
     for number in range(20):
         found[f"random punctuation {number}"] = "".join(chance.choice(alphabet) for _ in range(SIZE // 2))
     return found

@@ -33,7 +33,10 @@ LIGHTHOUSE = "lighthouse@12.8.2"
 TOOLS = Path(__file__).resolve().parent / ".lighthouse"
 PAGES = {"home": "", "county": "provinces/gilan/rasht/", "office": "offices/13101001/"}
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-CHROMIUM_FLAGS = "--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync"
+CHROMIUM_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking "
+    "--disable-component-update --disable-sync"
+)
 
 
 def lighthouse_cli() -> Path:

@@ -1,4 +1,4 @@
-"""Search budgets, each against its floor in the same run: indexing time, index size, bytes of a first query, typing to results.
+"""Search budgets, each against its floor in one run: index time, index size, a first query's bytes, typing to results.
 
     python benchmarks/search.py [--offices 30000] [--national DIR] [--sample-only] [--queries 8]
 
@@ -94,7 +94,7 @@ def pagefind_alone(content: Path, work: Path) -> float:
 def in_browser(
     output: Path, work: Path, code: str, queries: list[str]
 ) -> tuple[int, list[str], list[float], list[float]]:
-    """Return the bytes of a first query and what they were, and the typing-to-results and API-alone times of each query.
+    """Return a first query's bytes and what they were, and each query's typing-to-results and API-alone times.
 
     The typing and the floor run in two browser profiles, each query on a freshly loaded search page
     whose Pagefind is ready, so that neither finds the other's index chunks or fragments in its cache.
@@ -173,17 +173,20 @@ def measure(label: str, content: Path, work: Path, queries: int) -> None:
     first, requests, typing, alone = in_browser(output, work, code, words)
     print(f"== {label}: {content}")
     print(
-        f"index   search stage of a clean build {index_seconds:6.2f} s of {build_seconds:6.1f} s; floor (Pagefind alone on the documents) {floor:6.2f} s; ratio {index_seconds / floor:.2f}"
+        f"index   search stage of a clean build {index_seconds:6.2f} s of {build_seconds:6.1f} s; "
+        f"floor (Pagefind alone on the documents) {floor:6.2f} s; ratio {index_seconds / floor:.2f}"
     )
     print(f"size    {len(bundle):,} files, {size / 2**20:.1f} MiB under pagefind/")
     print(
-        f"first   query for {code}: {first:,} B sent by nginx in {len(requests)} requests (budget {BUDGET:,} B: {'within' if first <= BUDGET else 'OVER'})"
+        f"first   query for {code}: {first:,} B sent by nginx in {len(requests)} requests "
+        f"(budget {BUDGET:,} B: {'within' if first <= BUDGET else 'OVER'})"
     )
     for request in requests:
         print(f"          {request}")
     print(
-        f"typing  last keystroke to results on screen: median {statistics.median(typing) * 1000:.0f} ms, slowest {max(typing) * 1000:.0f} ms "
-        f"(debounce 120 ms included); floor (Pagefind's API alone) median {statistics.median(alone) * 1000:.0f} ms; queries: {', '.join(words)}"
+        f"typing  last keystroke to results on screen: median {statistics.median(typing) * 1000:.0f} ms, "
+        f"slowest {max(typing) * 1000:.0f} ms (debounce 120 ms included); "
+        f"floor (Pagefind's API alone) median {statistics.median(alone) * 1000:.0f} ms; queries: {', '.join(words)}"
     )
 
 

@@ -59,7 +59,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--precompress",
         action="store_true",
-        help="also write a .gz twin of each page, stylesheet and text file, for servers that send them as they are (nginx's gzip_static)",
+        help="also write a .gz twin of each page, stylesheet and text file, "
+        "for servers that send them as they are (nginx's gzip_static)",
     )
     build.add_argument("--today", help="build date, Solar Hijri (1405/09/01); default: SOURCE_DATE_EPOCH, else today")
     build.add_argument(
@@ -177,7 +178,7 @@ def jobs(args: argparse.Namespace) -> int:
 
 
 def cache(args: argparse.Namespace) -> BuildCache:
-    """Return the cache in the folder asked for; one that cannot be used (a file in its place, a full disk) only costs speed."""
+    """Return the cache in the folder asked for; an unusable one (a file in its place, a full disk) only costs speed."""
     return BuildCache(args.cache)
 
 
@@ -238,7 +239,8 @@ def run_build(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     print_problems(report.problems)
     print(
-        f"built {report.pages} pages into {escape_controls(str(args.output))}: {report.written} written, {report.unchanged} unchanged, "
+        f"built {report.pages} pages into {escape_controls(str(args.output))}: "
+        f"{report.written} written, {report.unchanged} unchanged, "
         f"{report.removed} removed, in {time.perf_counter() - started:.1f} s",
         file=sys.stderr,
     )

@@ -18,7 +18,9 @@ from .yamlio import MappingNode, Node, ScalarNode, SequenceNode, Source
 
 INVALID: Any = type("Invalid", (), {"__repr__": lambda self: "INVALID"})()
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_YAML11_BOOLEANS = frozenset(["yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N"])
+_YAML11_BOOLEANS = frozenset(
+    ["yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N"]
+)
 # re.ASCII: after latin_digits only 0-9 are digits; other scripts' digits are not numbers here.
 _INTEGER = re.compile(r"[+-]?(?:\d{1,3}(?:([,_٬])\d{3})(?:\1\d{3})*|\d+)", re.ASCII)
 _DECIMAL = re.compile(r"[+-]?\d+(?:\.\d+)?", re.ASCII)
@@ -99,7 +101,8 @@ class Reader:
                 first = self.mark(seen[key])
                 self.error(
                     key_node,
-                    f"duplicate key {shown(key)}{_in(label)}: it is already given at line {first.line}, column {first.col}; keep one",
+                    f"duplicate key {shown(key)}{_in(label)}: "
+                    f"it is already given at line {first.line}, column {first.col}; keep one",
                 )
                 continue
             seen[key] = key_node
@@ -230,7 +233,8 @@ class Phone(ScalarField):
         if not _PHONE.fullmatch(value):
             return reader.error(
                 node,
-                f'{_prefix(label)}{shown(text)} is not a phone number: write it with its area code, such as "013-33123456", or a mobile number such as "09121234567"',
+                f"{_prefix(label)}{shown(text)} is not a phone number: "
+                'write it with its area code, such as "013-33123456", or a mobile number such as "09121234567"',
             )
         return value
 
@@ -355,7 +359,8 @@ class Slug(ScalarField):
         hint = f" such as {shown(suggestion)}" if suggestion and suggestion.isascii() else ""
         return reader.error(
             node,
-            f"{_prefix(label)}{shown(text)} is not a valid id: use lower-case English letters, digits and hyphens{hint}",
+            f"{_prefix(label)}{shown(text)} is not a valid id: "
+            f"use lower-case English letters, digits and hyphens{hint}",
         )
 
     def json_schema(self):
@@ -379,7 +384,8 @@ class JalaliDateField(ScalarField):
         return self._described(
             {
                 "type": "string",
-                "pattern": r"^1[34][0-9۰-۹]{2}[/-][0-9۰-۹]{1,2}[/-][0-9۰-۹]{1,2}$|^[۱][۳۴][۰-۹]{2}[/-][۰-۹]{1,2}[/-][۰-۹]{1,2}$",
+                "pattern": r"^1[34][0-9۰-۹]{2}[/-][0-9۰-۹]{1,2}[/-][0-9۰-۹]{1,2}$"
+                r"|^[۱][۳۴][۰-۹]{2}[/-][۰-۹]{1,2}[/-][۰-۹]{1,2}$",
             }
         )
 

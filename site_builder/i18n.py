@@ -1,4 +1,4 @@
-"""Interface text in each language: Babel catalogues (locales/<lang>/LC_MESSAGES/messages.po) compiled as the build reads them."""
+"""Interface text in each language: Babel catalogues (locales/<lang>/LC_MESSAGES/messages.po), compiled on reading."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The interface's words for the content's codes (kinds, statuses, holder types, weekdays), one list for pages and open data.
+"""The interface's words for the content's codes (kinds, statuses, holder types, weekdays), for pages and open data.
 
 Each is an English message of the catalogues: pages show it in their language, the open data in Persian.
 """

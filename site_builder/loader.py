@@ -1,4 +1,4 @@
-"""The only reader of content/: every file is read once (scan), then parsed into a RawFile of YAML nodes with their marks.
+"""The only reader of content/: each file is read once (scan), then parsed into a RawFile of YAML nodes and their marks.
 
 Nothing is interpreted here beyond the file layout: which kind of file each path is, and the
 ids its path gives (province folder, county file name, page slug).
@@ -228,7 +228,7 @@ def load_markdown(
     lines = text.replace("\r\n", "\n").split("\n")
     if lines[0].strip() != "---" or "---" not in (line.strip() for line in lines[1:]):
         message = "a page starts with front matter between two '---' lines, such as:\n---\ntitle: …\n---"
-        return RawFile(kind, source, None, stem), problems + [Problem(Mark(source.path, 1, 1), "error", message)]
+        return RawFile(kind, source, None, stem), [*problems, Problem(Mark(source.path, 1, 1), "error", message)]
     end = next(i for i, line in enumerate(lines[1:], start=1) if line.strip() == "---")
     root, found = compose(source, "\n".join(lines[1:end]))
     if root is None and not found:

@@ -57,7 +57,8 @@ def github_annotation(problem: Problem) -> str:
         return text
 
     mark = problem.mark
-    return f"::{problem.severity} file={escape(mark.path, ':,')},line={mark.line},col={mark.col}::{escape(problem.message)}"
+    place = f"file={escape(mark.path, ':,')},line={mark.line},col={mark.col}"
+    return f"::{problem.severity} {place}::{escape(problem.message)}"
 
 
 def summary(errors: int, warnings: int, content: Path, failed: bool) -> str:

@@ -34,7 +34,7 @@ SEARCHING = re.compile(r"/(?:[a-z]{2}/)?search/|/pagefind/")
 
 
 class Preview:
-    """The preview server's state: the problems of the last build, if it failed, and whether the search index lags behind."""
+    """The preview server's state: the last build's problems, if it failed, and whether the search index lags behind."""
 
     def __init__(self, options: BuildOptions, cache: BuildCache):
         self.options = options

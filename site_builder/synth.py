@@ -66,9 +66,54 @@ AGENCIES = [
     ("ntsw", "سازمان توسعه تجارت ایران", ["کارت بازرگانی", "ثبت سفارش", "گواهی مبدأ", "شناسه کالا", "مجوز صادرات"]),
 ]
 ACTIONS = ["ثبت درخواست", "پیگیری", "صدور المثنی", "تمدید", "استعلام", "پرداخت", "تغییر", "ابطال"]
-FIRST_NAMES = ["علی", "محمد", "حسین", "رضا", "مهدی", "امیر", "حمید", "سعید", "مریم", "زهرا", "فاطمه", "سارا", "نرگس", "لیلا", "مینا", "الهام"]
-LAST_NAMES = ["احمدی", "محمدی", "حسینی", "رضایی", "کریمی", "موسوی", "جعفری", "صادقی", "رحیمی", "نوری", "قاسمی", "عباسی", "طاهری", "کاظمی"]
-VILLAGES = ["آبادی", "سرخ\u200cآباد", "کلاته", "چشمه\u200cعلی", "دهنو", "قلعه\u200cنو", "امیرآباد", "حسین\u200cآباد", "علی\u200cآباد", "ده\u200cبالا", "گل\u200cسفید", "باغستان"]
+FIRST_NAMES = [
+    "علی",
+    "محمد",
+    "حسین",
+    "رضا",
+    "مهدی",
+    "امیر",
+    "حمید",
+    "سعید",
+    "مریم",
+    "زهرا",
+    "فاطمه",
+    "سارا",
+    "نرگس",
+    "لیلا",
+    "مینا",
+    "الهام",
+]
+LAST_NAMES = [
+    "احمدی",
+    "محمدی",
+    "حسینی",
+    "رضایی",
+    "کریمی",
+    "موسوی",
+    "جعفری",
+    "صادقی",
+    "رحیمی",
+    "نوری",
+    "قاسمی",
+    "عباسی",
+    "طاهری",
+    "کاظمی",
+]
+VILLAGES = [
+    "آبادی",
+    "سرخ\u200cآباد",
+    "کلاته",
+    "چشمه\u200cعلی",
+    "دهنو",
+    "قلعه\u200cنو",
+    "امیرآباد",
+    "حسین\u200cآباد",
+    "علی\u200cآباد",
+    "ده\u200cبالا",
+    "گل\u200cسفید",
+    "باغستان",
+]
 STREETS = ["امام", "آزادی", "انقلاب", "شریعتی", "طالقانی", "مطهری", "بهشتی", "فردوسی", "سعدی", "حافظ"]
 STATUSES = [("active", 80), ("inactive", 7), ("under_review", 5), ("revoked", 3), ("pending", 5)]
 HOURS = [
@@ -88,7 +133,7 @@ def dump(path: Path, data: object, schema: str | None = None, depth: int = 0) ->
 
 
 def services_catalogue(count: int) -> list[dict]:
-    """Return `count` services dealt round the agencies in turn, each named action + subject; every ninth is specialised."""
+    """Return `count` services dealt round the agencies in turn, named action + subject; every ninth is specialised."""
     per_agency = [[(agency, action, subject) for subject in agency[2] for action in ACTIONS] for agency in AGENCIES]
     chosen = [per_agency[index % len(AGENCIES)][index // len(AGENCIES)] for index in range(count)]
     return [

@@ -162,7 +162,7 @@ def check_file_name(raw: RawFile, check: Validation, what: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Catalogue:
-    """Everything but the offices, validated: the content model's catalogue part and what offices are checked against."""
+    """Everything but the offices, validated: the content model's catalogue and what offices are checked against."""
 
     content: Content | None  # None when any file has an error
     provinces: dict[str, ProvinceFacts]  # by province id, valid or not
@@ -230,7 +230,8 @@ def _settings(raw: RawContent, check: Validation) -> tuple[SiteSettings | None, 
         # The content, the boards, the open data and the search index are Persian: the site's default language.
         check.error(
             languages[0].mark,
-            f"languages: the first language is the site's default and must be fa, the content's own; {languages[0].value} can follow it",
+            f"languages: the first language is the site's default and must be fa, the content's own; "
+            f"{languages[0].value} can follow it",
         )
         return None, site
     base_url = site["base_url"]
@@ -452,16 +453,22 @@ def _draft(record: Rec, check: Validation) -> OfficeDraft:
     if status is not None and status != "pending" and license_missing and record.valid:
         check.error(
             record.mark,
-            f"office {record.get('code', '')}: a {status} office needs its license (number, holder, issued, expires); only a pending office has none",
+            f"office {record.get('code', '')}: a {status} office needs its license (number, holder, issued, expires); "
+            "only a pending office has none",
         )
         record.valid = False
-    if isinstance(license, Rec) and "issued" in license.values and "expires" in license.values:
-        if license["expires"] <= license["issued"]:
-            check.error(
-                license.marks["expires"],
-                f"license.expires: {format_jalali(license['expires'])} is not after issued {format_jalali(license['issued'])}",
-            )
-            record.valid = False
+    if (
+        isinstance(license, Rec)
+        and "issued" in license.values
+        and "expires" in license.values
+        and license["expires"] <= license["issued"]
+    ):
+        check.error(
+            license.marks["expires"],
+            f"license.expires: {format_jalali(license['expires'])} "
+            f"is not after issued {format_jalali(license['issued'])}",
+        )
+        record.valid = False
     for hours in record.get("hours") or ():
         _check_hours(hours, check)
     changes = record.get("services")
@@ -493,7 +500,9 @@ def resolve_offices(file: OfficesFile, province: ProvinceFacts | None, services:
             hint = did_you_mean(file.county, tuple(province.counties))
             check.error(
                 Mark(file.path, 1, 1),
-                f"{shown(file.county)} is not a county of {province.id}: an offices file is named after one of the counties in its province.yaml;{hint or ' they are ' + ', '.join(province.counties)}",
+                f"{shown(file.county)} is not a county of {province.id}: "
+                "an offices file is named after one of the counties in its province.yaml;"
+                f"{hint or ' they are ' + ', '.join(province.counties)}",
             )
     # Without a readable province.yaml the memoranda are unknown: add/remove are compared with nothing.
     given_by_kind = province.given_by_kind if province else None
@@ -533,7 +542,8 @@ def _check_office_references(
         hint = did_you_mean(draft.city, cities)
         check.warn(
             draft.city_mark,
-            f"city: {shown(draft.city)} is not among the cities of {county['id']} in province.yaml;{hint or ' check the spelling or add the city there'}",
+            f"city: {shown(draft.city)} is not among the cities of {county['id']} in province.yaml;"
+            f"{hint or ' check the spelling or add the city there'}",
         )
     kind = draft.kind
     given = set(given_by_kind.get(kind, ())) if given_by_kind is not None else None
@@ -555,12 +565,13 @@ def _check_office_references(
         ):
             check.warn(
                 item.mark,
-                f"services.remove: {shown(item.value)} is not given to {kind} offices by the province's memoranda, so there is nothing to remove",
+                f"services.remove: {shown(item.value)} is not given to {kind} offices by the province's memoranda, "
+                "so there is nothing to remove",
             )
 
 
 def _office(record: Rec) -> Office:
-    """Build the published office (its place and services come later); the private block is deliberately not carried over."""
+    """Build the published office (its place and services come later); the private block is deliberately left out."""
     license = record.get("license")
     location = record.get("location")
     return Office(

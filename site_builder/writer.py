@@ -7,6 +7,7 @@ an update a killed build left half done, and removes what killed builds left bes
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import gzip
 import hashlib
@@ -202,10 +203,9 @@ class OutputLock:
 
     def _release(self) -> None:
         descriptor, _ = _HELD.pop(self.path)
-        try:  # removed while still held: a process that opened it meanwhile sees it is no longer the lock (_take_lock)
+        # Removed while still held: a process that opened it meanwhile sees it is no longer the lock (_take_lock).
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path)
-        except FileNotFoundError:
-            pass
         os.close(descriptor)
 
 
@@ -389,10 +389,8 @@ def _finish(output_dir: Path, output: Path, journal_path: Path) -> str:
         if journal.update in ("files", "link") and not stage.is_dir():
             raise ValueError(f"its staging folder {journal.stage} is gone")
     except (OSError, ValueError, TypeError, UnicodeError) as exc:
-        try:
+        with contextlib.suppress(OSError):
             _write_marker(output, _marker_text(RECOVERED))
-        except OSError:
-            pass
         return (
             f"recovered {output_dir}: the journal of an interrupted update could not be used ({exc}); "
             f"the next build compares every file"
@@ -611,7 +609,7 @@ class OutputUpdate:
         return (path, path + ".gz") if self.precompress and path.endswith(COMPRESSIBLE) else (path,)
 
     def keep(self, path: str, fingerprint: str) -> list[Entry] | None:
-        """Return the entries of a page the previous build wrote with this fingerprint, all of whose files nobody has changed since; else None."""
+        """Return a page's entries if the last build wrote it with this fingerprint and no file changed since; else None."""
         entries = []
         for file in self.files_of(path):
             old = self.previous.get(file)
@@ -636,7 +634,7 @@ class OutputUpdate:
         return entries
 
     def _stage(self, path: str, data: bytes, fingerprint: str) -> tuple[FileRecord, bool]:
-        """Stage one file unless the output holds these bytes; return its record (a staged one's is taken when applied) and whether it was staged."""
+        """Stage a file unless the output holds its bytes; return its record (taken when applied) and whether it was staged."""
         target = self.output_dir / safe_relative(path)
         try:
             if target.stat().st_size == len(data) and target.read_bytes() == data:
@@ -718,7 +716,7 @@ class OutputUpdate:
             shutil.rmtree(old, ignore_errors=True)
 
     def _apply_files(self) -> None:
-        """Move the staged files into place and remove the files no page produces any more, undoing all of it on failure.
+        """Move the staged files into place and remove the files no page produces any more, undoing it all on failure.
 
         A site being served while it is updated should never link what is not there: new assets
         (new names) go in first, then pages, and files no page produces go last. Only a page that

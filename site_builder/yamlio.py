@@ -165,13 +165,13 @@ def compose(source: Source, text: str) -> tuple[Node | None, list[Problem]]:
     problems += tabs
     too_large = _too_large(source, text)
     if too_large:
-        return None, problems + [too_large]
+        return None, [*problems, too_large]
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        return None, problems + [_syntax_problem(source, exc)]
+        return None, [*problems, _syntax_problem(source, exc)]
     except yaml.YAMLError as exc:
-        return None, problems + [Problem(source.start(), "error", f"YAML syntax: {exc}")]
+        return None, [*problems, Problem(source.start(), "error", f"YAML syntax: {exc}")]
     if root is not None:
         problems += _unsupported_features(source, root, text)
     return root, problems
