@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """The project's everyday commands, each setting up what it needs; only Python 3.11+ is required.
 
-    python3 tasks.py site    # create .venv if needed, install requirements.txt, build content/ into output/
-    python3 tasks.py test    # the same with requirements-dev.txt, then run the whole test suite (pytest)
-    python3 tasks.py messages  # gather the interface's messages into locales/messages.pot and add new ones to each catalogue
-    python3 tasks.py clean   # remove output/, .build-cache/ and .venv/
+    python3 tasks.py site      # create .venv if needed, install requirements.txt, build content/ into output/
+    python3 tasks.py test      # the same with requirements-dev.txt, then run the whole test suite (pytest)
+    python3 tasks.py lint      # the same, then ruff format --check, ruff check and mypy; fails on any finding
+    python3 tasks.py messages  # gather the interface's messages into locales/messages.pot, add new ones to each catalogue
+    python3 tasks.py clean     # remove output/, .build-cache/ and .venv/
 
 Arguments after the task go to build.py or pytest: `python3 tasks.py test -k serve`.
 """
@@ -57,6 +58,12 @@ def main(argv: list[str]) -> int:
     if task == "test":
         ensure_environment(ROOT / "requirements-dev.txt")
         return subprocess.call([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT)
+    if task == "lint":
+        ensure_environment(ROOT / "requirements-dev.txt")
+        checks = (["ruff", "format", "--check", "."], ["ruff", "check", "."], ["mypy"])
+        # Every check runs, so that one run shows all the findings; the exit code says whether there were any.
+        failed = [subprocess.call([str(PYTHON), "-m", *check], cwd=ROOT) for check in checks]
+        return 1 if any(failed) else 0
     if task == "messages":
         ensure_environment(ROOT / "requirements.txt")
         pybabel = [str(PYTHON), "-m", "babel.messages.frontend"]

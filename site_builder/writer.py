@@ -609,7 +609,7 @@ class OutputUpdate:
         return (path, path + ".gz") if self.precompress and path.endswith(COMPRESSIBLE) else (path,)
 
     def keep(self, path: str, fingerprint: str) -> list[Entry] | None:
-        """Return a page's entries if the last build wrote it with this fingerprint and no file changed since; else None."""
+        """Return a page's entries if the last build wrote it with this fingerprint and none changed; else None."""
         entries = []
         for file in self.files_of(path):
             old = self.previous.get(file)
@@ -634,7 +634,7 @@ class OutputUpdate:
         return entries
 
     def _stage(self, path: str, data: bytes, fingerprint: str) -> tuple[FileRecord, bool]:
-        """Stage a file unless the output holds its bytes; return its record (taken when applied) and whether it was staged."""
+        """Stage a file unless the output holds its bytes; return its record (taken when applied) and whether staged."""
         target = self.output_dir / safe_relative(path)
         try:
             if target.stat().st_size == len(data) and target.read_bytes() == data:
