@@ -315,7 +315,7 @@ def _read_journal(path: Path, output_name: str) -> Journal:
     journal = Journal(**json.loads(path.read_text(encoding="utf-8")))
     folders = [journal.stage] + ([journal.backup] if journal.update == "files" else [])
     steps = [(step, str(safe_relative(target))) for step, target in journal.steps if step in (PUT, DROP)]
-    known = all(_is_leftover(folder, output_name) for folder in folders)
+    known = all(folder is not None and _is_leftover(folder, output_name) for folder in folders)
     if journal.update not in ("files", "tree", "link") or not known or len(steps) != len(journal.steps):
         raise ValueError("it names folders or steps this program does not write")
     return journal._replace(steps=steps)
@@ -604,6 +604,13 @@ class OutputUpdate:
             finally:
                 self.lock.__exit__(None, None, None)
 
+    @property
+    def staging(self) -> Path:
+        """The staging folder, which exists only inside `with OutputUpdate(...)`."""
+        if self.stage is None:
+            raise RuntimeError("an output update stages files only inside its with block")
+        return self.stage
+
     def files_of(self, path: str) -> tuple[str, ...]:
         """Return the files a page or asset is published as: itself, and its gzip twin when precompressing."""
         return (path, path + ".gz") if self.precompress and path.endswith(COMPRESSIBLE) else (path,)
@@ -642,11 +649,11 @@ class OutputUpdate:
         except OSError:
             pass
         if self.fresh or self.linked:
-            staged = self.stage / safe_relative(path)
+            staged = self.staging / safe_relative(path)
             staged.parent.mkdir(parents=True, exist_ok=True)
             staged.write_bytes(data)
         else:
-            (self.stage / _staged_name(path)).write_bytes(data)
+            (self.staging / _staged_name(path)).write_bytes(data)
         return FileRecord(fingerprint, len(data), 0), True
 
     def add(self, entries: list[Entry]) -> None:
@@ -667,24 +674,25 @@ class OutputUpdate:
 
     def _apply_tree(self) -> None:
         """Rename the staged tree to the output folder (in place of an empty one), records, marker and journal first."""
+        stage = self.staging
         for path in self.staged:
-            stat = (self.stage / path).stat()
+            stat = (stage / path).stat()
             self.files[path] = FileRecord(self.files[path][0], stat.st_size, stat.st_mtime_ns)
-        (self.stage / MARKER).write_text(_marker_text(self.state))
-        os.chmod(self.stage, 0o755)
+        (stage / MARKER).write_text(_marker_text(self.state))
+        os.chmod(stage, 0o755)
         os.sync()  # the staged bytes are on disk before the journal lets them become the output
         journal = _beside(self.output_dir, ".journal")
-        _write_journal(journal, Journal("tree", self.stage.name, None, None, [], len(self.staged)))
+        _write_journal(journal, Journal("tree", stage.name, None, None, [], len(self.staged)))
         try:
-            _replay_tree(self.output_dir, self.stage)
+            _replay_tree(self.output_dir, stage)
         finally:
-            if not self.stage.exists():
+            if not stage.exists():
                 self.stage = None  # it is the output now
             _remove_journal(journal)
 
     def _apply_link(self) -> None:
         """Add links to the files kept to the staged tree, point the output at it in one step, remove the old site."""
-        tree = self.stage
+        tree = self.staging
         for path in self.staged:
             stat = (tree / path).stat()
             self.files[path] = FileRecord(self.files[path][0], stat.st_size, stat.st_mtime_ns)
@@ -723,6 +731,7 @@ class OutputUpdate:
         takes the place of a removed folder, or a folder that of a removed file, waits until the
         removed files and the folders they leave empty are gone.
         """
+        stage = self.staging
         gone = sorted(set(self.previous) - set(self.files))
         gone_folders = {folder for path in gone for folder in _folders_of(path)}
         gone_files = set(gone)
@@ -734,7 +743,7 @@ class OutputUpdate:
             + [(PUT, path) for path in staged if path in in_the_way]
         )
         for path in self.staged:  # a move keeps a file's time: its record is known before it moves
-            stat = os.stat(self.stage / _staged_name(path))
+            stat = os.stat(stage / _staged_name(path))
             self.files[path] = FileRecord(self.files[path][0], stat.st_size, stat.st_mtime_ns)
         self.output_dir.mkdir(exist_ok=True)
         if not steps:
@@ -748,11 +757,11 @@ class OutputUpdate:
         journal = _beside(self.output_dir, ".journal")
         if self.staged:
             os.sync()  # the staged bytes are on disk before the journal lets them move in
-        _write_journal(journal, Journal("files", self.stage.name, backup.name, marker, steps, len(self.staged)))
+        _write_journal(journal, Journal("files", stage.name, backup.name, marker, steps, len(self.staged)))
         try:
-            self.removed = _replay_files(self.output_dir, self.stage, backup, steps, self.state)
+            self.removed = _replay_files(self.output_dir, stage, backup, steps, self.state)
         except BaseException:
-            _undo_files(self.output_dir, self.stage, backup, steps, marker)
+            _undo_files(self.output_dir, stage, backup, steps, marker)
             _remove_journal(journal)
             shutil.rmtree(backup, ignore_errors=True)
             raise
@@ -775,7 +784,7 @@ def _check_inside(folder: str, root: str, known: set[str]) -> None:
     known.add(folder)
 
 
-def _move(source: Path, target: Path) -> None:
+def _move(source: str | Path, target: str | Path) -> None:
     """Move a file within one file system, replacing what is there (one place, so that tests can make it fail)."""
     os.replace(source, target)
 
@@ -824,7 +833,7 @@ def _remove_empty_parents(file: str, root: str) -> None:
 
 def files_below(folder: Path) -> set[str]:
     """Return the relative paths of the files below a folder, written with '/'."""
-    files = set()
+    files: set[str] = set()
     for directory, _, names in os.walk(folder):
         prefix = os.path.relpath(directory, folder)
         files.update(PurePosixPath(os.path.normpath(os.path.join(prefix, name))).as_posix() for name in names)
