@@ -91,7 +91,7 @@ class Reader:
     def mapping_items(self, node: MappingNode, label: str) -> list[tuple[str, Node, Node]]:
         """Return (key, key node, value node) of a mapping; duplicate keys are errors naming both places."""
         seen: dict[str, Node] = {}
-        items = []
+        items: list[tuple[str, Node, Node]] = []
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.error(key_node, f"{label}: a key must be a single word, not {kind_of(key_node)}")
@@ -456,7 +456,7 @@ class Email(ScalarField):
 class ListOf(Field):
     """A list of values of one field; duplicates can be refused."""
 
-    item: Field = None
+    item: Field
     description: str = ""
     min_items: int = 0
     unique: bool = False
@@ -605,8 +605,8 @@ class Record(Field):
 class MapOf(Field):
     """A mapping from ids to values of one field, such as service id → fee."""
 
-    key: Field = None
-    value: Field = None
+    key: Field
+    value: Field
     description: str = ""
     max_items: int = MAX_ITEMS
 
@@ -646,8 +646,8 @@ class MapOf(Field):
 class Either(Field):
     """A single value read by one field, or a mapping read by another (a fee or an urban/rural pair)."""
 
-    scalar: Field = None
-    mapping: Field = None
+    scalar: Field
+    mapping: Field
     description: str = ""
 
     def read(self, node, reader, label):

@@ -131,8 +131,8 @@ def scan(content_dir: Path) -> ContentFiles:
             )
         for path in sorted((folder / "offices").glob("*.yaml")):
             add(path, "offices", path.stem, folder.name)
-    for kind, folder in (("page", "pages"), ("news", "news")):
-        for path in sorted((content_dir / folder).glob("*.md")):
+    for kind, folder_name in (("page", "pages"), ("news", "news")):
+        for path in sorted((content_dir / folder_name).glob("*.md")):
             add(path, kind, path.stem)
     problems.extend(_unexpected_files(content_dir, {file.path for file in files}))
     return ContentFiles(tuple(files), tuple(problems))

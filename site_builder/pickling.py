@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copyreg
+from collections.abc import Callable
 from dataclasses import fields
 from operator import attrgetter
 
@@ -15,6 +16,12 @@ def pickle_by_fields(*classes: type) -> None:
     fingerprinting pages. Unpickling calls the class, so the result is the same object.
     """
     for cls in classes:
-        names = [field.name for field in fields(cls) if field.init]
-        getter = attrgetter(*names) if len(names) > 1 else (lambda obj, name=names[0]: (getattr(obj, name),))
-        copyreg.pickle(cls, lambda obj, cls=cls, getter=getter: (cls, getter(obj)))
+        copyreg.pickle(cls, _reducer(cls, [field.name for field in fields(cls) if field.init]))
+
+
+def _reducer(cls: type, names: list[str]) -> Callable[[object], tuple[type, tuple]]:
+    """Return the function that reduces an object of the class to the class and these fields' values."""
+    getter = attrgetter(*names)
+    if len(names) == 1:  # attrgetter of one name returns the value, not a tuple of it
+        return lambda obj: (cls, (getter(obj),))
+    return lambda obj: (cls, getter(obj))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import yaml
 
@@ -21,7 +22,20 @@ _KIND_TAGS = {
 }
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # PyYAML built without libyaml: slower, same nodes
+try:
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # PyYAML built without libyaml: slower, same nodes
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+class LibyamlMark(Protocol):
+    """A place in a file as PyYAML or libyaml marks it, both 0-based."""
+
+    line: int
+    column: int
+
+
+class _Loader(_SafeLoader):
     """libyaml's loader with no guessing of implicit tags.
 
     Fields read each scalar's own text, so the regular expressions that guess ints, floats, dates
@@ -70,8 +84,10 @@ class Source:
     # line (0-based, in the composed text) -> (indent width after tab expansion, before)
     expanded: dict[int, tuple[int, int]] = field(default_factory=dict)
 
-    def mark(self, node_mark: yaml.Mark) -> Mark:
+    def mark(self, node_mark: LibyamlMark | None) -> Mark:
         """Return the editor's 1-based line and column of a libyaml mark."""
+        if node_mark is None:  # libyaml marks every node, event and error; PyYAML's types allow none
+            return Mark(self.path, 1 + self.line_offset, 1)
         column = node_mark.column
         widths = self.expanded.get(node_mark.line)
         if widths:
@@ -118,7 +134,7 @@ def expand_tabs(source: Source, text: str) -> tuple[str, list[Problem]]:
     lines = text.split("\n")
     first = None
     for number, line in enumerate(lines):
-        indent = _INDENT.match(line).group()
+        indent = _INDENT.match(line).group()  # type: ignore[union-attr]  # the pattern matches any line, if only empty
         if "\t" in indent:
             wide = indent.expandtabs(TAB_STOP)
             lines[number] = wide + line[len(indent) :]
