@@ -192,7 +192,7 @@ def run_check(args: argparse.Namespace) -> int:
     finally:
         print_cache_notes(build_cache)
     print_problems(report.problems)
-    failed = report.errors or (args.strict and report.warnings)
+    failed = bool(report.errors or (args.strict and report.warnings))
     print(summary(report.errors, report.warnings, args.content, failed), file=sys.stderr)
     return EXIT_CONTENT if failed else EXIT_OK
 

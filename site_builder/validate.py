@@ -7,8 +7,9 @@ that was readable. `private:` blocks are read (so their mistakes are reported) a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from persiantools.jdatetime import JalaliDate
 
@@ -121,7 +122,7 @@ class Validation:
                     f"correct one of them",
                 )
 
-    def known(self, value: str, mark: Mark, index: dict, what: str, where: str) -> bool:
+    def known(self, value: str, mark: Mark, index: Collection[str], what: str, where: str) -> bool:
         """Check that an id refers to something defined; an unknown one is an error with a suggestion."""
         if value in index:
             return True
@@ -130,8 +131,8 @@ class Validation:
         return False
 
 
-def read_file(raw: RawFile, check: Validation) -> object:
-    """Read one raw file by its schema; its problems go into the run."""
+def read_file(raw: RawFile, check: Validation) -> Any:
+    """Read one raw file by its schema (a Rec, a list of them, or INVALID); its problems go into the run."""
     if raw.root is None:
         if not raw.empty:
             return INVALID  # unreadable: the loader has said why
@@ -213,7 +214,7 @@ def _first_record(raw: RawContent, kind: str, check: Validation) -> Rec | None:
 
 
 def _list_records(raw: RawContent, kind: str, check: Validation) -> list[Rec]:
-    records = []
+    records: list[Rec] = []
     for file in raw.of_kind(kind):
         value = read_file(file, check)
         if value is not INVALID:
@@ -309,7 +310,7 @@ def _tariffs(raw: RawContent, check: Validation, services: dict[str, Rec], site:
         if record.valid:
             tariffs.append(Tariff(year, effective, record["approval"], fees))
     year_in_force = site.get("tariff_year") if site else None
-    if year_in_force is not None:
+    if site is not None and year_in_force is not None:
         in_force = next((t for t in tariffs if t.year == year_in_force), None)
         if str(year_in_force) not in {file.stem for file in raw.of_kind("tariff")}:
             check.error(
@@ -326,9 +327,7 @@ def _tariffs(raw: RawContent, check: Validation, services: dict[str, Rec], site:
     return tariffs
 
 
-def _hours(items: list[Rec] | None) -> tuple[OpeningHours, ...] | None:
-    if items is None:
-        return None
+def _hours(items: list[Rec]) -> tuple[OpeningHours, ...]:
     return tuple(OpeningHours(tuple(day.value for day in h["days"]), h["opens"], h["closes"]) for h in items)
 
 
@@ -440,6 +439,7 @@ class OfficesFile:
 
 def read_offices(raw: RawFile) -> OfficesFile:
     """Read an offices file with the rules that need nothing but the file itself."""
+    assert raw.province is not None, "the loader gives an offices file its province's folder"
     check = Validation(list(raw.problems))
     value = read_file(raw, check)
     drafts = None if value is INVALID else tuple(_draft(record, check) for record in value)
@@ -508,15 +508,17 @@ def resolve_offices(file: OfficesFile, province: ProvinceFacts | None, services:
     given_by_kind = province.given_by_kind if province else None
     for draft in file.drafts or ():
         _check_office_references(draft, check, county, services, given_by_kind)
-        if draft.office is not None and county is not None:
-            given = given_by_kind.get(draft.kind, ())
+        if draft.office is not None and county is not None and province is not None:  # a county has a province
+            given = province.given_by_kind.get(draft.office.kind, ())
             removed = {item.value for item in draft.removed}
             offered = tuple(
                 dict.fromkeys(s for s in (*given, *(item.value for item in draft.added)) if s not in removed)
             )
             offices.append(replace(draft.office, province_id=province.id, county_id=file.county, services=offered))
     codes = tuple(
-        (draft.code, draft.code_mark.line, draft.code_mark.col) for draft in file.drafts or () if draft.code is not None
+        (draft.code, draft.code_mark.line, draft.code_mark.col)
+        for draft in file.drafts or ()
+        if draft.code is not None and draft.code_mark is not None  # a code has its place
     )
     return CountyOffices(tuple(offices), codes, tuple(check.problems))
 
@@ -538,7 +540,7 @@ def _check_office_references(
     draft: OfficeDraft, check: Validation, county: Rec | None, services: dict[str, None], given_by_kind: dict | None
 ) -> None:
     cities = tuple(item.value for item in county.get("cities", ())) if county else ()
-    if cities and draft.city is not None and draft.city not in cities:
+    if cities and county and draft.city is not None and draft.city_mark is not None and draft.city not in cities:
         hint = did_you_mean(draft.city, cities)
         check.warn(
             draft.city_mark,
@@ -588,7 +590,7 @@ def _office(record: Rec) -> Office:
         postal_code=record.get("postal_code"),
         phone=record.get("phone"),
         location=Location(location["lat"], location["lon"]) if location else None,
-        hours=_hours(record.get("hours")),
+        hours=_hours(record["hours"]) if record.get("hours") is not None else None,
         license=License(
             number=license["number"],
             holder=LicenseHolder(license["holder"]["name"], license["holder"]["type"]),
