@@ -4,7 +4,7 @@
     python3 tasks.py site      # create .venv if needed, install requirements.txt, build content/ into output/
     python3 tasks.py test      # the same with requirements-dev.txt, then run the whole test suite (pytest)
     python3 tasks.py lint      # like test, then ruff format --check, ruff check, mypy; fails on any finding
-    python3 tasks.py messages  # gather the interface's messages into locales/messages.pot, add new ones to each catalogue
+    python3 tasks.py messages  # gather the interface's messages into locales/messages.pot, add new ones to catalogues
     python3 tasks.py clean     # remove output/, .build-cache/ and .venv/
 
 Arguments after the task go to build.py or pytest: `python3 tasks.py test -k serve`.

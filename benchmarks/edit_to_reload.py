@@ -63,6 +63,8 @@ def main() -> int:
     offices_file = sorted((work / "content").glob("provinces/*/offices/*.yaml"))[0]
     text = offices_file.read_text(encoding="utf-8")
     address = re.search(r"(?m)^  address: ", text)  # the first office that has an address: its page shows the edit
+    if address is None:
+        raise SystemExit(f"{offices_file} has no office with an address to edit")
     code = re.findall(r"(?m)^- code: '?(\d+)", text[: address.start()])[-1]
     port = free_port()
     server = subprocess.Popen(

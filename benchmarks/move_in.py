@@ -41,7 +41,10 @@ TODAY = "1405/09/01"
 
 def change_the_fees(content: Path, number: int) -> None:
     """Raise every plain fee of the tariff year in force, as a yearly tariff edit does."""
-    year = re.search(r"(?m)^tariff_year: *(\d+)", (content / "site.yaml").read_text(encoding="utf-8")).group(1)
+    found = re.search(r"(?m)^tariff_year: *(\d+)", (content / "site.yaml").read_text(encoding="utf-8"))
+    if found is None:
+        raise SystemExit(f"{content / 'site.yaml'} names no tariff_year")
+    year = found.group(1)
     path = content / "tariffs" / f"{year}.yaml"
     text = path.read_text(encoding="utf-8")
     raised = re.sub(r"(?m)^(  [a-z0-9-]+: )(\d+)$", lambda match: f"{match.group(1)}{int(match.group(2)) + 1000}", text)
@@ -95,7 +98,9 @@ class Timings:
             apply(update)
             self.apply = time.perf_counter() - started
 
-        writer._replay_files, writer.os.sync, writer.OutputUpdate._apply = timed_replay, timed_sync, timed_apply
+        # Timing wraps the writer's steps for this run; mypy refuses replacing a method.
+        writer._replay_files, writer.os.sync = timed_replay, timed_sync
+        writer.OutputUpdate._apply = timed_apply  # type: ignore[method-assign]
         writer._publish_link = timed_publish
 
 

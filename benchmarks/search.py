@@ -57,7 +57,7 @@ CHROMIUM_ARGS = [
 
 def timed_build(content: Path, output: Path) -> tuple[float, float]:
     """Build with --precompress and an empty cache; return the whole build's seconds and its search index stage's."""
-    marks: dict[str, float] = {}
+    marks: dict[tuple[str, int], float] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
         marks.setdefault((stage, done), time.perf_counter())
