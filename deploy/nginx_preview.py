@@ -34,7 +34,8 @@ def site_config(output: Path, port: int, base: str, extra_headers: dict[str, str
     """Return deploy/nginx.conf with its CHANGE lines filled in, as the README tells an operator to."""
     if not (base.startswith("/") and base.endswith("/")):
         raise ValueError(
-            f"the base path {base!r} must start and end with '/': without the last one, alias would serve the folder above the site"
+            f"the base path {base!r} must start and end with '/': "
+            "without the last one, alias would serve the folder above the site"
         )
     config = CONFIG.read_text(encoding="utf-8")
     headers = "".join(f'    add_header {name} "{value}" always;\n' for name, value in (extra_headers or {}).items())
