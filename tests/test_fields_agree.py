@@ -1,9 +1,9 @@
-"""A content field is declared in three places besides the reader's rules, and they must agree for every field.
+"""A content field is declared in four places, and they must agree for every field of every file type.
 
-schema.py declares what an editor may write (read by validate.py through fields.py, and written out as
-the JSON Schemas), models.py what the site is built from, and docs/content.md what an editor is told.
-One declaration cannot serve all three: the models are shaped for the pages (ids resolved, services
-worked out), the docs are prose. So this test holds them together, key by key, for every file type.
+schema.py declares what an editor may write (read through fields.py, and written out as the JSON
+Schemas), validate.py maps what it read onto models.py's dataclasses, which the site is built from,
+and docs/content.md tells an editor. One declaration cannot serve them all: the models are shaped for
+the pages (ids resolved, services worked out), the docs are prose. So these tests hold them together.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import models, schema
+from site_builder import models, pipeline, schema
+from site_builder.config import BuildOptions
 from site_builder.fields import ListOf, Record
 
 DOCS = (Path(__file__).resolve().parent.parent / "docs" / "content.md").read_text(encoding="utf-8")
@@ -170,3 +171,158 @@ def test_the_exceptions_are_all_still_needed():
         assert names <= _model_fields(TYPES[kind][1]) and not names & set(_record(TYPES[kind][0]).fields)
     for kind, names in SCHEMA_ONLY.items():
         assert names <= set(_record(TYPES[kind][0]).fields) and not names & _model_fields(TYPES[kind][1])
+
+
+# Every key a file may hold, each set to something other than the model's default.
+EVERY_KEY = {
+    "site.yaml": """\
+        title: درگاه آزمایشی
+        title_en: Test portal
+        description: درگاه شفافیت
+        description_en: A transparency portal
+        base_url: https://example.org/
+        languages: [fa, en]
+        tariff_year: 1405
+        complaints_line: "195"
+        office_quota: 2500
+        data_license: CC0-1.0
+        sample: true
+        """,
+    "agencies.yaml": """\
+        - id: post
+          name: شرکت ملی پست
+          name_en: Iran Post
+          website: https://post.ir/
+        """,
+    "services.yaml": """\
+        - id: parcel
+          name: ارسال مرسوله پستی
+          name_en: Sending a parcel
+          agency: post
+          specialised: true
+          documents: [کارت ملی]
+          description: ارسال بسته
+        """,
+    "tariffs/1405.yaml": """\
+        year: 1405
+        effective: 1405/01/01
+        approval: مصوبه شماره ۱۲
+        fees:
+          parcel: 120000
+        """,
+    "provinces/gilan/province.yaml": """\
+        name: گیلان
+        name_en: Gilan
+        center: رشت
+        directorate:
+          name: اداره کل ارتباطات استان گیلان
+          address: رشت، خیابان امام
+          phone: "013-33333333"
+          website: https://gilan.ict.gov.ir/
+          email: info@gilan.ict.gov.ir
+          complaints_url: https://gilan.ict.gov.ir/complaints
+        hours:
+          - days: [sat, sun]
+            opens: "07:30"
+            closes: "19:00"
+        counties:
+          - id: rasht
+            name: رشت
+            name_en: Rasht
+            urban_population: 750000
+            cities: [رشت]
+          - id: lahijan
+            name: لاهیجان
+            urban_population: 110000
+        memoranda:
+          - id: post
+            title: تفاهم‌نامه پست
+            title_en: The post's memorandum
+            agency: post
+            signed: 1404/01/10
+            urban: [parcel]
+        """,
+    "provinces/gilan/offices/rasht.yaml": """\
+        - code: 13100123
+          kind: urban
+          status: active
+          name: دفتر مرکزی
+          city: رشت
+          village: لاکان
+          address: خیابان امام، پلاک ۱۲
+          postal_code: "4133654321"
+          phone: "013-33123456"
+          location: {lat: 37.28, lon: 49.58}
+          hours:
+            - days: [sat]
+              opens: "08:00"
+              closes: "14:00"
+          license:
+            number: "1234"
+            holder: {name: مریم احمدی, type: person}
+            issued: 1398/04/12
+            expires: 1408/04/11
+          services: {add: [], remove: []}
+        """,
+    "pages/about.md": """\
+        ---
+        title: درباره
+        title_en: About
+        description: درباره این درگاه
+        order: 2
+        ---
+        درباره این درگاه.
+        """,
+    "news/1405-08-01-opening.md": """\
+        ---
+        title: آغاز به کار
+        title_en: Opening
+        date: 1405/08/01
+        summary: درگاه آغاز به کار کرد
+        province: gilan
+        ---
+        متن خبر.
+        """,
+}
+
+
+def _unset(obj: object) -> list[str]:
+    """Return the fields of a model object left at their default, or empty."""
+    unset = []
+    for field in dataclasses.fields(obj):  # type: ignore[arg-type]
+        value = getattr(obj, field.name)
+        if value in (None, (), {}, "") or (field.default is not dataclasses.MISSING and value == field.default):
+            unset.append(field.name)
+    return unset
+
+
+def test_the_validator_carries_every_key_into_its_model_field(site):
+    """A key validate.py read but did not pass on to the model would be left at its default here."""
+    for name, text in EVERY_KEY.items():
+        site.write(name, text)
+    report = pipeline.check(BuildOptions(content_dir=site.content, today="1405/09/01"))
+    assert [p.message for p in report.problems if p.is_error] == []
+    content = report.content
+    assert content is not None
+    province = content.provinces[0]
+    office = report.offices[0]
+    assert office.license is not None
+    objects = {
+        "site": content.settings,
+        "agency": content.agencies[0],
+        "service": content.services[0],
+        "tariff": content.tariffs[0],
+        "province": province,
+        "directorate": province.directorate,
+        "hours": province.hours[0],
+        "county": province.counties[0],
+        "memorandum": province.memoranda[0],
+        "office": office,
+        "license": office.license,
+        "holder": office.license.holder,
+        "location": office.location,
+        "page": content.pages[0],
+        "news": content.news[0],
+    }
+    assert set(objects) == set(TYPES)
+    assert {kind: _unset(obj) for kind, obj in objects.items() if _unset(obj)} == {}
