@@ -274,9 +274,9 @@ def catalogue_data(graph: SiteGraph) -> dict[str, Serialised]:
         for service_id, offices in counts.active_by_service.items():
             active_offices[service_id] = active_offices.get(service_id, 0) + offices
     services = []
-    for agency, listed in graph.catalogue:
+    for agency, listed in graph.site_wide.catalogue:
         for service in listed:
-            fee = graph.fee_in_force(service)
+            fee = graph.site_wide.fee_in_force(service)
             services.append(
                 (
                     service.id,
@@ -294,8 +294,8 @@ def catalogue_data(graph: SiteGraph) -> dict[str, Serialised]:
             )
     tariffs = [
         (tariff.year, *_dates(tariff.effective), tariff.approval, service.id, service.name, fee.urban, fee.rural)
-        for tariff in graph.tariffs
-        for _, fees in graph.tariff_catalogue(tariff)
+        for tariff in graph.site_wide.tariffs
+        for _, fees in graph.site_wide.tariff_catalogue(tariff)
         for service, fee in fees
     ]
     return {SERVICES.name: _serialise(SERVICES, services), TARIFFS.name: _serialise(TARIFFS, tariffs)}

@@ -41,7 +41,7 @@ from .cache import BuildCache
 from .errors import TemplateFailed
 from .persian import COMMON_WORDS, MONTHS_EN, latin_digits, persian_digits, without_common_words
 from .routes import Route, base_path, language_prefix, url_of
-from .site import EXPIRY_WARNING_DAYS, SiteGraph
+from .site import EXPIRY_WARNING_DAYS, SiteWide
 
 # Tags and attributes Markdown produces that a page may keep; everything else is dropped.
 ALLOWED_TAGS = {
@@ -240,7 +240,7 @@ TEMPLATE_TYPES = ("html", "xml", "txt")
 
 def environment(
     templates: Path,
-    graph: SiteGraph,
+    site_wide: SiteWide,
     language: str,
     translations: Translations,
     compiled: CompiledTemplates | None = None,
@@ -248,6 +248,9 @@ def environment(
     index_translations: Translations | None = None,
 ) -> Environment:
     """Return the Jinja environment of one language: strict about undefined names, escaping everything by default.
+
+    Templates see `site_wide`, what every page may show, and their route's context: nothing else of
+    the site, so that a page's fingerprint (fingerprint.py) covers everything it shows.
 
     Given `compiled`, compiled templates are kept for the next build: one folder per language,
     since Jinja folds a filter or finalize applied to a literal into the compiled code. Every
@@ -269,7 +272,7 @@ def environment(
         keep_trailing_newline=True,
     )
     env.install_gettext_translations(translations, newstyle=True)
-    settings = graph.content.settings
+    settings = site_wide.settings
     base = base_path(settings.base_url)
     prefix = language_prefix(language, settings.languages)
     root = base + prefix
@@ -319,21 +322,17 @@ def environment(
         asset=pass_context(lambda context, source: Latin(base + _published(assets or {}, source))),
         absolute=lambda target: Latin(settings.base_url + prefix + url_of(target)),
         page_url=pass_context(lambda context, path: Latin(settings.base_url + path)),  # named by literals: see asset
-        office_data=lambda office, name: structured.office_data(
-            office,
-            graph.province_by_id[office.province_id],
-            graph.hours_of(office),
-            name,
-            settings.base_url + prefix + url_of(office),
+        office_data=lambda office, name, province, hours: structured.office_data(
+            office, province, hours, name, settings.base_url + prefix + url_of(office)
         ),
         service_data=lambda service: structured.service_data(
-            service, graph.agencies[service.agency_id], settings.base_url + prefix + url_of(service)
+            service, site_wide.agencies[service.agency_id], settings.base_url + prefix + url_of(service)
         ),
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     env.globals.update(
         site=settings,
-        graph=graph,
+        site_wide=site_wide,
         root=Latin(root),
         site_root=Latin(base),
         base_url=Latin(settings.base_url),

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from .models import Agency, County, NewsItem, Office, Page, Province, Service, Tariff
 from .opendata import LICENSES, TABLES
-from .site import ProvinceCoverage, SiteGraph, coverage, reach
+from .site import CountySummary, ProvinceCoverage, SiteGraph, coverage, hours_of, reach
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,14 +81,22 @@ def url_of(target: object, service: Service | None = None) -> str:
     raise TypeError(f"no page for {type(target).__name__}")
 
 
-HOME = Route("", "home.html")
+def _places(graph: SiteGraph) -> tuple[tuple[Province, tuple[CountySummary, ...]], ...]:
+    """Return the provinces in Persian order, each with its counties' summaries: the lists the home and search pages show."""
+    return tuple((province, tuple(graph.counties_of(province))) for province in graph.provinces)
 
 
-def plan(graph: SiteGraph) -> list[Route]:
-    """Return every page of the site but the counties' and their offices' (see plan_county)."""
+def plan_home(graph: SiteGraph) -> Route:
+    """Return the home page: every province and county with its count of offices, the national figures, the latest news."""
+    return Route("", "home.html", {"places": _places(graph), "figures": graph.figures, "news": graph.content.news[:3]})
+
+
+def plan(graph: SiteGraph, with_home: bool = True) -> list[Route]:
+    """Return every page of the site but the counties' and their offices' (see plan_county); the home page first."""
     content = graph.content
     places = reach(graph)
-    routes = [HOME]
+    site_wide = graph.site_wide
+    routes = [plan_home(graph)] if with_home else []
     for province in graph.provinces:
         routes.append(
             Route(url_of(province), "province.html", {"province": province, "counties": graph.counties_of(province)})
@@ -99,27 +107,27 @@ def plan(graph: SiteGraph) -> list[Route]:
             Route(
                 url_of(service),
                 "service.html",
-                {"service": service, "agency": graph.agencies[service.agency_id], "places": places[service.id]},
+                {"service": service, "agency": site_wide.agencies[service.agency_id], "places": places[service.id]},
             )
         )
     for agency in content.agencies:
-        routes.append(Route(url_of(agency), "agency.html", {"agency": agency, "services": graph.services_of(agency)}))
-    routes.append(Route("tariffs/", "tariff.html", {"tariff": graph.tariff_in_force, "in_force": True}))
-    for tariff in graph.tariffs:
-        routes.append(
-            Route(url_of(tariff), "tariff.html", {"tariff": tariff, "in_force": tariff is graph.tariff_in_force})
-        )
+        routes.append(Route(url_of(agency), "agency.html", {"agency": agency, "services": site_wide.services_of(agency)}))
+    in_force = site_wide.tariff_in_force
+    routes.append(Route("tariffs/", "tariff.html", {"tariff": in_force, "in_force": True}))
+    for tariff in site_wide.tariffs:
+        routes.append(Route(url_of(tariff), "tariff.html", {"tariff": tariff, "in_force": tariff is in_force}))
     for page in content.pages:
         routes.append(Route(url_of(page), "page.html", {"page": page}))
     routes.append(Route("news/", "news_index.html", {"news": content.news}))
     for item in content.news:
-        routes.append(Route(url_of(item), "news.html", {"item": item}))
+        province = graph.province_by_id[item.province_id] if item.province_id else None
+        routes.append(Route(url_of(item), "news.html", {"item": item, "province": province}))
     routes.append(Route("data/", "data.html", {"tables": TABLES, "license": LICENSES[content.settings.data_license]}))
     national = coverage(graph)
     routes.append(Route("stats/", "stats.html", {"national": national}))
     for measured in national.provinces:
         routes.append(Route(url_of(measured), "stats_province.html", {"measured": measured}))
-    routes.append(Route("search/", "search.html"))
+    routes.append(Route("search/", "search.html", {"places": _places(graph)}))
     routes.append(Route("feed.xml", "feed.xml", {"news": content.news}))
     languages = content.settings.languages
     prefixes = tuple((language, language_prefix(language, languages)) for language in languages)
@@ -141,7 +149,8 @@ def _sitemap(graph: SiteGraph, routes: list[Route]) -> Iterator[str]:
     Each is the default language's; the sitemap names the other languages' twins as its alternates, which
     keeps the national sitemap under the protocol's 50,000 addresses.
     """
-    yield from (route.path for route in routes if route.path == "" or route.path.endswith("/"))
+    yield ""  # the home page
+    yield from (route.path for route in routes if route.path.endswith("/"))
     for province in graph.provinces:
         for county in province.counties:
             yield url_of(county)
@@ -162,10 +171,9 @@ def plan_county(graph: SiteGraph, county: County, offices: tuple[Office, ...]) -
         )
     ]
     for office in offices:
-        routes.append(Route(url_of(office), "office.html", {"office": office, "province": province, "county": county}))
-        routes.append(
-            Route(url_of(office) + "board/", "board.html", {"office": office, "province": province, "county": county})
-        )
+        shown = {"office": office, "province": province, "county": county, "hours": hours_of(office, province)}
+        routes.append(Route(url_of(office), "office.html", shown))
+        routes.append(Route(url_of(office) + "board/", "board.html", shown))
     for service, offering in graph.offices_by_service(pages["offices"]):
         routes.append(
             Route(
@@ -175,7 +183,7 @@ def plan_county(graph: SiteGraph, county: County, offices: tuple[Office, ...]) -
                     "province": province,
                     "county": county,
                     "service": service,
-                    "agency": graph.agencies[service.agency_id],
+                    "agency": graph.site_wide.agencies[service.agency_id],
                     "offices": offering,
                 },
             )
@@ -201,7 +209,7 @@ def plan_search(graph: SiteGraph) -> list[Route]:
             Route(
                 url_of(service),
                 "search/service.html",
-                {"service": service, "agency": graph.agencies[service.agency_id]},
+                {"service": service, "agency": graph.site_wide.agencies[service.agency_id]},
             )
         )
     for page in graph.content.pages:
