@@ -46,7 +46,7 @@ class Fingerprints:
         """Take the graph and the digest of the templates and catalogues (pipeline.interface_digest), read once per build."""
         self.shared = digest(_canonical(graph.site_wide), templates, CODE_VERSION)
         self.graph = graph
-        self._memo: dict[int, bytes] = {}
+        self._memo: dict[int, tuple[object, bytes]] = {}
         self._content_and_counts_digest: bytes | None = None
 
     def of(self, route: Route) -> str:
@@ -83,13 +83,13 @@ class Fingerprints:
         return self._content_and_counts_digest
 
     def _value(self, value: object) -> bytes:
-        # Keyed by identity: the graph and the routes keep every context value alive for the whole build.
+        # Keyed by identity, holding the value: an identity is another object's once the value is collected.
         known = self._memo.get(id(value))
         if known is None:
             buffer = io.BytesIO()
             _Pickler(buffer, value, self).dump(value)
-            known = self._memo[id(value)] = digest(buffer.getvalue())
-        return known
+            known = self._memo[id(value)] = (value, digest(buffer.getvalue()))
+        return known[1]
 
 
 def _canonical(value: object) -> bytes:
