@@ -40,7 +40,7 @@ from . import labels, structured
 from .cache import BuildCache
 from .errors import TemplateFailed
 from .persian import COMMON_WORDS, MONTHS_EN, latin_digits, persian_digits, without_common_words
-from .routes import Route, base_path, language_prefix, url_of
+from .routes import Route, base_path, board_of, data_file, language_prefix, url_of
 from .site import EXPIRY_WARNING_DAYS, SiteWide
 
 # Tags and attributes Markdown produces that a page may keep; everything else is dropped.
@@ -275,6 +275,7 @@ def environment(
     settings = site_wide.settings
     base = base_path(settings.base_url)
     prefix = language_prefix(language, settings.languages)
+    default_prefix = language_prefix(settings.languages[0], settings.languages)  # of the pages in ONE_LANGUAGE
     root = base + prefix
 
     def name(item: object, field: str | None = None) -> object:
@@ -311,17 +312,22 @@ def environment(
         if language == "fa"
         else show_latin,  # for values a {% trans %} block shows, which finalize does not see
         fa=lambda text: in_persian(text, language),
-        # in_language: the page in another language, such as the board, which exists in the default language only
-        url=lambda target, service=None, in_language=None: Latin(
-            root + url_of(target, service)
-            if in_language is None
-            else base + language_prefix(in_language, settings.languages) + url_of(target, service)
+        # Every link a template makes comes from routes.py through these. pass_context keeps Jinja from folding
+        # a filter applied to a literal ({{ "site.css"|asset }}, {{ "services"|url }}) into the compiled template,
+        # which the bytecode cache would keep after the stylesheet's name or the base URL changed.
+        # in_language: the page in another language, such as the feed, which exists in the default language only.
+        url=pass_context(
+            lambda context, target, service=None, in_language=None: Latin(
+                root + url_of(target, service)
+                if in_language is None
+                else base + language_prefix(in_language, settings.languages) + url_of(target, service)
+            )
         ),
-        # pass_context keeps Jinja from folding {{ "site.css"|asset }} into the compiled template,
-        # which the bytecode cache would keep after the stylesheet's name changed.
+        board_url=pass_context(lambda context, office: Latin(base + default_prefix + board_of(office))),
+        data_url=pass_context(lambda context, name: Latin(base + data_file(name))),
         asset=pass_context(lambda context, source: Latin(base + _published(assets or {}, source))),
-        absolute=lambda target: Latin(settings.base_url + prefix + url_of(target)),
-        page_url=pass_context(lambda context, path: Latin(settings.base_url + path)),  # named by literals: see asset
+        absolute=pass_context(lambda context, target: Latin(settings.base_url + prefix + url_of(target))),
+        page_url=pass_context(lambda context, path: Latin(settings.base_url + path)),  # a path routes.py made
         office_data=lambda office, name, province, hours: structured.office_data(
             office, province, hours, name, settings.base_url + prefix + url_of(office)
         ),

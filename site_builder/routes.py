@@ -1,4 +1,9 @@
-"""The only place a URL or an output path is made: one Route per page of the site."""
+"""The only place a URL or an output path is made: one Route per page of the site.
+
+Templates make their links with the `url`, `absolute`, `board_url` and `data_url` filters
+(render.py), which call `url_of`, `board_of` and `data_file` here; the open data and the search
+index take their paths from here too.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .models import Agency, County, NewsItem, Office, Page, Province, Service, Tariff
-from .opendata import LICENSES, TABLES
+from .datatables import LICENSES, TABLES
 from .site import CountySummary, ProvinceCoverage, SiteGraph, coverage, hours_of, reach
 
 
@@ -55,17 +60,37 @@ def base_path(base_url: str) -> str:
     return urlsplit(base_url).path or "/"
 
 
+# The site's pages and folders that no model object stands for, by the name templates give them: {{ "services"|url }}.
+SECTIONS = {
+    "home": "",
+    "services": "services/",
+    "tariffs": "tariffs/",
+    "news": "news/",
+    "data": "data/",
+    "stats": "stats/",
+    "search": "search/",
+    "search index": "pagefind/",
+    "feed": "feed.xml",
+    "sitemap": "sitemap.xml",
+    "not found": "404.html",
+    "robots": "robots.txt",
+}
+
+
 def url_of(target: object, service: Service | None = None) -> str:
-    """Return the path below the base of a model object's page; of a county and a service, the county's offices offering it."""
+    """Return the path below the base of a model object's page or of a section (SECTIONS); of a county and a service,
+    the county's offices offering it."""
     if service is not None:
         return f"{url_of(target)}services/{service.id}/"
     match target:
+        case str():
+            return SECTIONS[target]
         case Province():
             return f"provinces/{target.id}/"
         case County():
             return f"provinces/{target.province_id}/{target.id}/"
         case Office():
-            return f"offices/{target.code}/"
+            return office_url(target.code)
         case Page():
             return f"{target.slug}/"
         case NewsItem():
@@ -81,6 +106,21 @@ def url_of(target: object, service: Service | None = None) -> str:
     raise TypeError(f"no page for {type(target).__name__}")
 
 
+def office_url(code: str) -> str:
+    """Return the path below the base of the page of the office with this code."""
+    return f"offices/{code}/"
+
+
+def board_of(office: Office) -> str:
+    """Return the path below the base of the board an office must post (in the default language only: ONE_LANGUAGE)."""
+    return url_of(office) + "board/"
+
+
+def data_file(name: str) -> str:
+    """Return the path below the base of a file of the open data."""
+    return url_of("data") + name
+
+
 def _places(graph: SiteGraph) -> tuple[tuple[Province, tuple[CountySummary, ...]], ...]:
     """Return the provinces in Persian order, each with its counties' summaries: the lists the home and search pages show."""
     return tuple((province, tuple(graph.counties_of(province))) for province in graph.provinces)
@@ -88,7 +128,7 @@ def _places(graph: SiteGraph) -> tuple[tuple[Province, tuple[CountySummary, ...]
 
 def plan_home(graph: SiteGraph) -> Route:
     """Return the home page: every province and county with its count of offices, the national figures, the latest news."""
-    return Route("", "home.html", {"places": _places(graph), "figures": graph.figures, "news": graph.content.news[:3]})
+    return Route(url_of("home"), "home.html", {"places": _places(graph), "figures": graph.figures, "news": graph.content.news[:3]})
 
 
 def plan(graph: SiteGraph, with_home: bool = True) -> list[Route]:
@@ -101,7 +141,7 @@ def plan(graph: SiteGraph, with_home: bool = True) -> list[Route]:
         routes.append(
             Route(url_of(province), "province.html", {"province": province, "counties": graph.counties_of(province)})
         )
-    routes.append(Route("services/", "services.html"))
+    routes.append(Route(url_of("services"), "services.html"))
     for service in content.services:
         routes.append(
             Route(
@@ -113,33 +153,34 @@ def plan(graph: SiteGraph, with_home: bool = True) -> list[Route]:
     for agency in content.agencies:
         routes.append(Route(url_of(agency), "agency.html", {"agency": agency, "services": site_wide.services_of(agency)}))
     in_force = site_wide.tariff_in_force
-    routes.append(Route("tariffs/", "tariff.html", {"tariff": in_force, "in_force": True}))
+    routes.append(Route(url_of("tariffs"), "tariff.html", {"tariff": in_force, "in_force": True}))
     for tariff in site_wide.tariffs:
         routes.append(Route(url_of(tariff), "tariff.html", {"tariff": tariff, "in_force": tariff is in_force}))
     for page in content.pages:
         routes.append(Route(url_of(page), "page.html", {"page": page}))
-    routes.append(Route("news/", "news_index.html", {"news": content.news}))
+    routes.append(Route(url_of("news"), "news_index.html", {"news": content.news}))
     for item in content.news:
         province = graph.province_by_id[item.province_id] if item.province_id else None
         routes.append(Route(url_of(item), "news.html", {"item": item, "province": province}))
-    routes.append(Route("data/", "data.html", {"tables": TABLES, "license": LICENSES[content.settings.data_license]}))
+    license = LICENSES[content.settings.data_license]
+    routes.append(Route(url_of("data"), "data.html", {"tables": TABLES, "license": license}))
     national = coverage(graph)
-    routes.append(Route("stats/", "stats.html", {"national": national}))
+    routes.append(Route(url_of("stats"), "stats.html", {"national": national}))
     for measured in national.provinces:
         routes.append(Route(url_of(measured), "stats_province.html", {"measured": measured}))
-    routes.append(Route("search/", "search.html", {"places": _places(graph)}))
-    routes.append(Route("feed.xml", "feed.xml", {"news": content.news}))
+    routes.append(Route(url_of("search"), "search.html", {"places": _places(graph)}))
+    routes.append(Route(url_of("feed"), "feed.xml", {"news": content.news}))
     languages = content.settings.languages
     prefixes = tuple((language, language_prefix(language, languages)) for language in languages)
     routes.append(
         Route(
-            "sitemap.xml",
+            url_of("sitemap"),
             "sitemap.xml",
             {"pages": tuple(_sitemap(graph, routes)), "prefixes": prefixes if len(languages) > 1 else ()},
         )
     )
-    routes.append(Route("404.html", "404.html"))
-    routes.append(Route("robots.txt", "robots.txt"))
+    routes.append(Route(url_of("not found"), "404.html"))
+    routes.append(Route(url_of("robots"), "robots.txt"))
     return routes
 
 
@@ -149,13 +190,13 @@ def _sitemap(graph: SiteGraph, routes: list[Route]) -> Iterator[str]:
     Each is the default language's; the sitemap names the other languages' twins as its alternates, which
     keeps the national sitemap under the protocol's 50,000 addresses.
     """
-    yield ""  # the home page
+    yield url_of("home")
     yield from (route.path for route in routes if route.path.endswith("/"))
     for province in graph.provinces:
         for county in province.counties:
             yield url_of(county)
             counts = graph.counts.get((province.id, county.id))
-            yield from (f"offices/{code}/" for code in (counts.codes if counts else ()))
+            yield from (office_url(code) for code in (counts.codes if counts else ()))
 
 
 def plan_county(graph: SiteGraph, county: County, offices: tuple[Office, ...]) -> list[Route]:
@@ -173,7 +214,7 @@ def plan_county(graph: SiteGraph, county: County, offices: tuple[Office, ...]) -
     for office in offices:
         shown = {"office": office, "province": province, "county": county, "hours": hours_of(office, province)}
         routes.append(Route(url_of(office), "office.html", shown))
-        routes.append(Route(url_of(office) + "board/", "board.html", shown))
+        routes.append(Route(board_of(office), "board.html", shown))
     for service, offering in graph.offices_by_service(pages["offices"]):
         routes.append(
             Route(
