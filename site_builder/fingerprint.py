@@ -21,6 +21,7 @@ from .models import County, Province
 from .routes import Route
 from .site import SiteGraph
 
+
 def digest(*parts: bytes) -> bytes:
     """Return one digest of several byte strings, each delimited by its length."""
     combined = hashlib.blake2b(digest_size=20)

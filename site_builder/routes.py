@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from .models import Agency, County, NewsItem, Office, Page, Province, Service, Tariff
 from .datatables import LICENSES, TABLES
+from .models import Agency, County, NewsItem, Office, Page, Province, Service, Tariff
 from .site import CountySummary, ProvinceCoverage, SiteGraph, coverage, hours_of, reach
 
 
@@ -128,7 +128,11 @@ def _places(graph: SiteGraph) -> tuple[tuple[Province, tuple[CountySummary, ...]
 
 def plan_home(graph: SiteGraph) -> Route:
     """Return the home page: every province and county with its count of offices, the national figures, the latest news."""
-    return Route(url_of("home"), "home.html", {"places": _places(graph), "figures": graph.figures, "news": graph.content.news[:3]})
+    return Route(
+        url_of("home"),
+        "home.html",
+        {"places": _places(graph), "figures": graph.figures, "news": graph.content.news[:3]},
+    )
 
 
 def plan(graph: SiteGraph, with_home: bool = True) -> list[Route]:
@@ -151,7 +155,9 @@ def plan(graph: SiteGraph, with_home: bool = True) -> list[Route]:
             )
         )
     for agency in content.agencies:
-        routes.append(Route(url_of(agency), "agency.html", {"agency": agency, "services": site_wide.services_of(agency)}))
+        routes.append(
+            Route(url_of(agency), "agency.html", {"agency": agency, "services": site_wide.services_of(agency)})
+        )
     in_force = site_wide.tariff_in_force
     routes.append(Route(url_of("tariffs"), "tariff.html", {"tariff": in_force, "in_force": True}))
     for tariff in site_wide.tariffs:

@@ -418,5 +418,12 @@ def reach(graph: SiteGraph) -> dict[str, tuple[ProvinceReach, ...]]:
 
 pickle_by_fields(
     SiteWide,
-    OfficeCounts, CountySummary, ProvinceReach, FeeInYear, Figures, Coverage, ProvinceCoverage, NationalCoverage
+    OfficeCounts,
+    CountySummary,
+    ProvinceReach,
+    FeeInYear,
+    Figures,
+    Coverage,
+    ProvinceCoverage,
+    NationalCoverage,
 )

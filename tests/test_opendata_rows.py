@@ -23,7 +23,9 @@ ROW = {
 
 def test_a_row_with_the_declared_columns_is_written_in_their_order():
     serialised = _serialise(TARIFFS, [ROW])
-    assert serialised.csv.decode("utf-8") == "1405,1405/01/01,2026-03-21,'=1+1,police-passport,گذرنامه,250000,200000\r\n"
+    assert (
+        serialised.csv.decode("utf-8") == "1405,1405/01/01,2026-03-21,'=1+1,police-passport,گذرنامه,250000,200000\r\n"
+    )
     assert json.loads(serialised.json) == ROW
     assert list(json.loads(serialised.json)) == list(TARIFFS.names)
 

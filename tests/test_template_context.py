@@ -6,6 +6,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SAMPLE_TODAY
 from jinja2 import Environment, StrictUndefined, UndefinedError
 from jinja2.utils import missing
 
@@ -19,8 +20,6 @@ from site_builder.loader import scan
 from site_builder.render import TEMPLATE_TYPES, environment, render
 from site_builder.routes import Route, in_languages, plan, plan_county, plan_search, plan_search_county
 from site_builder.site import SiteGraph, build_graph, count_offices
-
-from conftest import ROOT, SAMPLE_TODAY
 
 TEMPLATES = ROOT / "templates"
 
@@ -126,7 +125,9 @@ def test_a_changed_tariff_changes_the_fee_pages_fingerprints(sample):
     content = graph.content
     in_force = graph.site_wide.tariff_in_force
     service_id, fee = next(iter(in_force.fees.items()))
-    raised = dataclasses.replace(in_force, fees={**in_force.fees, service_id: dataclasses.replace(fee, urban=fee.urban + 1)})
+    raised = dataclasses.replace(
+        in_force, fees={**in_force.fees, service_id: dataclasses.replace(fee, urban=fee.urban + 1)}
+    )
     changed = dataclasses.replace(
         content, tariffs=tuple(raised if tariff is in_force else tariff for tariff in content.tariffs)
     )
