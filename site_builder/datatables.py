@@ -44,7 +44,7 @@ class Table:
 
 def _columns(*specs: tuple[str, str]) -> tuple[Column, ...]:
     """Read columns written as ('name:type', title)."""
-    return tuple(Column(*spec.split(":", 1), title) for spec, title in specs)
+    return tuple(Column(name, kind, title) for spec, title in specs for name, kind in [spec.split(":", 1)])
 
 
 _PLACE = (
@@ -108,7 +108,8 @@ SERVICES = Table(
     "services",
     N_("Services"),
     N_(
-        "The offices' services with the agency providing each, this year's tariff and the number of active offices offering it."
+        "The offices' services with the agency providing each, this year's tariff and the number of active offices "
+        "offering it."
     ),
     _columns(
         ("id:string", N_("Service ID")),
@@ -129,7 +130,8 @@ TARIFFS = Table(
     "tariffs",
     N_("Tariffs"),
     N_(
-        "Each service's tariff in each year, for urban and rural offices, with the date it took effect and its approval."
+        "Each service's tariff in each year, for urban and rural offices, with the date it took effect and its "
+        "approval."
     ),
     _columns(
         ("year:integer", N_("Year")),

@@ -44,7 +44,8 @@ class Fingerprints:
     """Computes page fingerprints for one build; digests of shared objects are computed once."""
 
     def __init__(self, graph: SiteGraph, templates: bytes):
-        """Take the graph and the digest of the templates and catalogues (pipeline.interface_digest), read once per build."""
+        """Take the graph and the digest of the templates and catalogues (pipeline.interface_digest), read once per
+        build."""
         self.shared = digest(_canonical(graph.site_wide), templates, CODE_VERSION)
         self.graph = graph
         self._memo: dict[int, tuple[object, bytes]] = {}
@@ -58,7 +59,8 @@ class Fingerprints:
         return digest(*parts).hex()
 
     def of_site(self) -> str:
-        """Return one fingerprint for the site's own pages, which show the content but the offices, and the counts of the offices."""
+        """Return one fingerprint for the site's own pages, which show the content but the offices, and the counts of
+        the offices."""
         return digest(self.shared, b"site", self._content_and_counts()).hex()
 
     def of_national(self, name: str, county_keys: list[str]) -> str:
@@ -78,7 +80,8 @@ class Fingerprints:
         return digest(self.shared, b"county", self._value(province), self._value(county), source).hex()
 
     def _content_and_counts(self) -> bytes:
-        """Return the digest of the content without the offices and of every county's counts, computed once: both groups read it."""
+        """Return the digest of the content without the offices and of every county's counts, computed once: both
+        groups read it."""
         if self._content_and_counts_digest is None:
             self._content_and_counts_digest = digest(_canonical((self.graph.content, self.graph.counts)))
         return self._content_and_counts_digest
@@ -94,14 +97,16 @@ class Fingerprints:
 
 
 def _canonical(value: object) -> bytes:
-    """Pickle a value the same way whenever it is equal: without the memo, whose back-references follow object identity."""
+    """Pickle a value the same way whenever it is equal: without the memo, whose back-references follow object
+    identity."""
     buffer = io.BytesIO()
     _Pickler(buffer, value).dump(value)
     return buffer.getvalue()
 
 
 class _Pickler(pickle.Pickler):
-    """Pickles a value canonically, with the provinces and counties inside it written as their digests when given fingerprints.
+    """Pickles a value canonically, with the provinces and counties inside it written as their digests when given
+    fingerprints.
 
     Many contexts hold the same province and county objects (where a service is offered lists
     them all); each is pickled once per build instead of once per page.

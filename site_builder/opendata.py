@@ -1,4 +1,5 @@
-"""Open data: the offices, license holders, services and tariffs as CSV and JSON, described by a Frictionless Data Package.
+"""Open data: the offices, license holders, services and tariffs as CSV and JSON, described by a Frictionless Data
+Package.
 
 The offices and license holders are serialised county by county (`county_data`), so that a
 build that changed one county serialises one county and joins the rest as text.
@@ -25,7 +26,8 @@ from .site import SiteGraph
 # of the catalogues here, translated by the Persian catalogue for the files and by the page's for /en/data/.
 LANGUAGE = "fa"
 PACKAGE = "datapackage.json"
-DATA_FILES = tuple(data_file(table.name + suffix) for table in TABLES for suffix in (".csv", ".json")) + (
+DATA_FILES = (
+    *(data_file(table.name + suffix) for table in TABLES for suffix in (".csv", ".json")),
     data_file(PACKAGE),
 )
 Row = dict[str, object]  # a table's row: its values by column name, in the table's order of columns
@@ -33,7 +35,8 @@ Row = dict[str, object]  # a table's row: its values by column name, in the tabl
 
 @dataclass(frozen=True, slots=True)
 class Serialised:
-    """Some rows of a table, as UTF-8 CSV lines and JSON objects separated by commas: bytes, which a build joins without decoding."""
+    """Some rows of a table, as UTF-8 CSV lines and JSON objects separated by commas: bytes, which a build joins
+    without decoding."""
 
     csv: bytes
     json: bytes
@@ -51,10 +54,11 @@ class CountyData:
 def county_data(
     province: Province, county: County, offices: Iterable[Office], base_url: str, words: dict[str, dict[str, str]]
 ) -> CountyData:
-    """Serialise one county's offices and its active offices' license holders, in code order, with the `words` of the codes
+    """Serialise one county's offices and its active offices' license holders, in code order, with the `words` of the
+    codes
     (`labels.translated` in the data's language)."""
     offices = sorted(offices, key=lambda office: office.code)
-    place = {"province_id": province.id, "province": province.name, "county_id": county.id, "county": county.name}
+    place: Row = {"province_id": province.id, "province": province.name, "county_id": county.id, "county": county.name}
     office_rows = [_office_row(office, place, base_url, words) for office in offices]
     holder_rows: list[Row] = [
         {
@@ -197,7 +201,8 @@ def catalogue_data(graph: SiteGraph) -> dict[str, Serialised]:
 def data_files(
     graph: SiteGraph, counties: list[CountyData], gettext: Callable[[str], str]
 ) -> Iterator[tuple[str, bytes]]:
-    """Yield every file of the open data (DATA_FILES) with its bytes, one at a time: a national table is tens of megabytes.
+    """Yield every file of the open data (DATA_FILES) with its bytes, one at a time: a national table is tens of
+    megabytes.
 
     `gettext` translates the tables' titles and descriptions into the data's language (LANGUAGE).
     """
@@ -239,7 +244,7 @@ def _resource(table: Table, suffix: str, data: bytes, gettext: Callable[[str], s
             }
             for column, other, other_column in table.foreign_keys
         ]
-    resource = {
+    resource: dict[str, object] = {
         "name": name,
         "path": table.name + suffix,
         "profile": "tabular-data-resource",

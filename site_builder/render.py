@@ -77,7 +77,8 @@ class Latin(str):
 
 
 def show(value: object) -> object:
-    """Finalize every printed value on a Persian page: Persian digits for people, untouched markup and Latin text for machines."""
+    """Finalize every printed value on a Persian page: Persian digits for people, untouched markup and Latin text for
+    machines."""
     if isinstance(value, (Markup, Latin)) or value is None:
         return value
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
@@ -134,14 +135,16 @@ def iso_date(value: JalaliDate) -> Latin:
 
 
 def in_persian(text: str | None, language: str) -> object:
-    """Return content text known to be Persian, marked as such on a page in another language so that it is read and laid out right."""
+    """Return content text known to be Persian, marked as such on a page in another language so that it is read and
+    laid out right."""
     if text is None or language == "fa":
         return text
     return Markup('<span lang="fa" dir="rtl">{}</span>').format(persian_digits(text))
 
 
 def name_in(item: object, language: str, field: str | None = None) -> tuple[str, bool]:
-    """Return a content object's name or title (or the field named) in a language, and whether it is that language's own:
+    """Return a content object's name or title (or the field named) in a language, and whether it is that language's
+    own:
     where the content gives no twin (`name_en`, `title_en` …), the Persian text."""
     field = field or ("name" if hasattr(item, "name") else "title")
     persian = getattr(item, field)
@@ -228,7 +231,7 @@ class CompiledTemplates(BytecodeCache):
     def load_bytecode(self, bucket: Bucket) -> None:
         compiled = self.cache.load(f"{self.folder}/{bucket.key}.cache")
         if compiled is not None:
-            bucket.bytecode_from_string(compiled)
+            bucket.bytecode_from_string(bytes(compiled))
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self.cache.store(f"{self.folder}/{bucket.key}.cache", bucket.bytecode_to_string())
@@ -271,7 +274,7 @@ def environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.install_gettext_translations(translations, newstyle=True)
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]  # by the i18n extension
     settings = site_wide.settings
     base = base_path(settings.base_url)
     prefix = language_prefix(language, settings.languages)
@@ -283,7 +286,8 @@ def environment(
         return text if own else in_persian(text, language)
 
     def legal_date(value: JalaliDate) -> str:
-        """A date the law reads (license expiry, a tariff's effective date): in English, the Gregorian and the Solar Hijri date."""
+        """A date the law reads (license expiry, a tariff's effective date): in English, the Gregorian and the Solar
+        Hijri date."""
         if language == "fa":
             return format_date(value)
         return translations.gettext("%(gregorian)s (%(jalali)s)") % {
@@ -355,8 +359,8 @@ def environment(
     )
     with reported_at_its_line(templates):
         env.filters["fee_row"] = fragment_cache(env.get_template("_fee_row.html"))
-        for name in env.list_templates(extensions=TEMPLATE_TYPES):
-            env.get_template(name)
+        for template in env.list_templates(extensions=TEMPLATE_TYPES):
+            env.get_template(template)
     env.bytecode_cache = None  # a template edited while pages render is compiled again in that process only
     return env
 
@@ -381,9 +385,10 @@ def render_problems(templates: Path, problems: list) -> str:
 
 def render(route: Route, env: Environment) -> str:
     """Render one page to HTML, in the language of the environment given (the route's own)."""
+    assert isinstance(env.loader, FileSystemLoader)
     with reported_at_its_line(env.loader.searchpath[0]):
         template = env.get_template(route.template)
-        return template.render(route.context, route=route, canonical=Latin(env.globals["base_url"] + route.path))
+        return template.render(route.context, route=route, canonical=Latin(f"{env.globals['base_url']}{route.path}"))
 
 
 @contextmanager

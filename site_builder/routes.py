@@ -38,12 +38,14 @@ ONE_LANGUAGE = frozenset({"board.html", "feed.xml", "sitemap.xml", "robots.txt",
 
 
 def language_prefix(language: str, languages: tuple[str, ...]) -> str:
-    """Return the path below the base under which a language's pages lie: "" for the default (first) language, "en/" for English."""
+    """Return the path below the base under which a language's pages lie: "" for the default (first) language,
+    "en/" for English."""
     return "" if language == languages[0] else f"{language}/"
 
 
 def in_languages(routes: list[Route], languages: tuple[str, ...]) -> list[Route]:
-    """Return each route once per language, each knowing its twins; a route in ONE_LANGUAGE only in the default language."""
+    """Return each route once per language, each knowing its twins; a route in ONE_LANGUAGE only in the default
+    language."""
     localised = []
     for route in routes:
         versions = languages[:1] if route.template in ONE_LANGUAGE else languages
@@ -122,12 +124,12 @@ def data_file(name: str) -> str:
 
 
 def _places(graph: SiteGraph) -> tuple[tuple[Province, tuple[CountySummary, ...]], ...]:
-    """Return the provinces in Persian order, each with its counties' summaries: the lists the home and search pages show."""
+    """Return the provinces in Persian order, each with its counties' summaries: what the home and search pages list."""
     return tuple((province, tuple(graph.counties_of(province))) for province in graph.provinces)
 
 
 def plan_home(graph: SiteGraph) -> Route:
-    """Return the home page: every province and county with its count of offices, the national figures, the latest news."""
+    """Return the home page: each province and county with its count of offices, the national figures, the news."""
     return Route(
         url_of("home"),
         "home.html",
@@ -166,8 +168,8 @@ def plan(graph: SiteGraph, with_home: bool = True) -> list[Route]:
         routes.append(Route(url_of(page), "page.html", {"page": page}))
     routes.append(Route(url_of("news"), "news_index.html", {"news": content.news}))
     for item in content.news:
-        province = graph.province_by_id[item.province_id] if item.province_id else None
-        routes.append(Route(url_of(item), "news.html", {"item": item, "province": province}))
+        about = graph.province_by_id[item.province_id] if item.province_id else None  # the province it is about
+        routes.append(Route(url_of(item), "news.html", {"item": item, "province": about}))
     license = LICENSES[content.settings.data_license]
     routes.append(Route(url_of("data"), "data.html", {"tables": TABLES, "license": license}))
     national = coverage(graph)
@@ -191,7 +193,8 @@ def plan(graph: SiteGraph, with_home: bool = True) -> list[Route]:
 
 
 def _sitemap(graph: SiteGraph, routes: list[Route]) -> Iterator[str]:
-    """Yield the path of every page crawlers should index: the site's, the counties' and the offices' (not the boards, which repeat them).
+    """Yield the path of every page crawlers should index: the site's, the counties' and the offices' (not the boards,
+    which repeat them).
 
     Each is the default language's; the sitemap names the other languages' twins as its alternates, which
     keeps the national sitemap under the protocol's 50,000 addresses.
@@ -206,7 +209,8 @@ def _sitemap(graph: SiteGraph, routes: list[Route]) -> Iterator[str]:
 
 
 def plan_county(graph: SiteGraph, county: County, offices: tuple[Office, ...]) -> list[Route]:
-    """Return the pages of one county: its own, its offices' and, for each service its active offices offer, those offices."""
+    """Return the pages of one county: its own, its offices' and, for each service its active offices offer, those
+    offices."""
     province = graph.province_by_id[county.province_id]
     summary = graph.counties[(province.id, county.id)]
     pages = graph.county_pages(offices)

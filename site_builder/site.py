@@ -153,7 +153,8 @@ class SiteWide:
         return [(agency, fees) for agency, fees in listed if fees]
 
     def license_state(self, office: Office) -> str | None:
-        """Return 'revoked', 'expired', 'expiring' (within 90 days of the build date) or 'valid'; None without a license."""
+        """Return 'revoked', 'expired', 'expiring' (within 90 days of the build date) or 'valid'; None without a
+        license."""
         if office.license is None:
             return None
         if office.status == "revoked":
@@ -191,7 +192,8 @@ class SiteGraph:
         }
 
     def offered_in(self, county: County) -> list[tuple[Agency, list[tuple[Service, int]]]]:
-        """Return the services the county's active offices offer, with how many offer each, by agency in catalogue order."""
+        """Return the services the county's active offices offer, with how many offer each, by agency in catalogue
+        order."""
         counts = self.counts.get((county.province_id, county.id))
         offering = counts.active_by_service if counts else {}
         listed = [
@@ -201,7 +203,8 @@ class SiteGraph:
         return [(agency, services) for agency, services in listed if services]
 
     def offices_by_service(self, offices: tuple[Office, ...]) -> Iterator[tuple[Service, tuple[Office, ...]]]:
-        """Yield each service some of these offices offer while active, in catalogue order, with those offices in the order given."""
+        """Yield each service some of these offices offer while active, in catalogue order, with those offices in the
+        order given."""
         offering: dict[str, list[Office]] = defaultdict(list)
         for office in offices:
             if office.status == "active":
@@ -215,7 +218,8 @@ class SiteGraph:
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
-    """An area's offices (a county's, a province's or the country's): kinds, statuses, the urban quota, licenses, services."""
+    """An area's offices (a county's, a province's or the country's): kinds, statuses, the urban quota, licenses,
+    services."""
 
     offices: int
     by_kind: dict[str, int]
@@ -237,7 +241,8 @@ class Coverage:
 
     @property
     def urban_per_quota(self) -> float | None:
-        """Return active urban offices per `quota` urban residents (1 meets the quota), or None without urban residents."""
+        """Return active urban offices per `quota` urban residents (1 meets the quota), or None without urban
+        residents."""
         return self.active_urban * self.quota / self.urban_population if self.urban_population else None
 
     @property
@@ -311,7 +316,8 @@ def coverage(graph: SiteGraph) -> NationalCoverage:
             services_offered=sum(found.services_offered for found in counts),
         )
 
-    provinces, every_county = [], []
+    provinces: list[ProvinceCoverage] = []
+    every_county: list[OfficeCounts] = []
     for province in graph.provinces:
         counties = sorted(province.counties, key=lambda county: sort_key(county.name))
         found = {county.id: graph.counts.get((province.id, county.id), none) for county in counties}
@@ -403,7 +409,8 @@ def hours_of(office: Office, province: Province) -> tuple[OpeningHours, ...]:
 
 
 def reach(graph: SiteGraph) -> dict[str, tuple[ProvinceReach, ...]]:
-    """Gather, for each service, the active offices offering it in each county: provinces and counties in Persian order."""
+    """Gather, for each service, the active offices offering it in each county: provinces and counties in Persian
+    order."""
     places: dict[str, list[ProvinceReach]] = defaultdict(list)
     for province in graph.provinces:
         in_province: dict[str, list[tuple[County, int]]] = defaultdict(list)
