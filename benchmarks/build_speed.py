@@ -45,7 +45,7 @@ def floor(content_dir: Path, output: Path) -> tuple[float, int]:
     envs = {
         language: environment(
             options.templates_dir,
-            graph,
+            graph.site_wide,
             language,
             translations(options.locales_dir, language),
             None,

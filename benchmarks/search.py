@@ -75,7 +75,7 @@ def pagefind_alone(content: Path, work: Path) -> float:
     read, model = pipeline.validated(options, scan(content), lambda *_: None, cache)
     graph = pipeline.site_graph(options, read, model)
     language = model.settings.languages[0]  # search documents are written in the default language
-    env = environment(options.templates_dir, graph, language, translations(options.locales_dir, language))
+    env = environment(options.templates_dir, graph.site_wide, language, translations(options.locales_dir, language))
     routes = plan_search(graph)
     for county_read in read.counties:
         county = next(c for c in graph.province_by_id[county_read.province].counties if c.id == county_read.county)

@@ -1,11 +1,11 @@
 """Page fingerprints: a digest of everything a page shows, so that an unchanged page is not rendered again.
 
-A page's fingerprint covers its route's context plus what every page may show (the settings, the
-build date, the pages menu, tariffs, the catalogue, province names, the templates, the code and
-its libraries). Templates must read page-specific facts from their context, not from the site
-graph; the home page (national figures) and the search page (every county) read the graph and are
-always rendered. Pages also come in groups with one fingerprint each, so that an unchanged group costs nothing: a county's page and its
-offices' pages (of_county), and the site's own pages, which show the content but the offices
+A page's fingerprint covers exactly what its template receives: its route's context and what every
+page may show (site.SiteWide: the settings, the build date, the pages menu, the catalogue, the
+tariffs), plus the templates, the code and its libraries. Templates reach nothing else of the site
+(render.environment), so a fact a page shows cannot be left out of its fingerprint. Pages also come
+in groups with one fingerprint each, so that an unchanged group costs nothing: a county's page and
+its offices' pages (of_county), and the site's own pages, which show the content but the offices
 and the counts of the offices (of_site).
 """
 
@@ -20,10 +20,6 @@ from .cache import CODE_VERSION
 from .models import County, Province
 from .routes import Route
 from .site import SiteGraph
-
-ALWAYS_RENDERED = frozenset(
-    {"home.html", "search.html"}
-)  # both list every county, the home page with its count of offices
 
 
 def digest(*parts: bytes) -> bytes:
@@ -48,33 +44,23 @@ class Fingerprints:
     """Computes page fingerprints for one build; digests of shared objects are computed once."""
 
     def __init__(self, graph: SiteGraph, templates: bytes):
-        """Take the graph and the digest of the templates and catalogues (pipeline.interface_digest), read once per build."""
-        content = graph.content
-        shared = (
-            content.settings,
-            graph.today,
-            content.pages,
-            content.tariffs,
-            content.services,
-            content.agencies,
-            tuple((province.id, province.name) for province in content.provinces),
-        )
-        self.shared = digest(_canonical(shared), templates, CODE_VERSION)
+        """Take the graph and the digest of the templates and catalogues (pipeline.interface_digest), read once per
+        build."""
+        self.shared = digest(_canonical(graph.site_wide), templates, CODE_VERSION)
         self.graph = graph
-        self._memo: dict[int, bytes] = {}
+        self._memo: dict[int, tuple[object, bytes]] = {}
         self._content_and_counts_digest: bytes | None = None
 
-    def of(self, route: Route) -> str | None:
-        """Return a route's fingerprint, or None for a page that is always rendered."""
-        if route.template in ALWAYS_RENDERED:
-            return None
+    def of(self, route: Route) -> str:
+        """Return a route's fingerprint: of what its template receives, the shared part and its context."""
         parts = [self.shared, route.template.encode(), route.path.encode()]
         for key in sorted(route.context):
             parts += [key.encode(), self._value(route.context[key])]
         return digest(*parts).hex()
 
     def of_site(self) -> str:
-        """Return one fingerprint for the site's own pages, which show the content but the offices, and the counts of the offices."""
+        """Return one fingerprint for the site's own pages, which show the content but the offices, and the counts of
+        the offices."""
         return digest(self.shared, b"site", self._content_and_counts()).hex()
 
     def of_national(self, name: str, county_keys: list[str]) -> str:
@@ -94,30 +80,33 @@ class Fingerprints:
         return digest(self.shared, b"county", self._value(province), self._value(county), source).hex()
 
     def _content_and_counts(self) -> bytes:
-        """Return the digest of the content without the offices and of every county's counts, computed once: both groups read it."""
+        """Return the digest of the content without the offices and of every county's counts, computed once: both
+        groups read it."""
         if self._content_and_counts_digest is None:
             self._content_and_counts_digest = digest(_canonical((self.graph.content, self.graph.counts)))
         return self._content_and_counts_digest
 
     def _value(self, value: object) -> bytes:
-        # Keyed by identity: the graph and the routes keep every context value alive for the whole build.
+        # Keyed by identity, holding the value: an identity is another object's once the value is collected.
         known = self._memo.get(id(value))
         if known is None:
             buffer = io.BytesIO()
             _Pickler(buffer, value, self).dump(value)
-            known = self._memo[id(value)] = digest(buffer.getvalue())
-        return known
+            known = self._memo[id(value)] = (value, digest(buffer.getvalue()))
+        return known[1]
 
 
 def _canonical(value: object) -> bytes:
-    """Pickle a value the same way whenever it is equal: without the memo, whose back-references follow object identity."""
+    """Pickle a value the same way whenever it is equal: without the memo, whose back-references follow object
+    identity."""
     buffer = io.BytesIO()
     _Pickler(buffer, value).dump(value)
     return buffer.getvalue()
 
 
 class _Pickler(pickle.Pickler):
-    """Pickles a value canonically, with the provinces and counties inside it written as their digests when given fingerprints.
+    """Pickles a value canonically, with the provinces and counties inside it written as their digests when given
+    fingerprints.
 
     Many contexts hold the same province and county objects (where a service is offered lists
     them all); each is pickled once per build instead of once per page.

@@ -1,4 +1,5 @@
-"""Open data: the offices, license holders, services and tariffs as CSV and JSON, described by a Frictionless Data Package.
+"""Open data: the offices, license holders, services and tariffs as CSV and JSON, described by a Frictionless Data
+Package.
 
 The offices and license holders are serialised county by county (`county_data`), so that a
 build that changed one county serialises one county and joins the rest as text.
@@ -15,158 +16,27 @@ from dataclasses import dataclass
 
 from persiantools.jdatetime import JalaliDate
 
-from .labels import N_
+from .datatables import LICENSE_HOLDERS, LICENSES, OFFICES, SERVICES, TABLES, TARIFFS, Table
 from .models import County, Office, Province
 from .pickling import pickle_by_fields
+from .routes import data_file, url_of
 from .site import SiteGraph
 
-FOLDER = "data/"
-LICENSES = {
-    "CC-BY-4.0": ("Creative Commons Attribution 4.0", "https://creativecommons.org/licenses/by/4.0/"),
-    "CC0-1.0": ("Creative Commons Zero 1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),
-    "ODbL-1.0": ("Open Data Commons Open Database License 1.0", "https://opendatacommons.org/licenses/odbl/1-0/"),
-}
 # The data's words (its tables' titles and descriptions, `kind_fa` and `status_fa`) are Persian: an English message
 # of the catalogues here, translated by the Persian catalogue for the files and by the page's for /en/data/.
 LANGUAGE = "fa"
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """A column of a table: its name, its Table Schema type and what it holds (an English message)."""
-
-    name: str
-    type: str  # string | integer | number | boolean | date
-    title: str
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    """A published table, written as `<name>.csv` and `<name>.json`; its title and description are English messages."""
-
-    name: str
-    title: str
-    description: str
-    columns: tuple[Column, ...]
-    primary_key: tuple[str, ...]
-    foreign_keys: tuple[tuple[str, str, str], ...] = ()  # column, table, its column
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(column.name for column in self.columns)
-
-
-def _columns(*specs: tuple[str, str]) -> tuple[Column, ...]:
-    """Read columns written as ('name:type', title)."""
-    return tuple(Column(*spec.split(":", 1), title) for spec, title in specs)
-
-
-_PLACE = (
-    ("province_id:string", N_("Province ID")),
-    ("province:string", N_("Province")),
-    ("county_id:string", N_("County ID")),
-    ("county:string", N_("County")),
+PACKAGE = "datapackage.json"
+DATA_FILES = (
+    *(data_file(table.name + suffix) for table in TABLES for suffix in (".csv", ".json")),
+    data_file(PACKAGE),
 )
-_LICENSE = (
-    ("license_number:string", N_("License number")),
-    ("license_holder:string", N_("License holder")),
-    ("license_holder_type:string", N_("License holder type (person: natural person, company: legal entity)")),
-    ("license_issued:string", N_("Issue date (Solar Hijri)")),
-    ("license_issued_gregorian:date", N_("Issue date (Gregorian)")),
-    ("license_expires:string", N_("Expiry date (Solar Hijri)")),
-    ("license_expires_gregorian:date", N_("Expiry date (Gregorian)")),
-)
-OFFICES = Table(
-    "offices",
-    N_("Offices"),
-    N_("Every counter-service office, Police +10 office and agency office, with its status, address and license."),
-    _columns(
-        ("code:string", N_("Office code")),
-        ("name:string", N_("Office name")),
-        ("kind:string", N_("Office type (urban, rural, police10, kargozari)")),
-        ("kind_fa:string", N_("Office type in Persian")),
-        ("status:string", N_("Status (active, inactive, under_review, revoked, pending)")),
-        ("status_fa:string", N_("Status in Persian")),
-        *_PLACE,
-        ("city:string", N_("City")),
-        ("village:string", N_("Village")),
-        ("address:string", N_("Address")),
-        ("postal_code:string", N_("Postal code")),
-        ("phone:string", N_("Phone")),
-        ("latitude:number", N_("Latitude")),
-        ("longitude:number", N_("Longitude")),
-        *_LICENSE,
-        ("services_count:integer", N_("Number of services the office offers (listed on its page)")),
-        ("url:string", N_("The office's page on the portal")),
-    ),
-    ("code",),
-)
-LICENSE_HOLDERS = Table(
-    "license-holders",
-    N_("License holders of active offices"),
-    N_(
-        "The license holders of active offices by province and county, as the provinces' ICT directorates publish them."
-    ),
-    _columns(
-        *_PLACE,
-        ("office_code:string", N_("Office code")),
-        ("kind:string", N_("Office type")),
-        ("kind_fa:string", N_("Office type in Persian")),
-        *_LICENSE,
-        ("url:string", N_("The office's page on the portal")),
-    ),
-    ("office_code",),
-    (("office_code", "offices", "code"),),
-)
-SERVICES = Table(
-    "services",
-    N_("Services"),
-    N_(
-        "The offices' services with the agency providing each, this year's tariff and the number of active offices offering it."
-    ),
-    _columns(
-        ("id:string", N_("Service ID")),
-        ("name:string", N_("Service name")),
-        ("name_en:string", N_("English name")),
-        ("agency_id:string", N_("Agency ID")),
-        ("agency:string", N_("Providing agency")),
-        ("specialised:boolean", N_("Specialised service")),
-        ("documents:string", N_("Required documents, separated by “ | ”")),
-        ("fee_urban:integer", N_("This year's tariff at urban offices (rials)")),
-        ("fee_rural:integer", N_("This year's tariff at rural offices (rials)")),
-        ("active_offices:integer", N_("Number of active offices offering the service")),
-        ("url:string", N_("The service's page on the portal")),
-    ),
-    ("id",),
-)
-TARIFFS = Table(
-    "tariffs",
-    N_("Tariffs"),
-    N_(
-        "Each service's tariff in each year, for urban and rural offices, with the date it took effect and its approval."
-    ),
-    _columns(
-        ("year:integer", N_("Year")),
-        ("effective:string", N_("Effective date (Solar Hijri)")),
-        ("effective_gregorian:date", N_("Effective date (Gregorian)")),
-        ("approval:string", N_("Approving resolution")),
-        ("service_id:string", N_("Service ID")),
-        ("service:string", N_("Service")),
-        ("fee_urban:integer", N_("Tariff at urban offices (rials)")),
-        ("fee_rural:integer", N_("Tariff at rural offices (rials)")),
-    ),
-    ("year", "service_id"),
-    (("service_id", "services", "id"),),
-)
-TABLES = (OFFICES, LICENSE_HOLDERS, SERVICES, TARIFFS)
-DATA_FILES = tuple(FOLDER + table.name + suffix for table in TABLES for suffix in (".csv", ".json")) + (
-    FOLDER + "datapackage.json",
-)
+Row = dict[str, object]  # a table's row: its values by column name, in the table's order of columns
 
 
 @dataclass(frozen=True, slots=True)
 class Serialised:
-    """Some rows of a table, as UTF-8 CSV lines and JSON objects separated by commas: bytes, which a build joins without decoding."""
+    """Some rows of a table, as UTF-8 CSV lines and JSON objects separated by commas: bytes, which a build joins
+    without decoding."""
 
     csv: bytes
     json: bytes
@@ -184,55 +54,64 @@ class CountyData:
 def county_data(
     province: Province, county: County, offices: Iterable[Office], base_url: str, words: dict[str, dict[str, str]]
 ) -> CountyData:
-    """Serialise one county's offices and its active offices' license holders, in code order, with the `words` of the codes
+    """Serialise one county's offices and its active offices' license holders, in code order, with the `words` of the
+    codes
     (`labels.translated` in the data's language)."""
     offices = sorted(offices, key=lambda office: office.code)
-    place = (province.id, province.name, county.id, county.name)
+    place: Row = {"province_id": province.id, "province": province.name, "county_id": county.id, "county": county.name}
     office_rows = [_office_row(office, place, base_url, words) for office in offices]
-    holder_rows = [
-        (
-            *place,
-            office.code,
-            office.kind,
-            words["KIND"][office.kind],
-            *_license(office),
-            f"{base_url}offices/{office.code}/",
-        )
+    holder_rows: list[Row] = [
+        {
+            **place,
+            "office_code": office.code,
+            "kind": office.kind,
+            "kind_fa": words["KIND"][office.kind],
+            **_license(office),
+            "url": base_url + url_of(office),
+        }
         for office in offices
         if office.status == "active" and office.license
     ]
     return CountyData(_serialise(OFFICES, office_rows), _serialise(LICENSE_HOLDERS, holder_rows))
 
 
-def _office_row(office: Office, place: tuple, base_url: str, words: dict[str, dict[str, str]]) -> tuple:
+def _office_row(office: Office, place: Row, base_url: str, words: dict[str, dict[str, str]]) -> Row:
     location = office.location
-    return (
-        office.code,
-        office.name,
-        office.kind,
-        words["KIND"][office.kind],
-        office.status,
-        words["STATUS"][office.status],
-        *place,
-        office.city,
-        office.village,
-        office.address,
-        office.postal_code,
-        office.phone,
-        location.lat if location else None,
-        location.lon if location else None,
-        *_license(office),
+    return {
+        "code": office.code,
+        "name": office.name,
+        "kind": office.kind,
+        "kind_fa": words["KIND"][office.kind],
+        "status": office.status,
+        "status_fa": words["STATUS"][office.status],
+        **place,
+        "city": office.city,
+        "village": office.village,
+        "address": office.address,
+        "postal_code": office.postal_code,
+        "phone": office.phone,
+        "latitude": location.lat if location else None,
+        "longitude": location.lon if location else None,
+        **_license(office),
         # The count, not the list: 60 to 80 service ids an office made the national tables five times their size.
-        len(office.services),
-        f"{base_url}offices/{office.code}/",
-    )
+        "services_count": len(office.services),
+        "url": base_url + url_of(office),
+    }
 
 
-def _license(office: Office) -> tuple:
+def _license(office: Office) -> Row:
     license = office.license
-    if license is None:
-        return (None,) * 7
-    return (license.number, license.holder.name, license.holder.type, *_dates(license.issued), *_dates(license.expires))
+    issued, issued_gregorian = _dates(license.issued) if license else (None, None)
+    expires, expires_gregorian = _dates(license.expires) if license else (None, None)
+    return {
+        "license_number": license.number if license else None,
+        "license_holder": license.holder.name if license else None,
+        "license_holder_type": license.holder.type if license else None,
+        "license_issued": issued,
+        "license_issued_gregorian": issued_gregorian,
+        "license_expires": expires,
+        "license_expires_gregorian": expires_gregorian,
+    }
 
 
 def _dates(date: JalaliDate) -> tuple[str, str]:
@@ -240,13 +119,20 @@ def _dates(date: JalaliDate) -> tuple[str, str]:
     return f"{date.year:04d}/{date.month:02d}/{date.day:02d}", date.to_gregorian().isoformat()
 
 
-def _serialise(table: Table, rows: list[tuple]) -> Serialised:
+class RowMismatch(ValueError):
+    """A row whose columns are not its table's declared columns, in their order: a mistake in this program."""
+
+
+def _serialise(table: Table, rows: list[Row]) -> Serialised:
+    for row in rows:
+        if tuple(row) != table.names:
+            raise RowMismatch(
+                f"a row of {table.name} has the columns {list(row)}, not the declared {list(table.names)}"
+            )
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")  # RFC 4180, as spreadsheets expect
-    writer.writerows(tuple(_csv_value(value) for value in row) for row in rows)
-    objects = ",\n".join(
-        json.dumps(dict(zip(table.names, row)), ensure_ascii=False, separators=(",", ":")) for row in rows
-    )
+    writer.writerows(tuple(_csv_value(value) for value in row.values()) for row in rows)
+    objects = ",\n".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in rows)
     return Serialised(text.getvalue().encode("utf-8"), objects.encode("utf-8"), len(rows))
 
 
@@ -273,29 +159,40 @@ def catalogue_data(graph: SiteGraph) -> dict[str, Serialised]:
     for counts in graph.counts.values():
         for service_id, offices in counts.active_by_service.items():
             active_offices[service_id] = active_offices.get(service_id, 0) + offices
-    services = []
-    for agency, listed in graph.catalogue:
+    site_wide = graph.site_wide
+    services: list[Row] = []
+    for agency, listed in site_wide.catalogue:
         for service in listed:
-            fee = graph.fee_in_force(service)
+            fee = site_wide.fee_in_force(service)
             services.append(
-                (
-                    service.id,
-                    service.name,
-                    service.name_en,
-                    agency.id,
-                    agency.name,
-                    service.specialised,
-                    " | ".join(service.documents) or None,
-                    fee.urban if fee else None,
-                    fee.rural if fee else None,
-                    active_offices.get(service.id, 0),
-                    f"{base_url}services/{service.id}/",
-                )
+                {
+                    "id": service.id,
+                    "name": service.name,
+                    "name_en": service.name_en,
+                    "agency_id": agency.id,
+                    "agency": agency.name,
+                    "specialised": service.specialised,
+                    "documents": " | ".join(service.documents) or None,
+                    "fee_urban": fee.urban if fee else None,
+                    "fee_rural": fee.rural if fee else None,
+                    "active_offices": active_offices.get(service.id, 0),
+                    "url": base_url + url_of(service),
+                }
             )
-    tariffs = [
-        (tariff.year, *_dates(tariff.effective), tariff.approval, service.id, service.name, fee.urban, fee.rural)
-        for tariff in graph.tariffs
-        for _, fees in graph.tariff_catalogue(tariff)
+    tariffs: list[Row] = [
+        {
+            "year": tariff.year,
+            "effective": effective,
+            "effective_gregorian": effective_gregorian,
+            "approval": tariff.approval,
+            "service_id": service.id,
+            "service": service.name,
+            "fee_urban": fee.urban,
+            "fee_rural": fee.rural,
+        }
+        for tariff in site_wide.tariffs
+        for effective, effective_gregorian in [_dates(tariff.effective)]
+        for _, fees in site_wide.tariff_catalogue(tariff)
         for service, fee in fees
     ]
     return {SERVICES.name: _serialise(SERVICES, services), TARIFFS.name: _serialise(TARIFFS, tariffs)}
@@ -304,7 +201,8 @@ def catalogue_data(graph: SiteGraph) -> dict[str, Serialised]:
 def data_files(
     graph: SiteGraph, counties: list[CountyData], gettext: Callable[[str], str]
 ) -> Iterator[tuple[str, bytes]]:
-    """Yield every file of the open data (DATA_FILES) with its bytes, one at a time: a national table is tens of megabytes.
+    """Yield every file of the open data (DATA_FILES) with its bytes, one at a time: a national table is tens of
+    megabytes.
 
     `gettext` translates the tables' titles and descriptions into the data's language (LANGUAGE).
     """
@@ -323,9 +221,9 @@ def data_files(
         json_bytes = b"[\n" + objects + b"\n]\n" if objects else b"[]\n"
         for suffix, data in ((".csv", csv_bytes), (".json", json_bytes)):
             resources.append(_resource(table, suffix, data, gettext))
-            yield FOLDER + table.name + suffix, data
+            yield data_file(table.name + suffix), data
         del csv_bytes, json_bytes, data, objects  # before the next table is joined
-    yield FOLDER + "datapackage.json", _package(graph, resources)
+    yield data_file(PACKAGE), _package(graph, resources)
 
 
 def _resource(table: Table, suffix: str, data: bytes, gettext: Callable[[str], str]) -> dict:
@@ -346,7 +244,7 @@ def _resource(table: Table, suffix: str, data: bytes, gettext: Callable[[str], s
             }
             for column, other, other_column in table.foreign_keys
         ]
-    resource = {
+    resource: dict[str, object] = {
         "name": name,
         "path": table.name + suffix,
         "profile": "tabular-data-resource",
@@ -372,7 +270,7 @@ def _package(graph: SiteGraph, resources: list[dict]) -> bytes:
         "name": "pishkhan-offices",
         "title": settings.title,
         "description": settings.description or settings.title,
-        "homepage": settings.base_url + FOLDER,
+        "homepage": settings.base_url + url_of("data"),
         "created": graph.today.to_gregorian().isoformat() + "T00:00:00+03:30",
         "licenses": [{"name": settings.data_license, "title": title, "path": path}],
         "resources": resources,

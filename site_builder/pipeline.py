@@ -23,7 +23,7 @@ from .models import Content, County, Office, Province
 from .opendata import DATA_FILES, LANGUAGE, CountyData, county_data, data_files
 from .pickling import pickle_by_fields
 from .render import CompiledTemplates, environment, render
-from .routes import HOME, Route, in_languages, plan, plan_county, plan_search, plan_search_county, url_of
+from .routes import Route, in_languages, plan, plan_county, plan_home, plan_search, plan_search_county, url_of
 from .search import BUNDLE, index, searchable
 from .site import OfficeCounts, SiteGraph, build_graph, count_offices
 from .validate import (
@@ -347,7 +347,7 @@ def _build_locked(
         options.output_dir, previous.files if previous else None, inputs.hex(), options.precompress, publish_via_symlink
     ) as update:
         languages = content.settings.languages
-        routes, groups, kept = in_languages([HOME], languages), {}, 0
+        routes, groups, kept = in_languages([plan_home(graph)], languages), {}, 0
         for group, fingerprint, planner in _page_groups(read, content, graph, fingerprints, cache):
             old = _kept_group(previous, group, fingerprint, update)
             if old is not None:
@@ -367,7 +367,7 @@ def _build_locked(
         envs = {
             language: environment(
                 options.templates_dir,
-                graph,
+                graph.site_wide,
                 language,
                 catalogues[language],
                 CompiledTemplates(cache, f"{compiled}/{language}") if compiled else None,
@@ -439,10 +439,10 @@ def _page_groups(
     """Yield the groups of pages that share a fingerprint: each with its name, its fingerprint and how to plan its pages.
 
     The site's own pages (provinces, services, agencies, tariffs, pages, news; not the home page,
-    which is always rendered) show the catalogue and the counts; each county's pages show its
+    which is always planned) show the catalogue and the counts; each county's pages show its
     offices. A group whose fingerprint is unchanged keeps its files without being planned.
     """
-    yield "", fingerprints.of_site(), lambda: [route for route in plan(graph) if route is not HOME]
+    yield "", fingerprints.of_site(), lambda: plan(graph, with_home=False)
     by_county = {(county.province, county.county): county for county in read.counties}
     for province in content.provinces:
         for county in province.counties:

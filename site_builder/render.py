@@ -40,8 +40,8 @@ from . import labels, structured
 from .cache import BuildCache
 from .errors import TemplateFailed
 from .persian import COMMON_WORDS, MONTHS_EN, latin_digits, persian_digits, without_common_words
-from .routes import Route, base_path, language_prefix, url_of
-from .site import EXPIRY_WARNING_DAYS, SiteGraph
+from .routes import Route, base_path, board_of, data_file, language_prefix, url_of
+from .site import EXPIRY_WARNING_DAYS, SiteWide
 
 # Tags and attributes Markdown produces that a page may keep; everything else is dropped.
 ALLOWED_TAGS = {
@@ -77,7 +77,8 @@ class Latin(str):
 
 
 def show(value: object) -> object:
-    """Finalize every printed value on a Persian page: Persian digits for people, untouched markup and Latin text for machines."""
+    """Finalize every printed value on a Persian page: Persian digits for people, untouched markup and Latin text for
+    machines."""
     if isinstance(value, (Markup, Latin)) or value is None:
         return value
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
@@ -134,14 +135,16 @@ def iso_date(value: JalaliDate) -> Latin:
 
 
 def in_persian(text: str | None, language: str) -> object:
-    """Return content text known to be Persian, marked as such on a page in another language so that it is read and laid out right."""
+    """Return content text known to be Persian, marked as such on a page in another language so that it is read and
+    laid out right."""
     if text is None or language == "fa":
         return text
     return Markup('<span lang="fa" dir="rtl">{}</span>').format(persian_digits(text))
 
 
 def name_in(item: object, language: str, field: str | None = None) -> tuple[str, bool]:
-    """Return a content object's name or title (or the field named) in a language, and whether it is that language's own:
+    """Return a content object's name or title (or the field named) in a language, and whether it is that language's
+    own:
     where the content gives no twin (`name_en`, `title_en` …), the Persian text."""
     field = field or ("name" if hasattr(item, "name") else "title")
     persian = getattr(item, field)
@@ -228,7 +231,7 @@ class CompiledTemplates(BytecodeCache):
     def load_bytecode(self, bucket: Bucket) -> None:
         compiled = self.cache.load(f"{self.folder}/{bucket.key}.cache")
         if compiled is not None:
-            bucket.bytecode_from_string(compiled)
+            bucket.bytecode_from_string(bytes(compiled))
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self.cache.store(f"{self.folder}/{bucket.key}.cache", bucket.bytecode_to_string())
@@ -240,7 +243,7 @@ TEMPLATE_TYPES = ("html", "xml", "txt")
 
 def environment(
     templates: Path,
-    graph: SiteGraph,
+    site_wide: SiteWide,
     language: str,
     translations: Translations,
     compiled: CompiledTemplates | None = None,
@@ -248,6 +251,9 @@ def environment(
     index_translations: Translations | None = None,
 ) -> Environment:
     """Return the Jinja environment of one language: strict about undefined names, escaping everything by default.
+
+    Templates see `site_wide`, what every page may show, and their route's context: nothing else of
+    the site, so that a page's fingerprint (fingerprint.py) covers everything it shows.
 
     Given `compiled`, compiled templates are kept for the next build: one folder per language,
     since Jinja folds a filter or finalize applied to a literal into the compiled code. Every
@@ -268,10 +274,11 @@ def environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.install_gettext_translations(translations, newstyle=True)
-    settings = graph.content.settings
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]  # by the i18n extension
+    settings = site_wide.settings
     base = base_path(settings.base_url)
     prefix = language_prefix(language, settings.languages)
+    default_prefix = language_prefix(settings.languages[0], settings.languages)  # of the pages in ONE_LANGUAGE
     root = base + prefix
 
     def name(item: object, field: str | None = None) -> object:
@@ -279,7 +286,8 @@ def environment(
         return text if own else in_persian(text, language)
 
     def legal_date(value: JalaliDate) -> str:
-        """A date the law reads (license expiry, a tariff's effective date): in English, the Gregorian and the Solar Hijri date."""
+        """A date the law reads (license expiry, a tariff's effective date): in English, the Gregorian and the Solar
+        Hijri date."""
         if language == "fa":
             return format_date(value)
         return translations.gettext("%(gregorian)s (%(jalali)s)") % {
@@ -308,32 +316,33 @@ def environment(
         if language == "fa"
         else show_latin,  # for values a {% trans %} block shows, which finalize does not see
         fa=lambda text: in_persian(text, language),
-        # in_language: the page in another language, such as the board, which exists in the default language only
-        url=lambda target, service=None, in_language=None: Latin(
-            root + url_of(target, service)
-            if in_language is None
-            else base + language_prefix(in_language, settings.languages) + url_of(target, service)
+        # Every link a template makes comes from routes.py through these. pass_context keeps Jinja from folding
+        # a filter applied to a literal ({{ "site.css"|asset }}, {{ "services"|url }}) into the compiled template,
+        # which the bytecode cache would keep after the stylesheet's name or the base URL changed.
+        # in_language: the page in another language, such as the feed, which exists in the default language only.
+        url=pass_context(
+            lambda context, target, service=None, in_language=None: Latin(
+                root + url_of(target, service)
+                if in_language is None
+                else base + language_prefix(in_language, settings.languages) + url_of(target, service)
+            )
         ),
-        # pass_context keeps Jinja from folding {{ "site.css"|asset }} into the compiled template,
-        # which the bytecode cache would keep after the stylesheet's name changed.
+        board_url=pass_context(lambda context, office: Latin(base + default_prefix + board_of(office))),
+        data_url=pass_context(lambda context, name: Latin(base + data_file(name))),
         asset=pass_context(lambda context, source: Latin(base + _published(assets or {}, source))),
-        absolute=lambda target: Latin(settings.base_url + prefix + url_of(target)),
-        page_url=pass_context(lambda context, path: Latin(settings.base_url + path)),  # named by literals: see asset
-        office_data=lambda office, name: structured.office_data(
-            office,
-            graph.province_by_id[office.province_id],
-            graph.hours_of(office),
-            name,
-            settings.base_url + prefix + url_of(office),
+        absolute=pass_context(lambda context, target: Latin(settings.base_url + prefix + url_of(target))),
+        page_url=pass_context(lambda context, path: Latin(settings.base_url + path)),  # a path routes.py made
+        office_data=lambda office, name, province, hours: structured.office_data(
+            office, province, hours, name, settings.base_url + prefix + url_of(office)
         ),
         service_data=lambda service: structured.service_data(
-            service, graph.agencies[service.agency_id], settings.base_url + prefix + url_of(service)
+            service, site_wide.agencies[service.agency_id], settings.base_url + prefix + url_of(service)
         ),
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     env.globals.update(
         site=settings,
-        graph=graph,
+        site_wide=site_wide,
         root=Latin(root),
         site_root=Latin(base),
         base_url=Latin(settings.base_url),
@@ -350,8 +359,8 @@ def environment(
     )
     with reported_at_its_line(templates):
         env.filters["fee_row"] = fragment_cache(env.get_template("_fee_row.html"))
-        for name in env.list_templates(extensions=TEMPLATE_TYPES):
-            env.get_template(name)
+        for template in env.list_templates(extensions=TEMPLATE_TYPES):
+            env.get_template(template)
     env.bytecode_cache = None  # a template edited while pages render is compiled again in that process only
     return env
 
@@ -376,9 +385,10 @@ def render_problems(templates: Path, problems: list) -> str:
 
 def render(route: Route, env: Environment) -> str:
     """Render one page to HTML, in the language of the environment given (the route's own)."""
+    assert isinstance(env.loader, FileSystemLoader)
     with reported_at_its_line(env.loader.searchpath[0]):
         template = env.get_template(route.template)
-        return template.render(route.context, route=route, canonical=Latin(env.globals["base_url"] + route.path))
+        return template.render(route.context, route=route, canonical=Latin(f"{env.globals['base_url']}{route.path}"))
 
 
 @contextmanager

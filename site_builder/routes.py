@@ -1,4 +1,9 @@
-"""The only place a URL or an output path is made: one Route per page of the site."""
+"""The only place a URL or an output path is made: one Route per page of the site.
+
+Templates make their links with the `url`, `absolute`, `board_url` and `data_url` filters
+(render.py), which call `url_of`, `board_of` and `data_file` here; the open data and the search
+index take their paths from here too.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from .datatables import LICENSES, TABLES
 from .models import Agency, County, NewsItem, Office, Page, Province, Service, Tariff
-from .opendata import LICENSES, TABLES
-from .site import ProvinceCoverage, SiteGraph, coverage, reach
+from .site import CountySummary, ProvinceCoverage, SiteGraph, coverage, hours_of, reach
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +38,14 @@ ONE_LANGUAGE = frozenset({"board.html", "feed.xml", "sitemap.xml", "robots.txt",
 
 
 def language_prefix(language: str, languages: tuple[str, ...]) -> str:
-    """Return the path below the base under which a language's pages lie: "" for the default (first) language, "en/" for English."""
+    """Return the path below the base under which a language's pages lie: "" for the default (first) language,
+    "en/" for English."""
     return "" if language == languages[0] else f"{language}/"
 
 
 def in_languages(routes: list[Route], languages: tuple[str, ...]) -> list[Route]:
-    """Return each route once per language, each knowing its twins; a route in ONE_LANGUAGE only in the default language."""
+    """Return each route once per language, each knowing its twins; a route in ONE_LANGUAGE only in the default
+    language."""
     localised = []
     for route in routes:
         versions = languages[:1] if route.template in ONE_LANGUAGE else languages
@@ -55,17 +62,37 @@ def base_path(base_url: str) -> str:
     return urlsplit(base_url).path or "/"
 
 
+# The site's pages and folders that no model object stands for, by the name templates give them: {{ "services"|url }}.
+SECTIONS = {
+    "home": "",
+    "services": "services/",
+    "tariffs": "tariffs/",
+    "news": "news/",
+    "data": "data/",
+    "stats": "stats/",
+    "search": "search/",
+    "search index": "pagefind/",
+    "feed": "feed.xml",
+    "sitemap": "sitemap.xml",
+    "not found": "404.html",
+    "robots": "robots.txt",
+}
+
+
 def url_of(target: object, service: Service | None = None) -> str:
-    """Return the path below the base of a model object's page; of a county and a service, the county's offices offering it."""
+    """Return the path below the base of a model object's page or of a section (SECTIONS); of a county and a service,
+    the county's offices offering it."""
     if service is not None:
         return f"{url_of(target)}services/{service.id}/"
     match target:
+        case str():
+            return SECTIONS[target]
         case Province():
             return f"provinces/{target.id}/"
         case County():
             return f"provinces/{target.province_id}/{target.id}/"
         case Office():
-            return f"offices/{target.code}/"
+            return office_url(target.code)
         case Page():
             return f"{target.slug}/"
         case NewsItem():
@@ -81,76 +108,109 @@ def url_of(target: object, service: Service | None = None) -> str:
     raise TypeError(f"no page for {type(target).__name__}")
 
 
-HOME = Route("", "home.html")
+def office_url(code: str) -> str:
+    """Return the path below the base of the page of the office with this code."""
+    return f"offices/{code}/"
 
 
-def plan(graph: SiteGraph) -> list[Route]:
-    """Return every page of the site but the counties' and their offices' (see plan_county)."""
+def board_of(office: Office) -> str:
+    """Return the path below the base of the board an office must post (in the default language only: ONE_LANGUAGE)."""
+    return url_of(office) + "board/"
+
+
+def data_file(name: str) -> str:
+    """Return the path below the base of a file of the open data."""
+    return url_of("data") + name
+
+
+def _places(graph: SiteGraph) -> tuple[tuple[Province, tuple[CountySummary, ...]], ...]:
+    """Return the provinces in Persian order, each with its counties' summaries: what the home and search pages list."""
+    return tuple((province, tuple(graph.counties_of(province))) for province in graph.provinces)
+
+
+def plan_home(graph: SiteGraph) -> Route:
+    """Return the home page: each province and county with its count of offices, the national figures, the news."""
+    return Route(
+        url_of("home"),
+        "home.html",
+        {"places": _places(graph), "figures": graph.figures, "news": graph.content.news[:3]},
+    )
+
+
+def plan(graph: SiteGraph, with_home: bool = True) -> list[Route]:
+    """Return every page of the site but the counties' and their offices' (see plan_county); the home page first."""
     content = graph.content
     places = reach(graph)
-    routes = [HOME]
+    site_wide = graph.site_wide
+    routes = [plan_home(graph)] if with_home else []
     for province in graph.provinces:
         routes.append(
             Route(url_of(province), "province.html", {"province": province, "counties": graph.counties_of(province)})
         )
-    routes.append(Route("services/", "services.html"))
+    routes.append(Route(url_of("services"), "services.html"))
     for service in content.services:
         routes.append(
             Route(
                 url_of(service),
                 "service.html",
-                {"service": service, "agency": graph.agencies[service.agency_id], "places": places[service.id]},
+                {"service": service, "agency": site_wide.agencies[service.agency_id], "places": places[service.id]},
             )
         )
     for agency in content.agencies:
-        routes.append(Route(url_of(agency), "agency.html", {"agency": agency, "services": graph.services_of(agency)}))
-    routes.append(Route("tariffs/", "tariff.html", {"tariff": graph.tariff_in_force, "in_force": True}))
-    for tariff in graph.tariffs:
         routes.append(
-            Route(url_of(tariff), "tariff.html", {"tariff": tariff, "in_force": tariff is graph.tariff_in_force})
+            Route(url_of(agency), "agency.html", {"agency": agency, "services": site_wide.services_of(agency)})
         )
+    in_force = site_wide.tariff_in_force
+    routes.append(Route(url_of("tariffs"), "tariff.html", {"tariff": in_force, "in_force": True}))
+    for tariff in site_wide.tariffs:
+        routes.append(Route(url_of(tariff), "tariff.html", {"tariff": tariff, "in_force": tariff is in_force}))
     for page in content.pages:
         routes.append(Route(url_of(page), "page.html", {"page": page}))
-    routes.append(Route("news/", "news_index.html", {"news": content.news}))
+    routes.append(Route(url_of("news"), "news_index.html", {"news": content.news}))
     for item in content.news:
-        routes.append(Route(url_of(item), "news.html", {"item": item}))
-    routes.append(Route("data/", "data.html", {"tables": TABLES, "license": LICENSES[content.settings.data_license]}))
+        about = graph.province_by_id[item.province_id] if item.province_id else None  # the province it is about
+        routes.append(Route(url_of(item), "news.html", {"item": item, "province": about}))
+    license = LICENSES[content.settings.data_license]
+    routes.append(Route(url_of("data"), "data.html", {"tables": TABLES, "license": license}))
     national = coverage(graph)
-    routes.append(Route("stats/", "stats.html", {"national": national}))
+    routes.append(Route(url_of("stats"), "stats.html", {"national": national}))
     for measured in national.provinces:
         routes.append(Route(url_of(measured), "stats_province.html", {"measured": measured}))
-    routes.append(Route("search/", "search.html"))
-    routes.append(Route("feed.xml", "feed.xml", {"news": content.news}))
+    routes.append(Route(url_of("search"), "search.html", {"places": _places(graph)}))
+    routes.append(Route(url_of("feed"), "feed.xml", {"news": content.news}))
     languages = content.settings.languages
     prefixes = tuple((language, language_prefix(language, languages)) for language in languages)
     routes.append(
         Route(
-            "sitemap.xml",
+            url_of("sitemap"),
             "sitemap.xml",
             {"pages": tuple(_sitemap(graph, routes)), "prefixes": prefixes if len(languages) > 1 else ()},
         )
     )
-    routes.append(Route("404.html", "404.html"))
-    routes.append(Route("robots.txt", "robots.txt"))
+    routes.append(Route(url_of("not found"), "404.html"))
+    routes.append(Route(url_of("robots"), "robots.txt"))
     return routes
 
 
 def _sitemap(graph: SiteGraph, routes: list[Route]) -> Iterator[str]:
-    """Yield the path of every page crawlers should index: the site's, the counties' and the offices' (not the boards, which repeat them).
+    """Yield the path of every page crawlers should index: the site's, the counties' and the offices' (not the boards,
+    which repeat them).
 
     Each is the default language's; the sitemap names the other languages' twins as its alternates, which
     keeps the national sitemap under the protocol's 50,000 addresses.
     """
-    yield from (route.path for route in routes if route.path == "" or route.path.endswith("/"))
+    yield url_of("home")
+    yield from (route.path for route in routes if route.path.endswith("/"))
     for province in graph.provinces:
         for county in province.counties:
             yield url_of(county)
             counts = graph.counts.get((province.id, county.id))
-            yield from (f"offices/{code}/" for code in (counts.codes if counts else ()))
+            yield from (office_url(code) for code in (counts.codes if counts else ()))
 
 
 def plan_county(graph: SiteGraph, county: County, offices: tuple[Office, ...]) -> list[Route]:
-    """Return the pages of one county: its own, its offices' and, for each service its active offices offer, those offices."""
+    """Return the pages of one county: its own, its offices' and, for each service its active offices offer, those
+    offices."""
     province = graph.province_by_id[county.province_id]
     summary = graph.counties[(province.id, county.id)]
     pages = graph.county_pages(offices)
@@ -162,10 +222,9 @@ def plan_county(graph: SiteGraph, county: County, offices: tuple[Office, ...]) -
         )
     ]
     for office in offices:
-        routes.append(Route(url_of(office), "office.html", {"office": office, "province": province, "county": county}))
-        routes.append(
-            Route(url_of(office) + "board/", "board.html", {"office": office, "province": province, "county": county})
-        )
+        shown = {"office": office, "province": province, "county": county, "hours": hours_of(office, province)}
+        routes.append(Route(url_of(office), "office.html", shown))
+        routes.append(Route(board_of(office), "board.html", shown))
     for service, offering in graph.offices_by_service(pages["offices"]):
         routes.append(
             Route(
@@ -175,7 +234,7 @@ def plan_county(graph: SiteGraph, county: County, offices: tuple[Office, ...]) -
                     "province": province,
                     "county": county,
                     "service": service,
-                    "agency": graph.agencies[service.agency_id],
+                    "agency": graph.site_wide.agencies[service.agency_id],
                     "offices": offering,
                 },
             )
@@ -201,7 +260,7 @@ def plan_search(graph: SiteGraph) -> list[Route]:
             Route(
                 url_of(service),
                 "search/service.html",
-                {"service": service, "agency": graph.agencies[service.agency_id]},
+                {"service": service, "agency": graph.site_wide.agencies[service.agency_id]},
             )
         )
     for page in graph.content.pages:

@@ -21,8 +21,9 @@ import cbor2
 from pagefind.service import get_executable
 
 from .persian import latin_digits, persian_letters
+from .routes import url_of
 
-BUNDLE = "pagefind/"
+BUNDLE = url_of("search index")
 # What the search page loads of Pagefind's bundle; its own UIs and their styles are left out.
 _PUBLISHED = re.compile(
     r"(pagefind\.js|pagefind-worker\.js|pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|wasm\.[^/]+\.pagefind|(index|fragment|filter)/[^/]+)"

@@ -8,7 +8,21 @@ from dataclasses import dataclass
 
 from persiantools.jdatetime import JalaliDate
 
-from .models import KINDS, STATUSES, Agency, Content, County, Fee, Office, OpeningHours, Province, Service, Tariff
+from .models import (
+    KINDS,
+    STATUSES,
+    Agency,
+    Content,
+    County,
+    Fee,
+    Office,
+    OpeningHours,
+    Page,
+    Province,
+    Service,
+    SiteSettings,
+    Tariff,
+)
 from .persian import sort_key
 from .pickling import pickle_by_fields
 
@@ -98,56 +112,21 @@ class Figures:
 
 
 @dataclass(frozen=True, slots=True)
-class SiteGraph:
-    """Everything the routes and templates need, looked up once."""
+class SiteWide:
+    """What every page may show, and the only part of the site a template reaches beyond its route's context.
 
-    content: Content
-    today: JalaliDate
-    provinces: tuple[Province, ...]  # in Persian alphabetical order
-    province_by_id: dict[str, Province]
-    counties: dict[tuple[str, str], CountySummary]
+    Its digest is part of every page's fingerprint (fingerprint.py): a fact a page shows is either
+    here or in the page's context, so that no page is left stale by an edit.
+    """
+
+    settings: SiteSettings
+    today: JalaliDate  # the build date
+    pages: tuple[Page, ...]  # the pages menu
     services: dict[str, Service]
     agencies: dict[str, Agency]
     catalogue: tuple[tuple[Agency, tuple[Service, ...]], ...]  # agencies and their services, Persian order
     tariffs: tuple[Tariff, ...]  # newest first
     tariff_in_force: Tariff
-    counts: dict[tuple[str, str], OfficeCounts]  # each county's offices counted, by province and county id
-    figures: Figures
-
-    def counties_of(self, province: Province) -> list[CountySummary]:
-        """Return a province's counties in Persian alphabetical order."""
-        summaries = [self.counties[(province.id, county.id)] for county in province.counties]
-        return sorted(summaries, key=lambda summary: sort_key(summary.county.name))
-
-    def county_pages(self, offices: tuple[Office, ...]) -> dict:
-        """Return what a county's page shows: its offices in code order and the license holders of the active ones."""
-        in_order = tuple(sorted(offices, key=lambda office: office.code))
-        return {
-            "offices": in_order,
-            "license_holders": tuple(office for office in in_order if office.status == "active" and office.license),
-        }
-
-    def offered_in(self, county: County) -> list[tuple[Agency, list[tuple[Service, int]]]]:
-        """Return the services the county's active offices offer, with how many offer each, by agency in catalogue order."""
-        counts = self.counts.get((county.province_id, county.id))
-        offering = counts.active_by_service if counts else {}
-        listed = [
-            (agency, [(service, offering[service.id]) for service in services if service.id in offering])
-            for agency, services in self.catalogue
-        ]
-        return [(agency, services) for agency, services in listed if services]
-
-    def offices_by_service(self, offices: tuple[Office, ...]) -> Iterator[tuple[Service, tuple[Office, ...]]]:
-        """Yield each service some of these offices offer while active, in catalogue order, with those offices in the order given."""
-        offering: dict[str, list[Office]] = defaultdict(list)
-        for office in offices:
-            if office.status == "active":
-                for service_id in office.services:
-                    offering[service_id].append(office)
-        for _, services in self.catalogue:
-            for service in services:
-                if service.id in offering:
-                    yield service, tuple(offering[service.id])
 
     def fee(self, service_id: str, kind: str) -> int | None:
         """Return the fee in force for a service at an office of this kind, or None when the tariff has none."""
@@ -173,12 +152,9 @@ class SiteGraph:
         ]
         return [(agency, fees) for agency, fees in listed if fees]
 
-    def hours_of(self, office: Office) -> tuple[OpeningHours, ...]:
-        """Return an office's own hours, or its province's where it keeps those."""
-        return office.hours or self.province_by_id[office.province_id].hours
-
     def license_state(self, office: Office) -> str | None:
-        """Return 'revoked', 'expired', 'expiring' (within 90 days of the build date) or 'valid'; None without a license."""
+        """Return 'revoked', 'expired', 'expiring' (within 90 days of the build date) or 'valid'; None without a
+        license."""
         if office.license is None:
             return None
         if office.status == "revoked":
@@ -190,8 +166,60 @@ class SiteGraph:
 
 
 @dataclass(frozen=True, slots=True)
+class SiteGraph:
+    """Everything the routes and templates need, looked up once."""
+
+    content: Content
+    today: JalaliDate
+    provinces: tuple[Province, ...]  # in Persian alphabetical order
+    province_by_id: dict[str, Province]
+    counties: dict[tuple[str, str], CountySummary]
+    site_wide: SiteWide
+    counts: dict[tuple[str, str], OfficeCounts]  # each county's offices counted, by province and county id
+    figures: Figures
+
+    def counties_of(self, province: Province) -> list[CountySummary]:
+        """Return a province's counties in Persian alphabetical order."""
+        summaries = [self.counties[(province.id, county.id)] for county in province.counties]
+        return sorted(summaries, key=lambda summary: sort_key(summary.county.name))
+
+    def county_pages(self, offices: tuple[Office, ...]) -> dict:
+        """Return what a county's page shows: its offices in code order and the license holders of the active ones."""
+        in_order = tuple(sorted(offices, key=lambda office: office.code))
+        return {
+            "offices": in_order,
+            "license_holders": tuple(office for office in in_order if office.status == "active" and office.license),
+        }
+
+    def offered_in(self, county: County) -> list[tuple[Agency, list[tuple[Service, int]]]]:
+        """Return the services the county's active offices offer, with how many offer each, by agency in catalogue
+        order."""
+        counts = self.counts.get((county.province_id, county.id))
+        offering = counts.active_by_service if counts else {}
+        listed = [
+            (agency, [(service, offering[service.id]) for service in services if service.id in offering])
+            for agency, services in self.site_wide.catalogue
+        ]
+        return [(agency, services) for agency, services in listed if services]
+
+    def offices_by_service(self, offices: tuple[Office, ...]) -> Iterator[tuple[Service, tuple[Office, ...]]]:
+        """Yield each service some of these offices offer while active, in catalogue order, with those offices in the
+        order given."""
+        offering: dict[str, list[Office]] = defaultdict(list)
+        for office in offices:
+            if office.status == "active":
+                for service_id in office.services:
+                    offering[service_id].append(office)
+        for _, services in self.site_wide.catalogue:
+            for service in services:
+                if service.id in offering:
+                    yield service, tuple(offering[service.id])
+
+
+@dataclass(frozen=True, slots=True)
 class Coverage:
-    """An area's offices (a county's, a province's or the country's): kinds, statuses, the urban quota, licenses, services."""
+    """An area's offices (a county's, a province's or the country's): kinds, statuses, the urban quota, licenses,
+    services."""
 
     offices: int
     by_kind: dict[str, int]
@@ -213,7 +241,8 @@ class Coverage:
 
     @property
     def urban_per_quota(self) -> float | None:
-        """Return active urban offices per `quota` urban residents (1 meets the quota), or None without urban residents."""
+        """Return active urban offices per `quota` urban residents (1 meets the quota), or None without urban
+        residents."""
         return self.active_urban * self.quota / self.urban_population if self.urban_population else None
 
     @property
@@ -287,7 +316,8 @@ def coverage(graph: SiteGraph) -> NationalCoverage:
             services_offered=sum(found.services_offered for found in counts),
         )
 
-    provinces, every_county = [], []
+    provinces: list[ProvinceCoverage] = []
+    every_county: list[OfficeCounts] = []
     for province in graph.provinces:
         counties = sorted(province.counties, key=lambda county: sort_key(county.name))
         found = {county.id: graph.counts.get((province.id, county.id), none) for county in counties}
@@ -343,11 +373,16 @@ def build_graph(content: Content, counts: dict[tuple[str, str], OfficeCounts], t
         provinces=provinces,
         province_by_id={province.id: province for province in provinces},
         counties=counties,
-        services={service.id: service for service in content.services},
-        agencies={agency.id: agency for agency in content.agencies},
-        catalogue=catalogue,
-        tariffs=tariffs,
-        tariff_in_force=next(t for t in tariffs if t.year == content.settings.tariff_year),
+        site_wide=SiteWide(
+            settings=content.settings,
+            today=today,
+            pages=content.pages,
+            services={service.id: service for service in content.services},
+            agencies={agency.id: agency for agency in content.agencies},
+            catalogue=catalogue,
+            tariffs=tariffs,
+            tariff_in_force=next(t for t in tariffs if t.year == content.settings.tariff_year),
+        ),
         counts=counts,
         figures=Figures(
             offices=sum(summary.offices for summary in counties.values()),
@@ -368,8 +403,14 @@ def _summed(counts, order: tuple[str, ...]) -> dict[str, int]:
     return {key: total[key] for key in order if total[key]}
 
 
+def hours_of(office: Office, province: Province) -> tuple[OpeningHours, ...]:
+    """Return an office's own hours, or its province's where it keeps those."""
+    return office.hours or province.hours
+
+
 def reach(graph: SiteGraph) -> dict[str, tuple[ProvinceReach, ...]]:
-    """Gather, for each service, the active offices offering it in each county: provinces and counties in Persian order."""
+    """Gather, for each service, the active offices offering it in each county: provinces and counties in Persian
+    order."""
     places: dict[str, list[ProvinceReach]] = defaultdict(list)
     for province in graph.provinces:
         in_province: dict[str, list[tuple[County, int]]] = defaultdict(list)
@@ -383,5 +424,13 @@ def reach(graph: SiteGraph) -> dict[str, tuple[ProvinceReach, ...]]:
 
 
 pickle_by_fields(
-    OfficeCounts, CountySummary, ProvinceReach, FeeInYear, Figures, Coverage, ProvinceCoverage, NationalCoverage
+    SiteWide,
+    OfficeCounts,
+    CountySummary,
+    ProvinceReach,
+    FeeInYear,
+    Figures,
+    Coverage,
+    ProvinceCoverage,
+    NationalCoverage,
 )
