@@ -18,7 +18,9 @@ from .yamlio import MappingNode, Node, ScalarNode, SequenceNode, Source
 
 INVALID: Any = type("Invalid", (), {"__repr__": lambda self: "INVALID"})()
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_YAML11_BOOLEANS = frozenset(["yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N"])
+_YAML11_BOOLEANS = frozenset(
+    ["yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N"]
+)
 # re.ASCII: after latin_digits only 0-9 are digits; other scripts' digits are not numbers here.
 _INTEGER = re.compile(r"[+-]?(?:\d{1,3}(?:([,_٬])\d{3})(?:\1\d{3})*|\d+)", re.ASCII)
 _DECIMAL = re.compile(r"[+-]?\d+(?:\.\d+)?", re.ASCII)
