@@ -83,6 +83,13 @@ class BuildPlan:
     def pages(self) -> int:
         return len(self.routes) + sum(group.pages for group in self.kept.values())
 
+    def rendered(self, files_of: Callable[[str], tuple[str, ...]]) -> dict[str, GroupRecord]:
+        """Return the records of the groups planned, given the files each page is published as."""
+        return {
+            name: GroupRecord(fingerprint, tuple(file for output in outputs for file in files_of(output)), len(outputs))
+            for name, (fingerprint, outputs) in self.planned.items()
+        }
+
 
 def check(
     options: BuildOptions, progress: Progress = quiet, cache: BuildCache | None = None, offices: bool = True
@@ -158,14 +165,9 @@ def _build_locked(
         update.add(plan.kept_files)
         write_assets(assets, update)
         written = render_pages(plan.routes, envs, update, fingerprints, options.jobs, progress)
-        groups = dict(plan.kept)
-        for name, (fingerprint, outputs) in plan.planned.items():
-            files = tuple(file for output in outputs for file in update.files_of(output))
-            groups[name] = GroupRecord(fingerprint, files, len(outputs))
-        for (
-            group
-        ) in plan.national:  # after rendering, so that the render workers do not inherit the tables or the index
-            groups[group.name] = publish(group, update, progress)
+        # After rendering, so that the render workers do not inherit the tables or the index.
+        published = {group.name: publish(group, update, progress) for group in plan.national}
+    groups = {**plan.kept, **plan.rendered(update.files_of), **published}
     left = {path: (fingerprint, size, mtime) for path, (fingerprint, size, mtime) in update.files.items()}
     record = BuildRecord(inputs.digest, left, groups, plan.pages, tuple(read.problems))
     remember_build(options.output_dir, cache, record)
