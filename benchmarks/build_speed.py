@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from site_builder import pipeline  # noqa: E402
+from site_builder import incremental, pipeline, reading  # noqa: E402
 from site_builder.assets import hashed_assets  # noqa: E402
 from site_builder.cache import BuildCache  # noqa: E402
 from site_builder.config import BuildOptions  # noqa: E402
@@ -40,7 +40,7 @@ def floor(content_dir: Path, output: Path) -> tuple[float, int]:
     cache = BuildCache()
     read, content = pipeline.validated(options, scan(content_dir), lambda *_: None, cache)
     graph = pipeline.site_graph(options, read, content)
-    assets = hashed_assets(pipeline.static_files(options.static_dir))
+    assets = hashed_assets(incremental.static_files(options.static_dir))
     languages = content.settings.languages
     envs = {
         language: environment(
@@ -53,7 +53,7 @@ def floor(content_dir: Path, output: Path) -> tuple[float, int]:
         )
         for language in languages
     }
-    offices = {(county.province, county.county): pipeline.offices_of(county, read, cache) for county in read.counties}
+    offices = {(county.province, county.county): reading.offices_of(county, read, cache) for county in read.counties}
     routes = plan(graph)
     for province in content.provinces:
         for county in province.counties:

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "deploy"))
 from nginx_preview import nginx_serving  # noqa: E402
 from pagefind.service import get_executable  # noqa: E402
 
-from site_builder import pipeline  # noqa: E402
+from site_builder import pipeline, reading  # noqa: E402
 from site_builder.cache import BuildCache  # noqa: E402
 from site_builder.config import BuildOptions  # noqa: E402
 from site_builder.i18n import translations  # noqa: E402
@@ -79,7 +79,7 @@ def pagefind_alone(content: Path, work: Path) -> float:
     routes = plan_search(graph)
     for county_read in read.counties:
         county = next(c for c in graph.province_by_id[county_read.province].counties if c.id == county_read.county)
-        routes += plan_search_county(graph, county, pipeline.offices_of(county_read, read, cache))
+        routes += plan_search_county(graph, county, reading.offices_of(county_read, read, cache))
     documents = work / "documents"
     documents.mkdir()
     for number, route in enumerate(routes):

@@ -11,6 +11,7 @@ the command to tell the user. Entries are pickles: restore a cache folder only f
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
@@ -18,6 +19,7 @@ import pickle
 import shutil
 import sys
 import time
+from enum import StrEnum
 from pathlib import Path
 
 
@@ -45,7 +47,7 @@ def _code_version() -> bytes:
         icu.ICU_VERSION,
         jinja2.__version__,
         markdown.__version__,
-        nh3.__version__,
+        nh3.__version__,  # type: ignore[attr-defined]  # there at run time, not in its stubs
         persiantools.__version__,
         yaml.__version__,
     )
@@ -62,6 +64,22 @@ def key_of(path: Path, data: bytes) -> str:
     digest.update(str(path).encode() + b"\0" + os.getcwd().encode() + b"\0")
     digest.update(data)
     return digest.hexdigest()
+
+
+class Kind(StrEnum):
+    """What a cache entry holds: its name is the kind, a dash and a key_of digest of what it was made from."""
+
+    CATALOGUE = "catalogue"  # the catalogue checked (validate.Catalogue)
+    PARSE = "parse"  # one offices file parsed, not yet checked (validate.OfficesFile)
+    COUNTY = "county"  # one offices file read and checked, without its offices (reading.CountyRead)
+    OFFICES = "offices"  # one offices file's offices
+    DATA = "data"  # one county's open-data rows, serialised (opendata.CountyData)
+    SEARCH = "search"  # one county's search documents
+    OUTPUT = "output"  # the record of the last build into an output folder (incremental.BuildRecord)
+
+
+# The folder beside the entries holding the compiled templates, one per code version (Jinja's key is the source alone).
+COMPILED_TEMPLATES = f"templates-{CODE_VERSION.hex()[:16]}"
 
 
 # An entry on disk that no build has used for this long is deleted: edits leave old ones behind.
@@ -96,8 +114,9 @@ class BuildCache:
         # A write failed: the others would too (a full disk), so none is tried until the notes are taken.
         self.unwritable = False
 
-    def get(self, key: str) -> object | None:
-        """Return what was kept under a key, or None."""
+    def get(self, kind: Kind, key: str) -> object | None:
+        """Return what was kept of a kind under a key, or None."""
+        key = f"{kind}-{key}"
         if key in self.memory:
             self.used.add(key)
             return self.memory[key]
@@ -134,19 +153,16 @@ class BuildCache:
         if len(stored) < SEAL_SIZE or stored[:SEAL_SIZE] != _seal(name, payload):
             self.discard(name)
             return None
-        try:
+        with contextlib.suppress(OSError):  # a read-only folder: it is not trimmed either
             os.utime(path)  # used now: trimming goes by the time of last use
-        except OSError:  # a read-only folder: it is not trimmed either
-            pass
         return payload
 
     def discard(self, name: str) -> None:
         """Delete an entry that failed its check, and say so: it is made again."""
         self.note(f"note: cache: discarded a damaged entry ({name}); it is made again")
-        try:
-            os.unlink(self.folder / name)
-        except OSError:  # it fails its seal again next time
-            pass
+        if self.folder is not None:
+            with contextlib.suppress(OSError):  # it fails its seal again next time
+                os.unlink(self.folder / name)
 
     def store(self, name: str, payload: bytes) -> None:
         """Keep bytes in the folder under a name (a path below it), sealed; a folder not writable is only noted."""
@@ -168,10 +184,8 @@ class BuildCache:
                 f"warning: cache: cannot write to {self.folder} ({reason}); "
                 f"this build is slower and the next one will not reuse it"
             )
-            try:
+            with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)
-            except OSError:
-                pass
 
     def note(self, message: str) -> None:
         """Keep a message for the user about the cache folder, once however often it happens."""
@@ -183,8 +197,9 @@ class BuildCache:
         notes, self.notes, self.unwritable = self.notes, [], False
         return notes
 
-    def remember(self, key: str, value: object) -> None:
+    def remember(self, kind: Kind, key: str, value: object) -> None:
         """Keep a result in memory only: another process has written it to disk."""
+        key = f"{kind}-{key}"
         self.memory[key] = value
         self.used.add(key)
 
@@ -209,8 +224,9 @@ class BuildCache:
         except OSError:  # a cache that cannot be trimmed only costs disk space
             pass
 
-    def put(self, key: str, value: object) -> None:
-        """Keep a result; a cache folder that cannot be written only costs speed."""
+    def put(self, kind: Kind, key: str, value: object) -> None:
+        """Keep a result of a kind under a key; a cache folder that cannot be written only costs speed."""
+        key = f"{kind}-{key}"
         self.memory[key] = value
         self.used.add(key)
         if self.folder is not None and not self.unwritable:

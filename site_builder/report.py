@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import Problem, escape_controls
+
+# A progress report: stage name, items done, items in all. The command line shows it; tests pass nothing.
+Progress = Callable[[str, int, int], None]
+
+
+def quiet(stage: str, done: int, total: int) -> None:
+    """Show no progress."""
 
 
 class ProgressDisplay:

@@ -302,13 +302,13 @@ def test_a_template_error_leaves_previous_output_untouched(site, tmp_path):
 
 
 def test_an_unchanged_offices_file_is_never_parsed_twice(site, monkeypatch):
-    from site_builder import pipeline
+    from site_builder import pipeline, reading
     from site_builder.cache import BuildCache
     from site_builder.config import BuildOptions
 
     parsed = []
-    original = pipeline.parse_offices
-    monkeypatch.setattr(pipeline, "parse_offices", lambda file: parsed.append(file.county) or original(file))
+    original = reading.parse_offices
+    monkeypatch.setattr(reading, "parse_offices", lambda file: parsed.append(file.county) or original(file))
     site.write("provinces/gilan/offices/lahijan.yaml", "- {code: 13200001, kind: rural, status: pending}\n")
     options = BuildOptions(content_dir=site.content, jobs=1)
     cache = BuildCache(site.root / "cache")
@@ -371,7 +371,7 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_speed(site):
 def test_a_worker_that_dies_stops_the_build_instead_of_hanging():
     from concurrent.futures.process import BrokenProcessPool
 
-    from site_builder.pipeline import parallel_map
+    from site_builder.workers import parallel_map
 
     with pytest.raises(BrokenProcessPool):
         list(parallel_map(_die, [1, 2, 3, 4], 2))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import pipeline
+from site_builder import pipeline, reading
 
 LAHIJAN = """\
 - code: 13200001
@@ -245,7 +245,7 @@ def test_a_cache_folder_that_cannot_be_read_costs_speed_with_one_warning(site, m
 
 def test_forked_workers_notes_reach_the_user_once(site, monkeypatch):
     """Offices files are read and pages rendered in forked processes: what they find wrong in the cache is told once."""
-    monkeypatch.setattr(pipeline, "READ_IN_PARALLEL", 2)  # the tiny site's two offices files, read in two processes
+    monkeypatch.setattr(reading, "READ_IN_PARALLEL", 2)  # the tiny site's two offices files, read in two processes
     monkeypatch.setattr(pipeline, "CHUNK", 4)  # and its pages rendered in two
     site.write("provinces/gilan/offices/lahijan.yaml", LAHIJAN)
     build = ("build", "--jobs", "2", "--cache", "cache")

@@ -16,7 +16,7 @@ import lxml.html
 import pytest
 import yaml
 
-from site_builder import pipeline
+from site_builder import publish
 from site_builder.opendata import FORMULA_STARTS
 from site_builder.persian import latin_digits
 
@@ -179,8 +179,8 @@ def hostile_site(site, monkeypatch):
         documents.extend(found)
         return real_index(documents)
 
-    real_index = pipeline.index
-    monkeypatch.setattr(pipeline, "index", index)
+    real_index = publish.index
+    monkeypatch.setattr(publish, "index", index)
     result = site.run("build", "--today", "1405/09/01", "--jobs", "1")
     assert result.code == 0, result.err
     assert result.problems == [], result.err
