@@ -135,12 +135,15 @@ class Place:
     col: int
 
     def __str__(self) -> str:
-        if self.sheet is None:
-            return f"{self.file}:{self.row}:{self.col}"
-        from openpyxl.utils import get_column_letter
+        return f"{self.file}:{self.cell}"
 
+    @property
+    def cell(self) -> str:
+        """Return the place within the file: `SHEET!B7`, or `7:2` in a CSV file."""
+        if self.sheet is None:
+            return f"{self.row}:{self.col}"
         sheet = self.sheet if re.fullmatch(r"\w+", self.sheet) else "'" + self.sheet.replace("'", "''") + "'"
-        return f"{self.file}:{sheet}!{get_column_letter(self.col)}{self.row}"
+        return f"{sheet}!{_column_letter(self.col)}{self.row}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -490,6 +493,8 @@ def same_value(path: str, old: Any, new: Any) -> bool:
     """Tell whether a value read from the sheet is the one the file holds (phones compared digit by digit)."""
     if isinstance(office_field(path), Phone) and isinstance(old, str) and isinstance(new, str):
         return re.sub(r"\D", "", old) == re.sub(r"\D", "", new)
+    if isinstance(old, str) and isinstance(new, str):  # digits in text may be Latin or Persian: the site shows Persian
+        return latin_digits(old) == latin_digits(new)
     if isinstance(old, list) and isinstance(new, list):
         return [getattr(item, "value", item) for item in old] == list(new)
     return old == new
@@ -746,7 +751,7 @@ def import_offices(
         if code in seen:
             reader.error(
                 row.places["code"],
-                _("office code {code} is given twice: also at {place}").format(code=code, place=seen[code]),
+                _("office code {code} is given twice: also at {place}").format(code=code, place=seen[code].cell),
             )
             continue
         seen[code] = row.places["code"]
@@ -1100,6 +1105,8 @@ def export_value(path: str, value: Any) -> Any:
         return ", ".join(str(getattr(item, "value", item)) for item in value)
     if isinstance(value, float):
         return value
+    if path in WORDS:
+        return persian_words(path).get(value, value)
     return str(value)
 
 
