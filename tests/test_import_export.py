@@ -8,11 +8,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, require
 from openpyxl import Workbook, load_workbook
 
 from site_builder.cli import main
-
-from conftest import ROOT, require
 
 FIXTURES = ROOT / "tests" / "fixtures" / "spreadsheets"
 RASHT = Path("provinces/gilan/offices/rasht.yaml")
@@ -180,7 +179,9 @@ def test_headers_as_directorates_write_them(capsys, content, tmp_path):
     sheet.append([])
     book.save(tmp_path / "lahijan.xlsx")
     # Without the license's type and expiry the new office cannot be added: every missing cell is named.
-    code, _, err = run(capsys, "import", str(tmp_path / "lahijan.xlsx"), "--province", "gilan", "--content", str(content))
+    code, _, err = run(
+        capsys, "import", str(tmp_path / "lahijan.xlsx"), "--province", "gilan", "--content", str(content)
+    )
     assert code == 1
     assert "lahijan.xlsx:لاهيجان!B5: error: office 13102777 is new, and a new office needs license.issued, " in err
     assert "license.expires, license.holder.type" in err
@@ -190,7 +191,9 @@ def test_headers_as_directorates_write_them(capsys, content, tmp_path):
     sheet.cell(5, 11).value = "1409/04/31"
     sheet.cell(5, 12).value = "حقیقی"
     book.save(tmp_path / "lahijan.xlsx")
-    code, out, err = run(capsys, "import", str(tmp_path / "lahijan.xlsx"), "--province", "gilan", "--content", str(content))
+    code, out, err = run(
+        capsys, "import", str(tmp_path / "lahijan.xlsx"), "--province", "gilan", "--content", str(content)
+    )
     assert code == 0, err
     assert "13102777 (lahijan): added" in out
     text = (content / "provinces/gilan/offices/lahijan.yaml").read_text(encoding="utf-8")
@@ -272,13 +275,24 @@ def test_files_libreoffice_made_from_csv(capsys, content, tmp_path, name, charse
 def test_usage_errors_exit_2(capsys, content, tmp_path):
     (tmp_path / "list.ods").write_bytes(b"")
     assert run(capsys, "import", str(tmp_path / "list.ods"), "--province", "gilan", "--content", str(content))[0] == 2
-    code, _, err = run(capsys, "import", str(FIXTURES / "rasht-utf8.csv"), "--province", "tehran", "--content", str(content))
+    code, _, err = run(
+        capsys, "import", str(FIXTURES / "rasht-utf8.csv"), "--province", "tehran", "--content", str(content)
+    )
     assert code == 2 and "there is no province 'tehran'" in err
     assert run(capsys, "import", str(FIXTURES / "rasht-utf8.csv"), "--content", str(content))[0] == 2
 
 
 def test_persian_messages_with_persian_digits(capsys, content, tmp_path):
     workbook = export(capsys, content, tmp_path / "gilan.xlsx")
-    code, out, _ = run(capsys, "import", str(workbook), "--province", "gilan", "--content", str(content), "--lang", "fa")
+    code, out, _ = run(
+        capsys, "import", str(workbook), "--province", "gilan", "--content", str(content), "--lang", "fa"
+    )
     assert code == 0
     assert "۷۷" in out and "77" not in out
+
+
+def test_docs_list_every_accepted_header():
+    from site_builder.spreadsheets import COLUMNS
+
+    docs = (ROOT / "docs" / "content.md").read_text(encoding="utf-8")
+    assert [header for column in COLUMNS for header in column.headers if header not in docs] == []
