@@ -19,8 +19,9 @@ from typing import Any
 import yaml
 from persiantools.jdatetime import JalaliDate
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedBase, CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.tokens import CommentToken
 
 from . import labels
 from .errors import CONTROLS, Problem, describe_character, shown
@@ -177,7 +178,10 @@ class Sheet:
 def read_sheets(path: Path, shown_name: str) -> list[Sheet]:
     """Read every sheet of an XLSX file, or a CSV file as one sheet; OSError and ValueError say why not."""
     if path.suffix.lower() == ".csv":
-        return [Sheet(shown_name, None, [list(row) for row in csv.reader(io.StringIO(decode_csv(path.read_bytes())))])]
+        text = decode_csv(path.read_bytes())
+        first_line = text.split("\n", 1)[0]
+        delimiter = max(",;\t", key=first_line.count)  # Excel in some locales separates with ; and some tools with tabs
+        return [Sheet(shown_name, None, [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)])]
     from openpyxl import load_workbook
 
     workbook = load_workbook(path, data_only=True)  # formulas as the values they last showed
@@ -519,9 +523,13 @@ class CountyFile:
 
 @dataclass(slots=True)
 class Province:
+    """A province as an import needs it: its counties' names and its offices files."""
+
     id: str
     name: str
+    folder: Path  # its offices files' folder
     counties: dict[str, str]  # id → Persian name, in province.yaml's order
+    english: dict[str, str]  # name_key of an English name → id
     files: dict[str, CountyFile]
 
     def county_of(self, text: str) -> str | None:
@@ -531,8 +539,6 @@ class Province:
             if key in (name_key(name), name_key(county_id)):
                 return county_id
         return self.english.get(key)
-
-    english: dict[str, str] = field(default_factory=dict)
 
 
 def round_trip() -> YAML:
@@ -545,10 +551,32 @@ def round_trip() -> YAML:
 
 
 def dump(tree: Any) -> str:
-    """Write a list as YAML text; ruamel indents the top-level list too, which content does not."""
-    out = io.StringIO()
-    round_trip().dump(tree, out)
+    """Write a list as YAML text as content writes it: ruamel indents the top-level list like the nested ones, so it is
+    written two columns to the right (its comments too) and moved back."""
+    _shift_comments(tree, 2, set())
+    try:
+        out = io.StringIO()
+        round_trip().dump(tree, out)
+    finally:
+        _shift_comments(tree, -2, set())
     return re.sub(r"^  ", "", out.getvalue(), flags=re.MULTILINE)
+
+
+def _shift_comments(node: Any, columns: int, seen: set[int]) -> None:
+    """Move the comments of a tree `columns` to the right, each once, so that they stay where they were written."""
+    if not isinstance(node, CommentedBase):
+        return
+    pending: list[Any] = [node.ca.comment, list(node.ca.items.values()), getattr(node.ca, "end", None)]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, CommentToken) and id(item) not in seen:
+            seen.add(id(item))
+            item.start_mark.column += columns
+        elif isinstance(item, (list, tuple)):
+            pending.extend(item)
+    children: Any = node.values() if isinstance(node, dict) else node
+    for child in children:
+        _shift_comments(child, columns, seen)
 
 
 class ContentProblems(Exception):
@@ -559,7 +587,11 @@ class ContentProblems(Exception):
         self.problems = problems
 
 
-def read_province(content: Path, province_id: str) -> Province:
+def untranslated(message: str) -> str:
+    return message
+
+
+def read_province(content: Path, province_id: str, _: Translate = untranslated) -> Province:
     """Read a province's province.yaml and offices files; UsageError when there is no such province."""
     from .errors import UsageError
 
@@ -568,7 +600,9 @@ def read_province(content: Path, province_id: str) -> Province:
     if not province_file.is_file():
         known = sorted(p.name for p in (content / "provinces").glob("*") if (p / "province.yaml").is_file())
         raise UsageError(
-            f"there is no province {shown(province_id)} in {content}/provinces; the provinces are {', '.join(known)}"
+            _("there is no province {province} in {folder}; the provinces are {provinces}").format(
+                province=shown(province_id), folder=content / "provinces", provinces=", ".join(known)
+            )
         )
     problems: list[Problem] = []
     record = _read(province_file, PROVINCE, problems)
@@ -586,7 +620,7 @@ def read_province(content: Path, province_id: str) -> Province:
         )
     if any(problem.is_error for problem in problems):
         raise ContentProblems([problem for problem in problems if problem.is_error])
-    return Province(province_id, record["name"], counties, files, english)
+    return Province(province_id, record["name"], folder / "offices", counties, english, files)
 
 
 def _read(path: Path, spec: Field, problems: list[Problem]) -> Any:
@@ -632,7 +666,7 @@ class ImportResult:
     changes: list[Change]
     texts: dict[Path, str]  # the files to write, with their new text
     unchanged: int = 0
-    problems: list[Problem] = field(default_factory=list)  # of `check` on the result, when it would fail
+    problems: list[Problem] = field(default_factory=list)  # what `check` says of the files as they would be written
 
 
 def read_rows(sheets: list[Sheet], province: Province, reader: CellReader, _: Translate) -> tuple[list[Row], set[str]]:
@@ -729,7 +763,7 @@ def import_offices(
 ) -> ImportResult:
     """Read a spreadsheet and work out what it changes in a province's offices files; nothing is written here."""
     _ = translate
-    province = read_province(content, province_id)
+    province = read_province(content, province_id, _)
     issues: list[Issue] = []
     sheets = read_sheets(path, shown_name or str(path))
     reader = CellReader(today, issues, translate)
@@ -741,7 +775,7 @@ def import_offices(
     seen: dict[str, Place] = {}
     changes: list[Change] = []
     unchanged = 0
-    moves: list[tuple[CountyFile, CommentedMap, str, list]] = []
+    moves: list[tuple[CountyFile, CommentedMap, str]] = []  # an office, its tree, the county it moves to
     for row in rows:
         code = row.values.get("code")
         if code is None:
@@ -770,7 +804,7 @@ def import_offices(
                 for field_path, _old, new in fields:
                     set_value(item, field_path, new)
                 if row.county != county_file.county:
-                    moves.append((county_file, item, row.county, []))
+                    moves.append((county_file, item, row.county))
                 county_file.changed = True
             else:
                 unchanged += 1
@@ -788,7 +822,7 @@ def import_offices(
                 target = _county_file(province, row.county)
                 target.appended.append(new_office(row.values))
                 target.changed = True
-    for county_file, item, county, _unused in moves:
+    for county_file, item, county in moves:
         _remove(county_file.tree, item)
         target = _county_file(province, county)
         target.appended.append(item)
@@ -869,10 +903,9 @@ def _check_dates(row: Row, old: dict[str, Any], reader: CellReader, _: Translate
 
 
 def _county_file(province: Province, county: str) -> CountyFile:
+    """Return a county's offices file, a new one where the county has none yet."""
     if county not in province.files:
-        path = next(iter(province.files.values())).path.parent if province.files else None
-        folder = path or Path()
-        province.files[county] = CountyFile(county, folder / f"{county}.yaml", None, CommentedSeq(), [])
+        province.files[county] = CountyFile(county, province.folder / f"{county}.yaml", None, CommentedSeq(), [])
     return province.files[county]
 
 
@@ -962,7 +995,7 @@ def _texts(province: Province) -> dict[Path, str]:
 
 
 def check_result(content: Path, province_id: str, texts: dict[Path, str], today: JalaliDate) -> list[Problem]:
-    """Run `check` on the content as it would be after the import, in memory; return the errors of the written files."""
+    """Run `check` on the content as the import would leave it, in memory; return what it says of the files written."""
     import hashlib
     from dataclasses import replace
 
@@ -971,23 +1004,21 @@ def check_result(content: Path, province_id: str, texts: dict[Path, str], today:
     from .pipeline import read_content
 
     found = scan(content)
-    files = []
-    written = {path.resolve(): text.encode("utf-8") for path, text in texts.items()}
-    for file in found.files:
-        data = written.pop(file.path.resolve(), None)
+    written = {path.resolve(): (path, text.encode("utf-8")) for path, text in texts.items()}
+    offices = []
+    for file in found.offices:
+        path, data = written.pop(file.path.resolve(), (file.path, None))
         if data is not None:
             file = replace(file, data=data, digest=hashlib.blake2b(data, digest_size=20).digest())
-        files.append(file)
-    for path, data in written.items():
-        shown_path = content / "provinces" / province_id / "offices" / path.name
+        offices.append(file)
+    for path, data in written.values():
         digest = hashlib.blake2b(data, digest_size=20).digest()
-        files.append(FoundFile(shown_path, "offices", path.stem, province_id, data, (), digest))
-    files.sort(key=lambda file: str(file.path))
-    read = read_content(ContentFiles(tuple(files), found.problems), 1, lambda *args: None, BuildCache(), today)
-    paths = {display_path(path) for path in texts} | {
-        display_path(content / "provinces" / province_id / "offices" / p.name) for p in texts
-    }
-    return [problem for problem in read.problems if problem.is_error and problem.mark.path in paths]
+        offices.append(FoundFile(path, "offices", path.stem, province_id, data, (), digest))
+    offices.sort(key=lambda file: str(file.path))
+    after = ContentFiles((*found.others, *offices), found.problems)
+    read = read_content(after, 1, lambda *args: None, BuildCache(), today)
+    paths = {display_path(path) for path in texts}
+    return [problem for problem in read.problems if problem.mark.path in paths]
 
 
 def write_result(result: ImportResult) -> None:
@@ -1053,12 +1084,14 @@ def _shown(value: Any) -> str:
 # Export
 
 
-def export_offices(content: Path, province_id: str, target: Path, include_private: bool) -> int:
+def export_offices(
+    content: Path, province_id: str, target: Path, include_private: bool, _: Translate = untranslated
+) -> int:
     """Write a province's offices as a workbook, one right-to-left sheet per county; return the number of offices."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    province = read_province(content, province_id)
+    province = read_province(content, province_id, _)
     columns = [column for column in EXPORTED if include_private or not column.private]
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -1182,9 +1215,9 @@ def run_import(args: Any) -> int:
             file=sys.stderr,
         )
         return 1
-    if result.problems:
-        for problem in result.problems:
-            print(problem, file=sys.stderr)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    if any(problem.is_error for problem in result.problems):
         print(
             _(
                 "import failed: the offices files as the import would write them do not pass check (above); "
@@ -1221,7 +1254,7 @@ def run_export(args: Any) -> int:
     if not args.content.is_dir():
         raise UsageError(_("the content folder {folder} does not exist").format(folder=shown(str(args.content))))
     try:
-        offices = export_offices(args.content, args.province, args.file, args.include_private)
+        offices = export_offices(args.content, args.province, args.file, args.include_private, _)
     except ContentProblems as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -296,3 +296,61 @@ def test_docs_list_every_accepted_header():
 
     docs = (ROOT / "docs" / "content.md").read_text(encoding="utf-8")
     assert [header for column in COLUMNS for header in column.headers if header not in docs] == []
+
+
+def test_a_result_that_would_fail_check_is_not_written(capsys, content, tmp_path):
+    """A code that a Bushehr office has is valid in the sheet, but two offices may not share it: check says so."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["کد دفتر", "نوع دفتر", "وضعیت", "شهرستان", "شهر"])
+    sheet.append(["17108001", "شهری", "در انتظار صدور پروانه", "آستارا", "آستارا"])
+    book.save(tmp_path / "astara.xlsx")
+    before = snapshot(content)
+    code, _, err = run(
+        capsys, "import", str(tmp_path / "astara.xlsx"), "--province", "gilan", "--content", str(content)
+    )
+    assert code == 1
+    assert "astara.yaml:" in err and "error: office code 17108001 is used twice: also at " in err
+    assert "do not pass check (above); nothing was written" in err
+    assert snapshot(content) == before
+
+
+def test_an_office_moves_with_its_comments_and_an_unknown_county_is_reported(capsys, content, tmp_path):
+    rasht = content / RASHT
+    rasht.write_text(
+        rasht.read_text(encoding="utf-8").replace("  kind: urban\n", "  kind: urban  # checked 1405/08\n", 1),
+        encoding="utf-8",
+    )
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["کد دفتر", "شهرستان"])
+    sheet.append(["13101001", "صومعه سرا"])  # صومعه‌سرا, written with a space
+    sheet.append(["13101002", "تهران"])
+    book.save(tmp_path / "move.xlsx")
+    code, _, err = run(capsys, "import", str(tmp_path / "move.xlsx"), "--province", "gilan", "--content", str(content))
+    assert code == 1 and "move.xlsx:Sheet!B3: error: 'تهران' is not a county of gilan; the counties are " in err
+
+    sheet.delete_rows(3)
+    book.save(tmp_path / "move.xlsx")
+    code, out, err = run(
+        capsys, "import", str(tmp_path / "move.xlsx"), "--province", "gilan", "--content", str(content)
+    )
+    assert code == 0, err
+    assert "13101001 (sowmeh-sara): moved from rasht" in out
+    moved = (content / "provinces/gilan/offices/sowmeh-sara.yaml").read_text(encoding="utf-8")
+    assert "- code: 13101001\n  kind: urban  # checked 1405/08\n" in moved and 'national_id: "1601346301"' in moved
+    assert "13101001" not in rasht.read_text(encoding="utf-8")
+    assert check(content) == 0
+
+
+def test_a_sheet_named_after_no_county_without_a_county_column(capsys, content, tmp_path):
+    book = Workbook()
+    book.active.title = "فهرست"
+    book.active.append(["کد دفتر", "وضعیت"])
+    book.active.append(["13101001", "فعال"])
+    book.save(tmp_path / "list.xlsx")
+    code, _, err = run(capsys, "import", str(tmp_path / "list.xlsx"), "--province", "gilan", "--content", str(content))
+    assert code == 1
+    assert (
+        "list.xlsx:فهرست!A1: error: the sheet 'فهرست' is named after no county of gilan and has no county column" in err
+    )
