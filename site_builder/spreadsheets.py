@@ -736,10 +736,10 @@ def read_rows(sheets: list[Sheet], province: Province, reader: CellReader, _: Tr
                 path = column.path
                 if path == "place":
                     continue  # read below, once the kind is known
+                row.places[path] = place  # where the value is written, read or not: the row's problems point there
                 parsed = reader.read(path, value, place)
                 if parsed is not INVALID:
                     row.values[path] = parsed
-                    row.places[path] = place
             for col, column in layout.columns.items():
                 if column.path == "place" and col <= len(cells) and not blank(cells[col - 1]):
                     place = sheet.place(number, col)

@@ -354,3 +354,16 @@ def test_a_sheet_named_after_no_county_without_a_county_column(capsys, content, 
     assert (
         "list.xlsx:فهرست!A1: error: the sheet 'فهرست' is named after no county of gilan and has no county column" in err
     )
+
+
+def test_a_row_without_a_readable_code_is_reported_once(capsys, content, tmp_path):
+    (tmp_path / "codes.csv").write_text(
+        "کد دفتر;شهرستان;تلفن\n13A01;رشت;013-33980236\n;رشت;013-33980236\n", encoding="utf-8"
+    )  # separated by semicolons, as Excel saves CSV where the comma is the decimal sign
+    code, _, err = run(capsys, "import", str(tmp_path / "codes.csv"), "--province", "gilan", "--content", str(content))
+    assert code == 1
+    assert [line.split(": error: ")[1] for line in err.splitlines() if ": error: " in line] == [
+        "code: '13A01' must contain digits only",
+        "this row has no office code (کد دفتر)",
+    ]
+    assert "codes.csv:2:1: error:" in err and "codes.csv:3:1: error:" in err
