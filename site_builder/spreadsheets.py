@@ -515,10 +515,18 @@ class CountyFile:
     county: str
     path: Path
     text: str | None  # None: the file does not exist yet
-    tree: CommentedSeq
     records: list[Rec]
     changed: bool = False
     appended: list[CommentedMap] = field(default_factory=list)
+    _tree: CommentedSeq | None = None
+
+    @property
+    def tree(self) -> CommentedSeq:
+        """The file as ruamel.yaml reads it to edit, read when first needed (it reads a thousand offices a second)."""
+        if self._tree is None:
+            loaded = round_trip().load(self.text) if self.text else None
+            self._tree = loaded if isinstance(loaded, CommentedSeq) else CommentedSeq()
+        return self._tree
 
 
 @dataclass(slots=True)
@@ -613,11 +621,7 @@ def read_province(content: Path, province_id: str, _: Translate = untranslated) 
     files: dict[str, CountyFile] = {}
     for path in sorted((folder / "offices").glob("*.yaml")):
         records = _read(path, FILE_TYPES["offices"], problems)
-        text = path.read_text(encoding="utf-8-sig")
-        tree = round_trip().load(text) if records is not INVALID else None
-        files[path.stem] = CountyFile(
-            path.stem, path, text, tree if tree is not None else CommentedSeq(), records or []
-        )
+        files[path.stem] = CountyFile(path.stem, path, path.read_text(encoding="utf-8-sig"), records or [])
     if any(problem.is_error for problem in problems):
         raise ContentProblems([problem for problem in problems if problem.is_error])
     return Province(province_id, record["name"], folder / "offices", counties, english, files)
@@ -905,7 +909,7 @@ def _check_dates(row: Row, old: dict[str, Any], reader: CellReader, _: Translate
 def _county_file(province: Province, county: str) -> CountyFile:
     """Return a county's offices file, a new one where the county has none yet."""
     if county not in province.files:
-        province.files[county] = CountyFile(county, province.folder / f"{county}.yaml", None, CommentedSeq(), [])
+        province.files[county] = CountyFile(county, province.folder / f"{county}.yaml", None, [])
     return province.files[county]
 
 
@@ -1106,14 +1110,14 @@ def export_offices(
         sheet.freeze_panes = "A2"
         county_file = province.files.get(county_id)
         widths = [len(column.headers[0]) for column in columns]
-        for record in county_file.records if county_file else ():
+        for row, record in enumerate(county_file.records if county_file else (), start=2):
             values = flatten(record)
-            row = [export_value(column.path, values.get(column.path)) for column in columns]
-            sheet.append(row)
-            for index, cell in enumerate(sheet[sheet.max_row]):
-                if isinstance(cell.value, str):
+            for index, column in enumerate(columns):
+                value = export_value(column.path, values.get(column.path))
+                cell = sheet.cell(row, index + 1, value)
+                if isinstance(value, str):
                     cell.number_format = "@"  # text: Excel keeps the leading 0 of a phone and the digits of a date
-                widths[index] = max(widths[index], len(str(row[index] or "")))
+                    widths[index] = max(widths[index], len(value))
             offices += 1
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[_column_letter(index)].width = min(60, width + 4)
