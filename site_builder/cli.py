@@ -22,7 +22,7 @@ from .writer import OutputLock, RecoveryFailed, UnsafePath, check_output_folder
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 CACHE = Path(".build-cache")
 WAIT_HELP = "if another build or serve is writing the output folder, wait up to this long for it (default: 0: exit 2)"
-COMMANDS = ("build", "check", "schema", "synth", "serve", "recover")
+COMMANDS = ("build", "check", "schema", "synth", "serve", "recover", "import", "export")
 CORES = os.cpu_count() or 1  # more processes than cores only wait for each other: --jobs is capped at this
 
 
@@ -49,7 +49,7 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="build.py", description="Build the Pishkhan transparency portal from content/ into output/."
     )
-    commands = root.add_subparsers(dest="command", metavar="{build,check,serve,recover,schema,synth}")
+    commands = root.add_subparsers(dest="command", metavar="{build,check,serve,recover,import,export,schema,synth}")
 
     build = commands.add_parser("build", help="validate content/ and build the site into output/ (the default)")
     build.add_argument("--content", type=folder, default=Path("content"), help="content folder (default: content)")
@@ -129,6 +129,33 @@ def parser() -> argparse.ArgumentParser:
     recover.add_argument("--output", type=folder, default=Path("output"), help="output folder (default: output)")
     recover.add_argument("--wait", type=seconds, default=0, metavar="SECONDS", help=WAIT_HELP)
 
+    spreadsheet_in = commands.add_parser(
+        "import", help="bring a directorate's spreadsheet (XLSX or CSV) of offices into a province's offices files"
+    )
+    spreadsheet_in.add_argument("file", type=folder, metavar="FILE", help="the spreadsheet: .xlsx or .csv")
+    spreadsheet_in.add_argument("--province", required=True, help="id of the province the offices belong to")
+    spreadsheet_in.add_argument(
+        "--content", type=folder, default=Path("content"), help="content folder (default: content)"
+    )
+    spreadsheet_in.add_argument("--dry-run", action="store_true", help="print what would change, and write nothing")
+    spreadsheet_in.add_argument(
+        "--remove-missing",
+        action="store_true",
+        help="remove offices the sheet no longer lists (default: only report them)",
+    )
+    spreadsheet_in.add_argument("--lang", choices=("fa", "en"), help="language of the messages (default: from LANG)")
+
+    spreadsheet_out = commands.add_parser("export", help="write a province's offices as a spreadsheet (XLSX)")
+    spreadsheet_out.add_argument("file", type=folder, metavar="FILE.xlsx", help="the workbook to write")
+    spreadsheet_out.add_argument("--province", required=True, help="id of the province")
+    spreadsheet_out.add_argument(
+        "--content", type=folder, default=Path("content"), help="content folder (default: content)"
+    )
+    spreadsheet_out.add_argument(
+        "--include-private", action="store_true", help="also write the private fields, which are never published"
+    )
+    spreadsheet_out.add_argument("--lang", choices=("fa", "en"), help="language of the messages (default: from LANG)")
+
     synth = commands.add_parser("synth", help="write a synthetic national content tree to measure the build on")
     synth.add_argument("dir", type=folder, help="folder to write into (must be new or empty)")
     synth.add_argument("--offices", type=int, default=30000, help="number of offices (default: 30000)")
@@ -156,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
             "synth": run_synth,
             "serve": run_serve,
             "recover": run_recover,
+            "import": run_import,
+            "export": run_export,
         }[args.command](args)
     except UsageError as exc:
         print(f"build.py: error: {escape_controls(str(exc))}", file=sys.stderr)
@@ -312,3 +341,17 @@ def run_synth(args: argparse.Namespace) -> int:
     files = synthesise(args.dir, args.offices, args.seed, args.services)
     print(f"wrote {files} files for {args.offices} offices into {args.dir}", file=sys.stderr)
     return EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Bring a spreadsheet of offices into a province's offices files; nothing is written while there are errors."""
+    from .spreadsheets import run_import as import_spreadsheet
+
+    return import_spreadsheet(args)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write a province's offices as a spreadsheet."""
+    from .spreadsheets import run_export as export_spreadsheet
+
+    return export_spreadsheet(args)

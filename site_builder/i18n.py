@@ -25,3 +25,22 @@ def translations(locales: Path, language: str) -> Translations:
     write_mo(compiled, catalogue)
     compiled.seek(0)
     return Translations(compiled, domain=DOMAIN)
+
+
+def operator_language(requested: str | None) -> str:
+    """Return the language to speak to the person at the terminal: --lang, else fa when LC_ALL or LANG is Persian."""
+    if requested:
+        return requested
+    import os
+
+    setting = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    return "fa" if setting.startswith("fa") else "en"
+
+
+def operator_translations(language: str) -> Translations:
+    """Return the catalogue of the operator's language (English: the messages as written)."""
+    from .config import PROJECT_DIR
+
+    if language == "en":
+        return Translations()  # gettext returns each message as it is
+    return translations(PROJECT_DIR / "locales", language)
