@@ -112,7 +112,7 @@ def main() -> int:
             checked = time.perf_counter() - started
             errors = [problem for problem in report.problems if problem.is_error]
             if errors:
-                print(f"refused   check {checked:5.2f} s  {name}: {errors[0].message[:70]}")
+                print(f"refused   check {checked:5.2f} s  {name}: {str(errors[0].message)[:70]}")
                 continue
             started = time.process_time()  # the machine may be shared: the processor time this process took
             assert report.content is not None  # a check without errors gives the content

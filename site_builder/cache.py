@@ -22,6 +22,8 @@ import time
 from enum import StrEnum
 from pathlib import Path
 
+from .errors import N_, Message
+
 
 def _code_version() -> bytes:
     """Return a digest of this program's code and of the Python and libraries it runs on.
@@ -110,7 +112,7 @@ class BuildCache:
         self.folder = folder
         self.memory: dict[str, object] = {}
         self.used: set[str] = set()
-        self.notes: list[str] = []
+        self.notes: list[Message] = []
         # A write failed: the others would too (a full disk), so none is tried until the notes are taken.
         self.unwritable = False
 
@@ -147,7 +149,13 @@ class BuildCache:
         except (FileNotFoundError, NotADirectoryError):  # not made yet, or a file in the folder's place: see store
             return None
         except OSError as exc:
-            self.note(f"warning: cache: cannot read {self.folder} ({exc.strerror or exc}); this build is slower")
+            self.note(
+                N_(
+                    "warning: cache: cannot read {folder} ({reason}); this build is slower",
+                    folder=str(self.folder),
+                    reason=str(exc.strerror or exc),
+                )
+            )
             return None
         payload = memoryview(stored)[SEAL_SIZE:]
         if len(stored) < SEAL_SIZE or stored[:SEAL_SIZE] != _seal(name, payload):
@@ -159,7 +167,7 @@ class BuildCache:
 
     def discard(self, name: str) -> None:
         """Delete an entry that failed its check, and say so: it is made again."""
-        self.note(f"note: cache: discarded a damaged entry ({name}); it is made again")
+        self.note(N_("note: cache: discarded a damaged entry ({name}); it is made again", name=name))
         if self.folder is not None:
             with contextlib.suppress(OSError):  # it fails its seal again next time
                 os.unlink(self.folder / name)
@@ -181,18 +189,22 @@ class BuildCache:
             # mkdir reports a file where a folder should be as "File exists"
             reason = os.strerror(errno.ENOTDIR) if isinstance(exc, FileExistsError) else exc.strerror or str(exc)
             self.note(
-                f"warning: cache: cannot write to {self.folder} ({reason}); "
-                f"this build is slower and the next one will not reuse it"
+                N_(
+                    "warning: cache: cannot write to {folder} ({reason}); "
+                    "this build is slower and the next one will not reuse it",
+                    folder=str(self.folder),
+                    reason=reason,
+                )
             )
             with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)
 
-    def note(self, message: str) -> None:
+    def note(self, message: Message) -> None:
         """Keep a message for the user about the cache folder, once however often it happens."""
         if message not in self.notes:
             self.notes.append(message)
 
-    def take_notes(self) -> list[str]:
+    def take_notes(self) -> list[Message]:
         """Return the notes since last asked and forget them; the folder is tried for writing again."""
         notes, self.notes, self.unwritable = self.notes, [], False
         return notes

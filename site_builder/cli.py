@@ -12,7 +12,8 @@ from pathlib import Path
 from . import pipeline
 from .cache import BuildCache
 from .config import BuildOptions, build_date, check_base_url
-from .errors import ContentError, TemplateFailed, UsageError, escape_controls, shown
+from .errors import N_, ContentError, Message, TemplateFailed, UsageError, shown
+from .i18n import SITE_LANGUAGE, Speaker, operator_language, speaker
 from .report import ProgressDisplay, print_problems, summary
 from .schema import json_schemas
 from .search import SearchIndexFailed
@@ -24,6 +25,7 @@ CACHE = Path(".build-cache")
 WAIT_HELP = "if another build or serve is writing the output folder, wait up to this long for it (default: 0: exit 2)"
 COMMANDS = ("build", "check", "schema", "synth", "serve", "recover", "import", "export")
 CORES = os.cpu_count() or 1  # more processes than cores only wait for each other: --jobs is capped at this
+LANG_HELP = "language of the messages: fa or en (default: fa when LANG or LC_ALL is Persian, else en)"
 
 
 def folder(text: str) -> Path:
@@ -79,6 +81,7 @@ def parser() -> argparse.ArgumentParser:
         help="make the output a link, pointed in one step at a new folder holding the whole site, so "
         "that a server following it never mixes two builds (costs a link per unchanged file)",
     )
+    build.add_argument("--lang", choices=("fa", "en"), help=LANG_HELP)
 
     check = commands.add_parser("check", help="validate content/ and report every problem as file:line:col")
     check.add_argument("--content", type=folder, default=Path("content"), help="content folder (default: content)")
@@ -96,6 +99,9 @@ def parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--cache", type=folder, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})"
+    )
+    check.add_argument(
+        "--lang", choices=("fa", "en"), help=LANG_HELP + "; GitHub annotations are fa unless --lang says otherwise"
     )
 
     schema = commands.add_parser("schema", help="write a JSON Schema per content file type, for editors' YAML plugins")
@@ -122,12 +128,18 @@ def parser() -> argparse.ArgumentParser:
         "--cache", type=folder, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})"
     )
     serve.add_argument("--wait", type=seconds, default=0, metavar="SECONDS", help=WAIT_HELP)
+    serve.add_argument(
+        "--lang",
+        choices=("fa", "en"),
+        help=LANG_HELP + "; the browser's problems page is fa unless --lang says otherwise",
+    )
 
     recover = commands.add_parser(
         "recover", help="finish the update a killed build left in the output folder, and remove its leftovers"
     )
     recover.add_argument("--output", type=folder, default=Path("output"), help="output folder (default: output)")
     recover.add_argument("--wait", type=seconds, default=0, metavar="SECONDS", help=WAIT_HELP)
+    recover.add_argument("--lang", choices=("fa", "en"), help=LANG_HELP)
 
     spreadsheet_in = commands.add_parser(
         "import", help="bring a directorate's spreadsheet (XLSX or CSV) of offices into a province's offices files"
@@ -143,7 +155,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="remove offices the sheet no longer lists (default: only report them)",
     )
-    spreadsheet_in.add_argument("--lang", choices=("fa", "en"), help="language of the messages (default: from LANG)")
+    spreadsheet_in.add_argument("--lang", choices=("fa", "en"), help=LANG_HELP)
 
     spreadsheet_out = commands.add_parser("export", help="write a province's offices as a spreadsheet (XLSX)")
     spreadsheet_out.add_argument("file", type=folder, metavar="FILE.xlsx", help="the workbook to write")
@@ -154,7 +166,7 @@ def parser() -> argparse.ArgumentParser:
     spreadsheet_out.add_argument(
         "--include-private", action="store_true", help="also write the private fields, which are never published"
     )
-    spreadsheet_out.add_argument("--lang", choices=("fa", "en"), help="language of the messages (default: from LANG)")
+    spreadsheet_out.add_argument("--lang", choices=("fa", "en"), help=LANG_HELP)
 
     synth = commands.add_parser("synth", help="write a synthetic national content tree to measure the build on")
     synth.add_argument("dir", type=folder, help="folder to write into (must be new or empty)")
@@ -187,22 +199,42 @@ def main(argv: list[str] | None = None) -> int:
             "export": run_export,
         }[args.command](args)
     except UsageError as exc:
-        print(f"build.py: error: {escape_controls(str(exc))}", file=sys.stderr)
+        print(failure(voice(args), exc), file=sys.stderr)
         return EXIT_USAGE
     except RecoveryFailed as exc:
-        print(f"build.py: error: {exc}", file=sys.stderr)
+        print(failure(voice(args), exc), file=sys.stderr)
         return EXIT_CONTENT
 
 
-def tell(message: str) -> None:
-    """Tell the operator what the program is doing, on stderr."""
-    print(message, file=sys.stderr, flush=True)
+def voice(args: argparse.Namespace) -> Speaker:
+    """Return how to speak to the operator: --lang, else the environment's language (LANG, LC_ALL), else English."""
+    return speaker(operator_language(getattr(args, "lang", None)))
+
+
+def site_voice(args: argparse.Namespace) -> Speaker:
+    """Return how to speak to every editor (GitHub's annotations, serve's page): --lang, else the site's language."""
+    return speaker(getattr(args, "lang", None) or SITE_LANGUAGE)
+
+
+def failure(speaking: Speaker, exc: Exception) -> str:
+    """Return `build.py: error: …` for an exception whose argument is a Message (or a system's own text)."""
+    reason = exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], Message | str) else str(exc)
+    return f"build.py: {speaking.gettext('error')}: {speaking.say(reason)}"
+
+
+def teller(speaking: Speaker):
+    """Return what tells the operator what the program is doing, on stderr, in their language."""
+
+    def tell(message: Message | str) -> None:
+        print(speaking.say(message), file=sys.stderr, flush=True)
+
+    return tell
 
 
 def jobs(args: argparse.Namespace) -> int:
     """Return the processes asked for, at most one per core; refuse fewer than one."""
     if args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
+        raise UsageError(N_("--jobs must be at least 1"))
     return min(args.jobs, CORES)
 
 
@@ -216,13 +248,14 @@ def run_check(args: argparse.Namespace) -> int:
     options = BuildOptions(content_dir=args.content, strict=args.strict, today=args.today, jobs=jobs(args))
     build_date(options)  # refuse a bad --today or SOURCE_DATE_EPOCH before reading anything
     build_cache = cache(args)
+    speaking = voice(args)
     try:
         report = pipeline.check(options, cache=build_cache, offices=False)
     finally:
-        print_cache_notes(build_cache)
-    print_problems(report.problems)
+        print_cache_notes(build_cache, speaking)
+    print_problems(report.problems, speaking, site_voice(args))
     failed = bool(report.errors or (args.strict and report.warnings))
-    print(summary(report.errors, report.warnings, args.content, failed), file=sys.stderr)
+    print(summary(report.errors, report.warnings, args.content, failed, speaking), file=sys.stderr)
     return EXIT_CONTENT if failed else EXIT_OK
 
 
@@ -236,50 +269,63 @@ def run_build(args: argparse.Namespace) -> int:
     build_date(options)
     build_cache = cache(args)
     started = time.perf_counter()
-    progress = ProgressDisplay(sys.stderr)
+    speaking = voice(args)
+    tell = teller(speaking)
+    progress = ProgressDisplay(sys.stderr, speaking)
+    output = str(args.output)
+    untouched = N_("build.py: nothing was written; {output} is as it was", output=output)
     try:
         try:
             with pipeline.claim_output(options, args.wait, tell) as claim:  # held from here: the build takes it again
-                if claim.recovered:
-                    tell(claim.recovered)
+                if claim.recovery:
+                    tell(claim.recovery)
                 report = pipeline.build(options, progress, build_cache, args.publish_via_symlink)
         finally:
             progress.close()
-            print_cache_notes(build_cache)
+            print_cache_notes(build_cache, speaking)
     except ContentError as exc:
-        print_problems(exc.problems)
+        print_problems(exc.problems, speaking, site_voice(args))
         errors = sum(problem.is_error for problem in exc.problems)
-        print(summary(errors, len(exc.problems) - errors, args.content, True), file=sys.stderr)
-        print(f"build.py: nothing was written; {escape_controls(str(args.output))} is as it was", file=sys.stderr)
+        print(summary(errors, len(exc.problems) - errors, args.content, True, speaking), file=sys.stderr)
+        tell(untouched)
         return EXIT_CONTENT
     except UnsafePath as exc:
-        print(f"build.py: error: {escape_controls(str(exc))}", file=sys.stderr)
+        print(failure(speaking, exc), file=sys.stderr)
         return EXIT_USAGE
     except TemplateFailed as exc:
         print(exc, file=sys.stderr)
-        print(f"build.py: nothing was written; {escape_controls(str(args.output))} is as it was", file=sys.stderr)
+        tell(untouched)
         return EXIT_CONTENT
     except SearchIndexFailed as exc:
-        print(f"build.py: error: {exc}; {escape_controls(str(args.output))} is as it was", file=sys.stderr)
+        reason = exc.args[0] if exc.args else str(exc)
+        tell(N_("build.py: error: {reason}; {output} is as it was", reason=reason, output=output))
         return EXIT_CONTENT
     except OSError as exc:  # a full disk or a folder that cannot be written: the old site stays
-        output = escape_controls(str(args.output))
-        print(f"build.py: error: cannot write the site: {exc.strerror or exc}; {output} is as it was", file=sys.stderr)
+        reason = str(exc.strerror or exc)
+        tell(
+            N_("build.py: error: cannot write the site: {reason}; {output} is as it was", reason=reason, output=output)
+        )
         return EXIT_CONTENT
-    print_problems(report.problems)
-    print(
-        f"built {report.pages} pages into {escape_controls(str(args.output))}: "
-        f"{report.written} written, {report.unchanged} unchanged, "
-        f"{report.removed} removed, in {time.perf_counter() - started:.1f} s",
-        file=sys.stderr,
+    print_problems(report.problems, speaking, site_voice(args))
+    tell(
+        N_(
+            "built {pages} pages into {output}: {written} written, {unchanged} unchanged, {removed} removed, "
+            "in {seconds:.1f} s",
+            pages=report.pages,
+            output=output,
+            written=report.written,
+            unchanged=report.unchanged,
+            removed=report.removed,
+            seconds=time.perf_counter() - started,
+        )
     )
     return EXIT_OK
 
 
-def print_cache_notes(cache: BuildCache) -> None:
+def print_cache_notes(cache: BuildCache, speaking: Speaker) -> None:
     """Tell the user, once each, what went wrong with the cache folder: it cost speed, nothing else."""
     for note in cache.take_notes():
-        print(f"build.py: {note}", file=sys.stderr)
+        print(f"build.py: {speaking.say(note)}", file=sys.stderr)
 
 
 def run_schema(args: argparse.Namespace) -> int:
@@ -295,9 +341,9 @@ def run_schema(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     """Serve the site for editors with live reload."""
     if not args.content.is_dir():
-        raise UsageError(f"the content folder {str(args.content)!r} does not exist")
+        raise UsageError(N_("the content folder {folder} does not exist", folder=repr(str(args.content))))
     if not 1 <= args.port <= 65535:
-        raise UsageError(f"--port {args.port} is not a port number")
+        raise UsageError(N_("--port {port} is not a port number", port=str(args.port)))
     shown_host = (
         "localhost" if args.host in ("0.0.0.0", "::") else (f"[{args.host}]" if ":" in args.host else args.host)
     )
@@ -307,28 +353,32 @@ def run_serve(args: argparse.Namespace) -> int:
     build_date(options)
     from .serve import serve  # livereload and tornado are needed by this command only
 
+    speaking = voice(args)
     try:
-        serve(options, args.host, args.port, cache(args), args.wait, tell)
+        serve(options, args.host, args.port, cache(args), args.wait, teller(speaking), speaking, site_voice(args))
     except KeyboardInterrupt:
         pass
     except UnsafePath as exc:
-        print(f"build.py: error: {exc}", file=sys.stderr)
+        print(failure(speaking, exc), file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
 
 
 def run_recover(args: argparse.Namespace) -> int:
     """Finish or undo what a killed build left in the output folder, and remove its leftovers."""
+    speaking = voice(args)
+    tell = teller(speaking)
     try:
         check_output_folder(args.output, [])
     except UnsafePath as exc:
-        print(f"build.py: error: {exc}", file=sys.stderr)
+        print(failure(speaking, exc), file=sys.stderr)
         return EXIT_USAGE
+    nothing = N_("nothing to recover in {output}: no build was interrupted there", output=str(args.output))
     if not args.output.resolve().parent.is_dir():  # then nothing was ever written there, not even the lock
-        tell(f"nothing to recover in {args.output}: no build was interrupted there")
+        tell(nothing)
         return EXIT_OK
     with OutputLock(args.output, args.wait, tell) as claim:
-        tell(claim.recovered or f"nothing to recover in {args.output}: no build was interrupted there")
+        tell(claim.recovery or nothing)
     return EXIT_OK
 
 

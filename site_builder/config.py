@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from persiantools.jdatetime import JalaliDate
 
-from .errors import CONTROLS, UsageError, shown
+from .errors import CONTROLS, N_, UsageError, shown
 from .fields import BASE_URL
 from .models import SiteSettings
 from .persian import SOLAR_HIJRI_YEARS, jalali_from_gregorian, parse_jalali
@@ -41,7 +41,11 @@ def check_base_url(url: str) -> str:
     """Return a base URL ending in '/', or refuse one that is not absolute."""
     if not BASE_URL.fullmatch(url) or CONTROLS.search(url):
         raise UsageError(
-            f"--base-url {shown(url)} is not an absolute http(s) address such as https://example.org/ or https://example.org/a/b/"
+            N_(
+                "--base-url {url} is not an absolute http(s) address such as https://example.org/ or "
+                "https://example.org/a/b/",
+                url=shown(url),
+            )
         )
     return url if url.endswith("/") else url + "/"
 
@@ -62,7 +66,7 @@ def build_date(options: BuildOptions) -> JalaliDate:
         try:
             return parse_jalali(options.today)
         except ValueError as exc:
-            raise UsageError(f"--today: {exc}") from None
+            raise UsageError(N_("--today: {problem}", problem=exc.args[0])) from None
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if not epoch:
         return jalali_from_gregorian(datetime.now(ZoneInfo("Asia/Tehran")).date())
@@ -74,7 +78,12 @@ def build_date(options: BuildOptions) -> JalaliDate:
         day = None
     if day is None or day.year not in SOLAR_HIJRI_YEARS:
         raise UsageError(
-            f"SOURCE_DATE_EPOCH={shown(epoch)} is not a number of seconds since 1970 that falls in the "
-            f"Solar Hijri years {SOLAR_HIJRI_YEARS.start}–{SOLAR_HIJRI_YEARS.stop - 1}"
+            N_(
+                "SOURCE_DATE_EPOCH={value} is not a number of seconds since 1970 that falls in the "
+                "Solar Hijri years {first:d}–{last:d}",
+                value=shown(epoch),
+                first=SOLAR_HIJRI_YEARS.start,
+                last=SOLAR_HIJRI_YEARS.stop - 1,
+            )
         )
     return day

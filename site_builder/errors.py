@@ -41,6 +41,31 @@ def describe_character(char: str) -> str:
     return f"U+{ord(char):04X} ({name})"
 
 
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A message as written in English, which is its msgid in the catalogues, and the values of its str.format fields.
+
+    A message is made where the problem is found but put into words where it is shown, in the language the person
+    reading it chose (`Speaker.say` in i18n.py); str() gives the English. An argument may itself be a Message.
+    """
+
+    text: str
+    args: tuple[tuple[str, object], ...] = ()
+
+    def __str__(self) -> str:
+        from .i18n import ENGLISH
+
+        return ENGLISH.say(self)
+
+    def __lt__(self, other: Message) -> bool:
+        return str(self) < str(other)
+
+
+def N_(text: str, **args: object) -> Message:
+    """Mark a message for the catalogues (`python3 tasks.py messages`), with its arguments, translated when shown."""
+    return Message(text, tuple(args.items()))
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Mark:
     """A place in a content file: 1-based line and column."""
@@ -59,17 +84,15 @@ class Problem:
 
     mark: Mark
     severity: Severity
-    message: str
+    message: Message
 
     def __post_init__(self) -> None:
-        # A message repeats what the editor wrote, and a file's name is the editor's: neither may drive the terminal.
-        if _CONTROLS_IN_MESSAGES.search(self.message):
-            object.__setattr__(self, "message", escape_controls(self.message))
+        # A file's name is the editor's: it may not drive the terminal (a message is escaped when put into words).
         if _CONTROLS_IN_MESSAGES.search(self.mark.path):
             object.__setattr__(self, "mark", Mark(escape_controls(self.mark.path), self.mark.line, self.mark.col))
 
     def __str__(self) -> str:
-        return f"{self.mark}: {self.severity}: {self.message}"
+        return f"{self.mark}: {self.severity}: {escape_controls(str(self.message))}"
 
     @property
     def is_error(self) -> bool:
@@ -85,7 +108,7 @@ class ContentError(Exception):
 
 
 class UsageError(Exception):
-    """The command line asks for something impossible (exit code 2)."""
+    """The command line asks for something impossible (exit code 2); its argument is a Message or plain text."""
 
 
 class TemplateFailed(Exception):
@@ -102,4 +125,4 @@ class TemplateFailed(Exception):
         return escape_controls(f"{self.path}:{self.line}: error: {self.message}")
 
 
-pickle_by_fields(Mark, Problem)
+pickle_by_fields(Message, Mark, Problem)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import CONTROLS, SHOWN_LENGTH, Mark, Problem, describe_character, shown
+from .errors import CONTROLS, N_, SHOWN_LENGTH, Mark, Message, Problem, describe_character, shown
 from .persian import latin_digits, normalise_text, parse_jalali
 from .pickling import pickle_by_fields
 from .yamlio import MappingNode, Node, ScalarNode, SequenceNode, Source
@@ -35,23 +35,24 @@ MAX_DIGITS = 15  # larger numbers are typing mistakes, and Python refuses to rea
 MAX_TEXT = 3000
 MAX_ITEMS = 1000  # items of a list or entries of a mapping, unless its field allows more (offices, services)
 MAX_PROBLEMS = 200  # problems reported in one file; the rest would only repeat them
+VALUE, ITEMS = N_("value"), N_("items")  # what a choice and a list's items are called unless their field says
 
 
-def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> Message | str:
     """Return ` did you mean 'x'?` for the closest choice, or nothing."""
     if len(word) > 100:  # no choice is that long, and comparing with a huge word takes long
         return ""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" did you mean {close[0]!r}?" if close else ""
+    return N_(" did you mean {choice}?", choice=repr(close[0])) if close else ""
 
 
-def kind_of(node: Node) -> str:
+def kind_of(node: Node) -> Message:
     """Name a node's shape in the editor's words."""
     if isinstance(node, MappingNode):
-        return "a mapping of keys"
+        return N_("a mapping of keys")
     if isinstance(node, SequenceNode):
-        return "a list"
-    return "a single value"
+        return N_("a list")
+    return N_("a single value")
 
 
 def is_null(node: Node) -> bool:
@@ -70,12 +71,12 @@ class Reader:
         """Return the editor's place of a node."""
         return self.source.at(node)
 
-    def error(self, node: Node, message: str) -> Any:
+    def error(self, node: Node, message: Message) -> Any:
         """Report an error at a node and return INVALID."""
         self._add(Problem(self.mark(node), "error", message))
         return INVALID
 
-    def warn(self, node: Node, message: str) -> None:
+    def warn(self, node: Node, message: Message) -> None:
         """Report a warning at a node."""
         self._add(Problem(self.mark(node), "warning", message))
 
@@ -83,8 +84,9 @@ class Reader:
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(problem)
         elif len(self.problems) == MAX_PROBLEMS:
-            message = (
-                f"this file has more than {MAX_PROBLEMS} problems; the rest are not shown: fix these and check again"
+            message = N_(
+                "this file has more than {count} problems; the rest are not shown: fix these and check again",
+                count=MAX_PROBLEMS,
             )
             self.problems.append(Problem(problem.mark, "error", message))
 
@@ -94,15 +96,23 @@ class Reader:
         items: list[tuple[str, Node, Node]] = []
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                self.error(key_node, f"{label}: a key must be a single word, not {kind_of(key_node)}")
+                self.error(
+                    key_node,
+                    N_("{field}: a key must be a single word, not {found}", field=label, found=kind_of(key_node)),
+                )
                 continue
             key = key_node.value
             if key in seen:
                 first = self.mark(seen[key])
                 self.error(
                     key_node,
-                    f"duplicate key {shown(key)}{_in(label)}: "
-                    f"it is already given at line {first.line}, column {first.col}; keep one",
+                    N_(
+                        "duplicate key {key}{where}: it is already given at line {line}, column {col}; keep one",
+                        key=shown(key),
+                        where=_in(label),
+                        line=first.line,
+                        col=first.col,
+                    ),
                 )
                 continue
             seen[key] = key_node
@@ -115,12 +125,13 @@ def _cut(text: str) -> str:
     return text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH] + "…"
 
 
-def _in(label: str) -> str:
-    return f" in {label}" if label else ""
+def _in(label: str | Message) -> Message | str:
+    return N_(" in {field}", field=label) if label else ""
 
 
-def _prefix(label: str) -> str:
-    return f"{label}: " if label else ""
+def _prefix(label: str | Message) -> Message | str:
+    """Return what starts a message about a field: its key path (`license.expires: `) or its noun, or nothing."""
+    return Message("{field}: ", (("field", label),)) if label else ""
 
 
 class Field:
@@ -145,14 +156,29 @@ class ScalarField(Field):
 
     def read(self, node: Node, reader: Reader, label: str) -> Any:
         if not isinstance(node, ScalarNode):
-            return reader.error(node, f"{_prefix(label)}expected {self.expected}, found {kind_of(node)}")
+            return reader.error(
+                node,
+                N_(
+                    "{field}expected {expected}, found {found}",
+                    field=_prefix(label),
+                    expected=self.expected,
+                    found=kind_of(node),
+                ),
+            )
         if is_null(node):
-            return reader.error(node, f"{_prefix(label)}is empty: write {self.expected}")
+            return reader.error(
+                node, N_("{field}is empty: write {expected}", field=_prefix(label), expected=self.expected)
+            )
         if len(node.value) > MAX_TEXT:
             return reader.error(
                 node,
-                f"{_prefix(label)}the value is {len(node.value):,} characters long; a value "
-                f"holds at most {MAX_TEXT:,} (see the limits in docs/content.md)",
+                N_(
+                    "{field}the value is {length:,} characters long; a value holds at most {limit:,} "
+                    "(see the limits in docs/content.md)",
+                    field=_prefix(label),
+                    length=len(node.value),
+                    limit=MAX_TEXT,
+                ),
             )
         if node.style == '"':  # the reader removed the controls written as they are; only an escape can make one
             control = CONTROLS.search(node.value)
@@ -160,12 +186,16 @@ class ScalarField(Field):
                 character = describe_character(control[0])
                 return reader.error(
                     node,
-                    f"{_prefix(label)}the escape for the invisible character {character} changes "
-                    f"how the text is shown, so it cannot be published; remove it",
+                    N_(
+                        "{field}the escape for the invisible character {character} changes how the text is shown, "
+                        "so it cannot be published; remove it",
+                        field=_prefix(label),
+                        character=character,
+                    ),
                 )
         return self.read_text(node.value, node, reader, label)
 
-    expected = "a value"
+    expected: Message = N_("a value")
 
     def read_text(self, text: str, node: ScalarNode, reader: Reader, label: str) -> Any:
         raise NotImplementedError
@@ -176,14 +206,17 @@ class Text(ScalarField):
     """Free text in Persian or English, normalised (ی/ک, single spaces) with a warning."""
 
     description: str = ""
-    expected = "text"
+    expected = N_("text")
 
     def read_text(self, text, node, reader, label):
         tidy, changes = normalise_text(text)
         if changes:
-            reader.warn(node, f"{_prefix(label)}{' and '.join(changes)}")
+            change = (
+                changes[0] if len(changes) == 1 else N_("{first} and {second}", first=changes[0], second=changes[1])
+            )
+            reader.warn(node, N_("{field}{change}", field=_prefix(label), change=change))
         if not tidy:
-            return reader.error(node, f"{_prefix(label)}is empty: write some text")
+            return reader.error(node, N_("{field}is empty: write some text", field=_prefix(label)))
         return tidy
 
     def json_schema(self):
@@ -198,19 +231,35 @@ class Digits(ScalarField):
     length: int | None = None
     min_length: int = 1
     max_length: int = 20
-    expected = "a code made of digits"
+    expected = N_("a code made of digits")
 
     def read_text(self, text, node, reader, label):
         value = latin_digits(text.strip())
         if not value.isascii() or not value.isdigit():
-            return reader.error(node, f"{_prefix(label)}{shown(text)} must contain digits only")
+            return reader.error(
+                node, N_("{field}{value} must contain digits only", field=_prefix(label), value=shown(text))
+            )
         if self.length and len(value) != self.length:
             return reader.error(
-                node, f"{_prefix(label)}{shown(text)} has {len(value)} digits; it must have {self.length}"
+                node,
+                N_(
+                    "{field}{value} has {count} digits; it must have {length}",
+                    field=_prefix(label),
+                    value=shown(text),
+                    count=len(value),
+                    length=self.length,
+                ),
             )
         if not self.min_length <= len(value) <= self.max_length:
             return reader.error(
-                node, f"{_prefix(label)}{shown(text)} must have {self.min_length} to {self.max_length} digits"
+                node,
+                N_(
+                    "{field}{value} must have {least} to {most} digits",
+                    field=_prefix(label),
+                    value=shown(text),
+                    least=self.min_length,
+                    most=self.max_length,
+                ),
             )
         return value
 
@@ -224,7 +273,7 @@ class Phone(ScalarField):
     """An Iranian phone number such as 013-33123456 or 09121234567 (Persian digits accepted)."""
 
     description: str = ""
-    expected = 'a phone number such as "013-33123456"'
+    expected = N_('a phone number such as "013-33123456"')
 
     def read_text(self, text, node, reader, label):
         value = latin_digits(text.strip()).replace(" ", "")
@@ -233,8 +282,12 @@ class Phone(ScalarField):
         if not _PHONE.fullmatch(value):
             return reader.error(
                 node,
-                f"{_prefix(label)}{shown(text)} is not a phone number: "
-                'write it with its area code, such as "013-33123456", or a mobile number such as "09121234567"',
+                N_(
+                    '{field}{value} is not a phone number: write it with its area code, such as "013-33123456", '
+                    'or a mobile number such as "09121234567"',
+                    field=_prefix(label),
+                    value=shown(text),
+                ),
             )
         return value
 
@@ -249,25 +302,48 @@ class Integer(ScalarField):
     description: str = ""
     minimum: int | None = 0
     maximum: int | None = None
-    unit: str = ""
-    expected = "a whole number"
+    unit: Message | str = ""
+    expected = N_("a whole number")
 
     def read_text(self, text, node, reader, label):
         value = latin_digits(text.strip())
         if not _INTEGER.fullmatch(value):
             if _DECIMAL.fullmatch(value):
-                return reader.error(node, f"{_prefix(label)}{_cut(text)} must be a whole number{self.unit}")
-            return reader.error(node, f"{_prefix(label)}{shown(text)} is not a number")
+                return reader.error(
+                    node,
+                    N_(
+                        "{field}{value} must be a whole number{unit}",
+                        field=_prefix(label),
+                        value=_cut(text),
+                        unit=self.unit,
+                    ),
+                )
+            return reader.error(node, N_("{field}{value} is not a number", field=_prefix(label), value=shown(text)))
         plain = re.sub(r"[,_٬]", "", value).lstrip("+-")
         if len(plain.lstrip("0")) > MAX_DIGITS:
-            return reader.error(node, f"{_prefix(label)}{text[:20]}… is too large a number")
+            return reader.error(
+                node, N_("{field}{value}… is too large a number", field=_prefix(label), value=text[:20])
+            )
         number = int(re.sub(r"[,_٬]", "", value))
         if self.minimum is not None and number < self.minimum:
             if self.minimum == 0:
-                return reader.error(node, f"{_prefix(label)}{_cut(text)} must not be negative")
-            return reader.error(node, f"{_prefix(label)}{_cut(text)} must be at least {self.minimum}")
+                return reader.error(
+                    node, N_("{field}{value} must not be negative", field=_prefix(label), value=_cut(text))
+                )
+            return reader.error(
+                node,
+                N_(
+                    "{field}{value} must be at least {least}",
+                    field=_prefix(label),
+                    value=_cut(text),
+                    least=self.minimum,
+                ),
+            )
         if self.maximum is not None and number > self.maximum:
-            return reader.error(node, f"{_prefix(label)}{_cut(text)} must be at most {self.maximum}")
+            return reader.error(
+                node,
+                N_("{field}{value} must be at most {most}", field=_prefix(label), value=_cut(text), most=self.maximum),
+            )
         return number
 
     def json_schema(self):
@@ -286,15 +362,24 @@ class Decimal(ScalarField):
     description: str = ""
     minimum: float = float("-inf")
     maximum: float = float("inf")
-    expected = "a number"
+    expected = N_("a number")
 
     def read_text(self, text, node, reader, label):
         value = latin_digits(text.strip())
         if not _DECIMAL.fullmatch(value):
-            return reader.error(node, f"{_prefix(label)}{shown(text)} is not a number")
+            return reader.error(node, N_("{field}{value} is not a number", field=_prefix(label), value=shown(text)))
         number = float(value)
         if not self.minimum <= number <= self.maximum:
-            return reader.error(node, f"{_prefix(label)}{_cut(text)} is outside {self.minimum:g}–{self.maximum:g}")
+            return reader.error(
+                node,
+                N_(
+                    "{field}{value} is outside {least:g}–{most:g}",
+                    field=_prefix(label),
+                    value=_cut(text),
+                    least=self.minimum,
+                    most=self.maximum,
+                ),
+            )
         return number
 
     def json_schema(self):
@@ -306,7 +391,7 @@ class Boolean(ScalarField):
     """true or false; YAML 1.1's yes/no/on/off are refused rather than guessed."""
 
     description: str = ""
-    expected = "true or false"
+    expected = N_("true or false")
 
     def read_text(self, text, node, reader, label):
         if text in ("true", "True", "TRUE"):
@@ -314,8 +399,10 @@ class Boolean(ScalarField):
         if text in ("false", "False", "FALSE"):
             return False
         if text in _YAML11_BOOLEANS:
-            return reader.error(node, f"{_prefix(label)}write true or false, not {shown(text)}")
-        return reader.error(node, f"{_prefix(label)}{shown(text)} is not true or false")
+            return reader.error(
+                node, N_("{field}write true or false, not {value}", field=_prefix(label), value=shown(text))
+            )
+        return reader.error(node, N_("{field}{value} is not true or false", field=_prefix(label), value=shown(text)))
 
     def json_schema(self):
         return self._described({"type": "boolean"})
@@ -327,18 +414,26 @@ class Choice(ScalarField):
 
     choices: tuple[str, ...] = ()
     description: str = ""
-    noun: str = "value"
+    noun: Message = VALUE
 
     @property
     def expected(self):
-        return f"one of {', '.join(self.choices)}"
+        return N_("one of {choices}", choices=", ".join(self.choices))
 
     def read_text(self, text, node, reader, label):
         if text in self.choices:
             return text
         hint = did_you_mean(text, self.choices)
         return reader.error(
-            node, f"{_prefix(label)}{shown(text)} is not a {self.noun};{hint} write one of {', '.join(self.choices)}"
+            node,
+            N_(
+                "{field}{value} is not a {noun};{hint} write one of {choices}",
+                field=_prefix(label),
+                value=shown(text),
+                noun=self.noun,
+                hint=hint,
+                choices=", ".join(self.choices),
+            ),
         )
 
     def json_schema(self):
@@ -350,17 +445,21 @@ class Slug(ScalarField):
     """An id: lower-case ASCII letters and digits joined by hyphens, safe in a URL and a path."""
 
     description: str = ""
-    expected = "an id such as 'north-khorasan'"
+    expected = N_("an id such as 'north-khorasan'")
 
     def read_text(self, text, node, reader, label):
         if SLUG.fullmatch(text):
             return text
         suggestion = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-        hint = f" such as {shown(suggestion)}" if suggestion and suggestion.isascii() else ""
+        hint = N_(" such as {id}", id=shown(suggestion)) if suggestion and suggestion.isascii() else ""
         return reader.error(
             node,
-            f"{_prefix(label)}{shown(text)} is not a valid id: "
-            f"use lower-case English letters, digits and hyphens{hint}",
+            N_(
+                "{field}{value} is not a valid id: use lower-case English letters, digits and hyphens{hint}",
+                field=_prefix(label),
+                value=shown(text),
+                hint=hint,
+            ),
         )
 
     def json_schema(self):
@@ -372,13 +471,13 @@ class JalaliDateField(ScalarField):
     """A Solar Hijri date written 1405/01/15, 1405-01-15 or with Persian digits."""
 
     description: str = ""
-    expected = "a Solar Hijri date such as 1405/01/15"
+    expected = N_("a Solar Hijri date such as 1405/01/15")
 
     def read_text(self, text, node, reader, label):
         try:
             return parse_jalali(text)
         except ValueError as exc:
-            return reader.error(node, f"{_prefix(label)}{exc}")
+            return reader.error(node, N_("{field}{problem}", field=_prefix(label), problem=exc.args[0]))
 
     def json_schema(self):
         return self._described(
@@ -395,13 +494,18 @@ class Time(ScalarField):
     """A time of day on the 24-hour clock, kept as HH:MM."""
 
     description: str = ""
-    expected = 'a time such as "07:30"'
+    expected = N_('a time such as "07:30"')
 
     def read_text(self, text, node, reader, label):
         match = _TIME.fullmatch(latin_digits(text.strip()))
         if not match or int(match[2]) > 59 or int(match[1]) * 60 + int(match[2]) > 24 * 60:
             return reader.error(
-                node, f'{_prefix(label)}{shown(text)} is not a time: write HH:MM on the 24-hour clock, such as "07:30"'
+                node,
+                N_(
+                    '{field}{value} is not a time: write HH:MM on the 24-hour clock, such as "07:30"',
+                    field=_prefix(label),
+                    value=shown(text),
+                ),
             )
         return f"{int(match[1]):02d}:{match[2]}"
 
@@ -415,13 +519,15 @@ class Url(ScalarField):
 
     description: str = ""
     pattern = _URL
-    expected = "an address starting with https://"
-    refusal = "is not a web address: write it in full, starting with https://"
+    expected = N_("an address starting with https://")
+    refusal = N_("is not a web address: write it in full, starting with https://")
 
     def read_text(self, text, node, reader, label):
         if self.pattern.fullmatch(text.strip()):
             return text.strip()
-        return reader.error(node, f"{_prefix(label)}{shown(text)} {self.refusal}")
+        return reader.error(
+            node, N_("{field}{value} {refusal}", field=_prefix(label), value=shown(text), refusal=self.refusal)
+        )
 
     def json_schema(self):
         return self._described({"type": "string", "format": "uri", "pattern": f"^{self.pattern.pattern}$"})
@@ -432,8 +538,10 @@ class BaseUrl(Url):
     """The absolute address a site is published at: no query or fragment, since page paths are appended to it."""
 
     pattern = BASE_URL
-    expected = "an address such as https://example.org/ or https://example.org/a/b/"
-    refusal = "is not a base address: write it in full, without ? or #, such as https://example.org/ or https://example.org/a/b/"
+    expected = N_("an address such as https://example.org/ or https://example.org/a/b/")
+    refusal = N_(
+        "is not a base address: write it in full, without ? or #, such as https://example.org/ or https://example.org/a/b/"
+    )
 
 
 @dataclass
@@ -441,12 +549,14 @@ class Email(ScalarField):
     """An e-mail address."""
 
     description: str = ""
-    expected = "an e-mail address"
+    expected = N_("an e-mail address")
 
     def read_text(self, text, node, reader, label):
         if _EMAIL.fullmatch(text.strip()):
             return text.strip()
-        return reader.error(node, f"{_prefix(label)}{shown(text)} is not an e-mail address")
+        return reader.error(
+            node, N_("{field}{value} is not an e-mail address", field=_prefix(label), value=shown(text))
+        )
 
     def json_schema(self):
         return self._described({"type": "string", "format": "email"})
@@ -461,24 +571,34 @@ class ListOf(Field):
     min_items: int = 0
     unique: bool = False
     max_items: int = MAX_ITEMS
-    items: str = "items"  # what the items are, as the limit's message names them
+    items: Message = ITEMS  # what the items are, as the limit's message names them
 
     def read(self, node, reader, label):
         if is_null(node):
             items_nodes = []
         elif not isinstance(node, SequenceNode):
-            return reader.error(node, f"{_prefix(label)}expected a list, found {kind_of(node)}")
+            return reader.error(
+                node, N_("{field}expected a list, found {found}", field=_prefix(label), found=kind_of(node))
+            )
         else:
             items_nodes = node.value
         if len(items_nodes) > self.max_items:
             return reader.error(
                 items_nodes[self.max_items],
-                f"{_prefix(label)}a list here holds at most {self.max_items:,} {self.items}, and this "
-                f"one has {len(items_nodes):,}; see the limits in docs/content.md",
+                N_(
+                    "{field}a list here holds at most {limit:,} {items}, and this one has {count:,}; "
+                    "see the limits in docs/content.md",
+                    field=_prefix(label),
+                    limit=self.max_items,
+                    items=self.items,
+                    count=len(items_nodes),
+                ),
             )
         if len(items_nodes) < self.min_items:
+            if self.min_items == 1:
+                return reader.error(node, N_("{field}needs at least 1 item", field=_prefix(label)))
             return reader.error(
-                node, f"{_prefix(label)}needs at least {self.min_items} item{'s' if self.min_items > 1 else ''}"
+                node, N_("{field}needs at least {count} items", field=_prefix(label), count=self.min_items)
             )
         values, seen = [], {}
         for child in items_nodes:
@@ -489,7 +609,13 @@ class ListOf(Field):
                 if value in seen:
                     first = reader.mark(seen[value])
                     reader.error(
-                        child, f"{_prefix(label)}{shown(value)} is listed twice (first at line {first.line}); keep one"
+                        child,
+                        N_(
+                            "{field}{value} is listed twice (first at line {line}); keep one",
+                            field=_prefix(label),
+                            value=shown(value),
+                            line=first.line,
+                        ),
                     )
                     continue
                 seen[value] = child
@@ -553,23 +679,34 @@ class Record(Field):
     fields: dict[str, Field] = field(default_factory=dict)
     required: tuple[str, ...] = ()
     description: str = ""
-    noun: str = ""
+    noun: Message | str = ""
 
     def read(self, node, reader, label):
         what = label or self.noun
         if not isinstance(node, MappingNode):
             if is_null(node):
-                return reader.error(node, f"{_prefix(label)}is empty: write its keys ({', '.join(self.fields)})")
+                return reader.error(
+                    node,
+                    N_("{field}is empty: write its keys ({keys})", field=_prefix(label), keys=", ".join(self.fields)),
+                )
             return reader.error(
-                node, f"{_prefix(what)}expected a mapping of keys ({', '.join(self.fields)}), found {kind_of(node)}"
+                node,
+                N_(
+                    "{field}expected a mapping of keys ({keys}), found {found}",
+                    field=_prefix(what),
+                    keys=", ".join(self.fields),
+                    found=kind_of(node),
+                ),
             )
         values, marks, valid, present, empty = {}, {}, True, set(), set()
         for key, key_node, value_node in reader.mapping_items(node, label):
             present.add(key)
             spec = self.fields.get(key)
             if spec is None:
-                hint = did_you_mean(key, tuple(self.fields)) or f" the keys are {', '.join(self.fields)}"
-                reader.error(key_node, f"unknown key {shown(key)}{_in(what)};{hint}")
+                hint = did_you_mean(key, tuple(self.fields)) or N_(" the keys are {keys}", keys=", ".join(self.fields))
+                reader.error(
+                    key_node, N_("unknown key {key}{where};{hint}", key=shown(key), where=_in(what), hint=hint)
+                )
                 valid = False
                 continue
             child = f"{label}.{key}" if label else key
@@ -585,7 +722,7 @@ class Record(Field):
             marks[key] = reader.mark(value_node)
         for key in self.required:
             if key not in present:
-                reader.error(node, f"{_prefix(what)}missing required key {key!r}")
+                reader.error(node, N_("{field}missing required key {key}", field=_prefix(what), key=repr(key)))
                 valid = False
         return Rec(values, marks, reader.mark(node), valid, frozenset(present), frozenset(empty))
 
@@ -615,12 +752,19 @@ class MapOf(Field):
         if is_null(node):
             return entries
         if not isinstance(node, MappingNode):
-            return reader.error(node, f"{_prefix(label)}expected a mapping of keys, found {kind_of(node)}")
+            return reader.error(
+                node, N_("{field}expected a mapping of keys, found {found}", field=_prefix(label), found=kind_of(node))
+            )
         if len(node.value) > self.max_items:
             return reader.error(
                 node.value[self.max_items][0],
-                f"{_prefix(label)}a mapping here holds at most {self.max_items:,} entries, and this "
-                f"one has {len(node.value):,}; see the limits in docs/content.md",
+                N_(
+                    "{field}a mapping here holds at most {limit:,} entries, and this one has {count:,}; "
+                    "see the limits in docs/content.md",
+                    field=_prefix(label),
+                    limit=self.max_items,
+                    count=len(node.value),
+                ),
             )
         for key, key_node, value_node in reader.mapping_items(node, label):
             key_value = self.key.read(key_node, reader, label)

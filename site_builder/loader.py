@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import Mark, Problem, UsageError, escape_controls
+from .errors import N_, Mark, Problem, UsageError, escape_controls
 from .yamlio import Node, Source, compose, decode, read_yaml
 
 # Top-level YAML files, by the file type that reads them.
@@ -113,7 +114,9 @@ def scan(content_dir: Path) -> ContentFiles:
             add(path, kind, path.stem)
         else:
             problems.append(
-                Problem(Mark(display_path(path), 1, 1), "error", f"{name} is missing: every site needs one")
+                Problem(
+                    Mark(display_path(path), 1, 1), "error", N_("{name} is missing: every site needs one", name=name)
+                )
             )
     for path in sorted((content_dir / "tariffs").glob("*.yaml")):
         add(path, "tariff", path.stem)
@@ -126,7 +129,7 @@ def scan(content_dir: Path) -> ContentFiles:
                 Problem(
                     Mark(display_path(province_file), 1, 1),
                     "error",
-                    f"province.yaml is missing: the folder {folder.name!r} needs one",
+                    N_("province.yaml is missing: the folder {folder} needs one", folder=repr(folder.name)),
                 )
             )
         for path in sorted((folder / "offices").glob("*.yaml")):
@@ -158,14 +161,37 @@ def read_bytes(source: Source, path: Path, limit: int) -> tuple[bytes | None, li
         with path.open("rb") as file:
             data = file.read(limit + 1)
     except OSError as exc:
-        return None, [Problem(Mark(source.path, 1, 1), "error", f"cannot read the file: {exc.strerror}")]
+        return None, [
+            Problem(Mark(source.path, 1, 1), "error", N_("cannot read the file: {reason}", reason=str(exc.strerror)))
+        ]
     if len(data) > limit:
-        message = (
-            f"the file is larger than {limit:,} bytes, the most a file of its kind may hold (see the limits in "
-            f"docs/content.md)"
+        message = N_(
+            "the file is larger than {limit:,} bytes, the most a file of its kind may hold "
+            "(see the limits in docs/content.md)",
+            limit=limit,
         )
         return None, [Problem(Mark(source.path, 1, 1), "error", message)]
     return data, []
+
+
+def offending_lines(problems: Iterable[Problem], limit: int = 200) -> dict[Mark, str]:
+    """Return the line of its file that each problem points at, as the file holds it now (at most `limit` characters):
+    serve's problems page shows it under the problem. A file or line that is not there has none."""
+    lines: dict[Mark, str] = {}
+    files: dict[str, list[str] | None] = {}
+    for problem in problems:
+        path = problem.mark.path
+        if path not in files:
+            try:
+                with open(path, "rb") as file:
+                    files[path] = file.read(MAX_YAML_BYTES).decode("utf-8-sig", "replace").splitlines()
+            except OSError:
+                files[path] = None
+        text = files[path]
+        if text is not None and 1 <= problem.mark.line <= len(text):
+            line = text[problem.mark.line - 1].rstrip()
+            lines[problem.mark] = escape_controls(line if len(line) <= limit else line[:limit] + "…")
+    return lines
 
 
 def refuse_links(content_dir: Path) -> None:
@@ -186,10 +212,14 @@ def refuse_links(content_dir: Path) -> None:
                 strange.append(path)
     if strange:
         listed = ", ".join(escape_controls(display_path(path)) for path in strange[:5])
-        more = f" and {len(strange) - 5} more" if len(strange) > 5 else ""
+        more = N_(" and {count} more", count=len(strange) - 5) if len(strange) > 5 else ""
         raise UsageError(
-            f"the build reads only plain files and folders inside the content folder, not symbolic links "
-            f"or special files: {listed}{more}; replace each link with a copy of what it points to"
+            N_(
+                "the build reads only plain files and folders inside the content folder, not symbolic links "
+                "or special files: {files}{more}; replace each link with a copy of what it points to",
+                files=listed,
+                more=more,
+            )
         )
 
 
@@ -227,12 +257,12 @@ def load_markdown(
         return RawFile(kind, source, None, stem), problems
     lines = text.replace("\r\n", "\n").split("\n")
     if lines[0].strip() != "---" or "---" not in (line.strip() for line in lines[1:]):
-        message = "a page starts with front matter between two '---' lines, such as:\n---\ntitle: …\n---"
+        message = N_("a page starts with front matter between two '---' lines, such as:\n---\ntitle: …\n---")
         return RawFile(kind, source, None, stem), [*problems, Problem(Mark(source.path, 1, 1), "error", message)]
     end = next(i for i, line in enumerate(lines[1:], start=1) if line.strip() == "---")
     root, found = compose(source, "\n".join(lines[1:end]))
     if root is None and not found:
-        found = [Problem(Mark(source.path, 1, 1), "error", "the front matter is empty: it needs at least a title")]
+        found = [Problem(Mark(source.path, 1, 1), "error", N_("the front matter is empty: it needs at least a title"))]
     body = "\n".join(lines[end + 1 :])
     return RawFile(kind, source, root, stem, province, body, end + 2), problems + found
 
@@ -243,12 +273,12 @@ def _unexpected_files(content_dir: Path, expected: set[Path]) -> list[Problem]:
     for path in sorted(content_dir.rglob("*")):
         if not path.is_file() or path in expected or path.name in IGNORED or path.name.startswith("."):
             continue
-        hint = " (YAML files end in .yaml)" if path.suffix == ".yml" else ""
+        hint = N_(" (YAML files end in .yaml)") if path.suffix == ".yml" else ""
         problems.append(
             Problem(
                 Mark(display_path(path), 1, 1),
                 "warning",
-                f"this file is not read by the build{hint}; see docs/content.md for where files go",
+                N_("this file is not read by the build{hint}; see docs/content.md for where files go", hint=hint),
             )
         )
     return problems

@@ -9,7 +9,7 @@ import icu
 from persiantools import characters, digits
 from persiantools.jdatetime import JalaliDate
 
-from .errors import shown
+from .errors import N_, Message, shown
 
 MONTHS_EN = (
     "Farvardin",
@@ -24,6 +24,21 @@ MONTHS_EN = (
     "Dey",
     "Bahman",
     "Esfand",
+)
+# The months' names in the messages that name them: the catalogues give their Persian names.
+_MONTHS = (
+    N_("Farvardin"),
+    N_("Ordibehesht"),
+    N_("Khordad"),
+    N_("Tir"),
+    N_("Mordad"),
+    N_("Shahrivar"),
+    N_("Mehr"),
+    N_("Aban"),
+    N_("Azar"),
+    N_("Dey"),
+    N_("Bahman"),
+    N_("Esfand"),
 )
 ARABIC_LETTERS = frozenset("يكى")
 # Runs of horizontal space, and a zero-width non-joiner that only sits beside a space.
@@ -56,16 +71,16 @@ _COMMON = re.compile(r"(?<![\w\u200c])(?:" + "|".join(COMMON_WORDS) + r")(?![\w\
 _COLLATOR = icu.Collator.createInstance(icu.Locale("fa"))
 
 
-def normalise_text(text: str) -> tuple[str, list[str]]:
+def normalise_text(text: str) -> tuple[str, list[Message]]:
     """Return text with Persian ی/ک and single spaces, and what was changed, in editors' words."""
     changes = []
     if has_arabic_letters(text):
         text = persian_letters(text)
-        changes.append("Arabic ي/ك replaced by Persian ی/ک")
+        changes.append(N_("Arabic ي/ك replaced by Persian ی/ک"))
     lines = [_SPACES.sub(" ", line).strip() for line in text.strip().split("\n")]
     tidy = "\n".join(lines)
     if tidy != text.strip():
-        changes.append("extra spaces removed")
+        changes.append(N_("extra spaces removed"))
     return tidy, changes
 
 
@@ -108,24 +123,53 @@ def month_length(year: int, month: int) -> int:
 
 
 def parse_jalali(text: str) -> JalaliDate:
-    """Read `1402/02/31`, `1402-02-31` or `۱۴۰۲/۰۲/۳۱` as a Solar Hijri date; ValueError says why not."""
+    """Read `1402/02/31`, `1402-02-31` or `۱۴۰۲/۰۲/۳۱` as a Solar Hijri date; ValueError says why not, as a Message."""
     match = _JALALI.fullmatch(latin_digits(text.strip()))
     if not match:
         raise ValueError(
-            f"{shown(text)} is not a date: write it as YYYY/MM/DD in the Solar Hijri calendar, e.g. 1405/01/15"
+            N_(
+                "{value} is not a date: write it as YYYY/MM/DD in the Solar Hijri calendar, e.g. 1405/01/15",
+                value=shown(text),
+            )
         )
     year, month, day = (int(part) for part in match.groups())
     if year not in SOLAR_HIJRI_YEARS:
-        years = f"{SOLAR_HIJRI_YEARS.start}–{SOLAR_HIJRI_YEARS.stop - 1}"
-        raise ValueError(f"{text.strip()}: year {year} is not a Solar Hijri year (expected {years})")
+        raise ValueError(
+            N_(
+                "{value}: year {year:d} is not a Solar Hijri year (expected {first:d}–{last:d})",
+                value=text.strip(),
+                year=year,
+                first=SOLAR_HIJRI_YEARS.start,
+                last=SOLAR_HIJRI_YEARS.stop - 1,
+            )
+        )
     if not 1 <= month <= 12:
-        raise ValueError(f"{text.strip()}: there is no month {month}; months run from 1 (Farvardin) to 12 (Esfand)")
+        raise ValueError(
+            N_(
+                "{value}: there is no month {month:d}; months run from 1 (Farvardin) to 12 (Esfand)",
+                value=text.strip(),
+                month=month,
+            )
+        )
     days = month_length(year, month)
     if not 1 <= day <= days:
-        leap = ""
+        leap: Message | str = ""
         if month == 12:
-            leap = f" ({year} is {'a' if days == 30 else 'not a'} leap year)"
-        raise ValueError(f"{text.strip()}: {MONTHS_EN[month - 1]} {year} has {days} days{leap}")
+            leap = (
+                N_(" ({year:d} is a leap year)", year=year)
+                if days == 30
+                else N_(" ({year:d} is not a leap year)", year=year)
+            )
+        raise ValueError(
+            N_(
+                "{value}: {month} {year:d} has {days:d} days{leap}",
+                value=text.strip(),
+                month=_MONTHS[month - 1],
+                year=year,
+                days=days,
+                leap=leap,
+            )
+        )
     return JalaliDate(year, month, day)
 
 

@@ -12,7 +12,7 @@ from jinja2 import Environment
 from .assets import Asset, hashed_assets
 from .cache import COMPILED_TEMPLATES, BuildCache
 from .config import BuildOptions, apply_overrides, build_date
-from .errors import ContentError, Problem, UsageError
+from .errors import N_, ContentError, Message, Problem, UsageError
 from .fingerprint import Fingerprints, digest
 from .i18n import translations
 from .incremental import (
@@ -96,7 +96,7 @@ def check(
 ) -> CheckReport:
     """Load and validate the content; nothing is written. Without `offices` the report leaves them out (quicker)."""
     if not options.content_dir.is_dir():
-        raise UsageError(f"the content folder {str(options.content_dir)!r} does not exist")
+        raise UsageError(N_("the content folder {folder} does not exist", folder=repr(str(options.content_dir))))
     cache = cache if cache is not None else BuildCache()
     read = read_content(scan(options.content_dir), options.jobs, progress, cache, build_date(options))
     if read.content is None or not offices:
@@ -105,7 +105,7 @@ def check(
     return CheckReport(read.content, every_office, read.problems)
 
 
-def claim_output(options: BuildOptions, wait: float = 0, notify: Callable[[str], None] | None = None) -> OutputLock:
+def claim_output(options: BuildOptions, wait: float = 0, notify: Callable[[Message], None] | None = None) -> OutputLock:
     """Refuse an output folder a build must not update; else return its lock, which `build` takes (again, if held)."""
     check_output_folder(options.output_dir, _sources(options))
     return OutputLock(options.output_dir, wait, notify)
@@ -141,7 +141,7 @@ def _build_locked(
     """
     check_output_folder(options.output_dir, _sources(options))
     if not options.content_dir.is_dir():
-        raise UsageError(f"the content folder {str(options.content_dir)!r} does not exist")
+        raise UsageError(N_("the content folder {folder} does not exist", folder=repr(str(options.content_dir))))
     previous = last_build(options.output_dir, cache)
     inputs = read_inputs(options)
     if previous is not None and nothing_changed(previous, inputs, options.output_dir):

@@ -15,7 +15,7 @@ from pathlib import Path
 from persiantools.jdatetime import JalaliDate
 
 from .cache import BuildCache, Kind, key_of
-from .errors import Problem
+from .errors import Message, Problem
 from .fingerprint import digest
 from .loader import ContentFiles, FoundFile, display_path, load, parse_offices
 from .models import Content, Office
@@ -144,7 +144,7 @@ def read_counties(
 
 def _read_county(
     catalogue: Catalogue, cache: BuildCache, work: tuple[FoundFile, str | None]
-) -> tuple[CountyRead, tuple[Office, ...], tuple[str, ...]]:
+) -> tuple[CountyRead, tuple[Office, ...], tuple[Message, ...]]:
     """Read and check one offices file; keep and return what builds need of it, its offices, and the cache's notes."""
     found, key = work
     county = _check_offices_file(found, catalogue, cache)

@@ -39,6 +39,7 @@ from persiantools.jdatetime import JalaliDate
 from . import labels, structured
 from .cache import BuildCache
 from .errors import TemplateFailed
+from .i18n import ENGLISH, Speaker
 from .persian import COMMON_WORDS, MONTHS_EN, latin_digits, persian_digits, without_common_words
 from .routes import Route, base_path, board_of, data_file, language_prefix, url_of
 from .site import EXPIRY_WARNING_DAYS, SiteWide
@@ -375,11 +376,29 @@ def fragment_cache(template):
     return fragment
 
 
-def render_problems(templates: Path, problems: list) -> str:
-    """Render the preview page that lists content problems (English, for editors; no site graph exists)."""
-    env = Environment(loader=FileSystemLoader(templates), autoescape=True, undefined=StrictUndefined)
+def render_problems(templates: Path, problems: list, voice: Speaker = ENGLISH, lines: dict | None = None) -> str:
+    """Render the preview page that lists content problems, in the language of `voice` (no site graph exists), each
+    with the line of its file it points at (`lines`: mark → text, from the loader)."""
+    env = Environment(
+        loader=FileSystemLoader(templates), autoescape=True, undefined=StrictUndefined, extensions=["jinja2.ext.i18n"]
+    )
+    env.install_gettext_translations(voice.catalogue, newstyle=True)  # type: ignore[attr-defined]
+    errors = sum(problem.is_error for problem in problems)
+    shown = [
+        {
+            "place": str(problem.mark),
+            "severity": voice.gettext(problem.severity),
+            "message": voice.say(problem.message),
+            "line": (lines or {}).get(problem.mark),
+        }
+        for problem in problems
+    ]
     return env.get_template("problems.html").render(
-        problems=problems, errors=sum(problem.is_error for problem in problems)
+        problems=shown,
+        errors=errors,
+        shown_errors=voice.digits(str(errors)),
+        language=voice.language,
+        direction="rtl" if voice.language == "fa" else "ltr",
     )
 
 

@@ -7,10 +7,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import Problem, escape_controls
+from .errors import N_, Problem, escape_controls
+from .i18n import ENGLISH, Speaker
 
 # A progress report: stage name, items done, items in all. The command line shows it; tests pass nothing.
 Progress = Callable[[str, int, int], None]
+# The stages' names (reading.py, pipeline.py, publish.py name them), written here for the catalogues to hold them.
+STAGES = (N_("checking"), N_("reading"), N_("rendering"), N_("open data"), N_("search index"))
 
 
 def quiet(stage: str, done: int, total: int) -> None:
@@ -22,20 +25,23 @@ class ProgressDisplay:
 
     WIDTH = 30
 
-    def __init__(self, stream):
+    def __init__(self, stream, voice: Speaker = ENGLISH):
         self.stream = stream
+        self.voice = voice
         self.terminal = stream.isatty()
         self.stage = ""
         self.drawn = False
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        name = self.voice.gettext(stage)
         if self.terminal:
             filled = self.WIDTH * done // max(total, 1)
-            self.stream.write(f"\r\x1b[K{stage:<10} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}")
+            counts = self.voice.digits(f"{done}/{total}")
+            self.stream.write(f"\r\x1b[K{name:<10} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {counts}")
             self.stream.flush()
             self.drawn = True
         elif done == total and stage != self.stage:
-            print(f"{stage}: {total} done", file=self.stream)
+            print(self.voice.say(N_("{stage}: {count} done", stage=name, count=total)), file=self.stream)
             self.stage = stage
 
     def close(self) -> None:
@@ -45,17 +51,22 @@ class ProgressDisplay:
             self.drawn = False
 
 
-def print_problems(problems: list[Problem]) -> None:
-    """Print problems as path:line:col, and as GitHub annotations when running in GitHub Actions."""
+def print_problems(problems: list[Problem], voice: Speaker = ENGLISH, annotations: Speaker = ENGLISH) -> None:
+    """Print problems as path:line:col, and as GitHub annotations when running in GitHub Actions.
+
+    The terminal's lines are in the operator's language (`voice`); the annotations, which the pull request shows to
+    every editor, in the site's unless --lang chose (`annotations`).
+    """
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(voice.problem(problem), file=sys.stderr)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for problem in problems:
-            print(github_annotation(problem))
+            print(github_annotation(problem, annotations))
 
 
-def github_annotation(problem: Problem) -> str:
-    """Format a problem as a GitHub Actions workflow command, escaped as the runner expects."""
+def github_annotation(problem: Problem, voice: Speaker = ENGLISH) -> str:
+    """Format a problem as a GitHub Actions workflow command, escaped as the runner expects; only the message is
+    in the language spoken, the command and its place are what the runner reads."""
 
     def escape(text: str, extra: str = "") -> str:
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -66,14 +77,16 @@ def github_annotation(problem: Problem) -> str:
 
     mark = problem.mark
     place = f"file={escape(mark.path, ':,')},line={mark.line},col={mark.col}"
-    return f"::{problem.severity} {place}::{escape(problem.message)}"
+    return f"::{problem.severity} {place}::{escape(voice.say(problem.message))}"
 
 
-def summary(errors: int, warnings: int, content: Path, failed: bool) -> str:
+def summary(errors: int, warnings: int, content: Path, failed: bool, voice: Speaker = ENGLISH) -> str:
     """Return the last line of a check."""
-
-    def count(n: int, word: str) -> str:
-        return f"{n} {word}{'' if n == 1 else 's'}"
-
-    verdict = "failed" if failed else "passed"
-    return f"check {verdict}: {count(errors, 'error')}, {count(warnings, 'warning')} in {escape_controls(str(content))}"
+    counts = {
+        "errors": voice.ngettext("{count} error", "{count} errors", errors),
+        "warnings": voice.ngettext("{count} warning", "{count} warnings", warnings),
+        "content": escape_controls(str(content)),
+    }
+    if failed:
+        return voice.say(N_("check failed: {errors}, {warnings} in {content}", **counts))
+    return voice.say(N_("check passed: {errors}, {warnings} in {content}", **counts))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .errors import N_
 from .fields import (
     BaseUrl,
     Boolean,
@@ -34,7 +35,7 @@ HOURS = ListOf(
     Record(
         {
             "days": ListOf(
-                Choice(DAYS, noun="day"),
+                Choice(DAYS, noun=N_("day")),
                 min_items=1,
                 unique=True,
                 description="days of the week: sat sun mon tue wed thu fri",
@@ -43,7 +44,7 @@ HOURS = ListOf(
             "closes": Time(description="closing time, HH:MM"),
         },
         required=("days", "opens", "closes"),
-        noun="hours",
+        noun=N_("hours"),
     ),
     min_items=1,
     description="working hours: a list of {days, opens, closes}",
@@ -57,7 +58,7 @@ SITE = Record(
         "description_en": Text("the same sentence in English"),
         "base_url": BaseUrl("absolute address where the site is published, ending in /"),
         "languages": ListOf(
-            Choice(LANGUAGES, noun="language"),
+            Choice(LANGUAGES, noun=N_("language")),
             min_items=1,
             unique=True,
             description="languages; the first is the default",
@@ -66,12 +67,14 @@ SITE = Record(
         "complaints_line": Digits("the complaints phone line, 195", min_length=3, max_length=11),
         "office_quota": Integer("urban residents per office in the placement quota", minimum=1),
         "data_license": Choice(
-            DATA_LICENSES, noun="data license", description="license of the open data under /data/ (default CC-BY-4.0)"
+            DATA_LICENSES,
+            noun=N_("data license"),
+            description="license of the open data under /data/ (default CC-BY-4.0)",
         ),
         "sample": Boolean("true when the content is a sample, to show a banner"),
     },
     required=("title", "base_url", "languages", "tariff_year", "complaints_line"),
-    noun="site",
+    noun=N_("site"),
     description="content/site.yaml: the site's settings",
 )
 
@@ -83,7 +86,7 @@ AGENCY = Record(
         "website": Url("the agency's website"),
     },
     required=("id", "name"),
-    noun="agency",
+    noun=N_("agency"),
 )
 AGENCIES = ListOf(AGENCY, description="content/agencies.yaml: the service-providing agencies")
 
@@ -98,16 +101,16 @@ SERVICE = Record(
         "description": Text("one paragraph about the service"),
     },
     required=("id", "name", "agency"),
-    noun="service",
+    noun=N_("service"),
 )
 SERVICES = ListOf(
-    SERVICE, description="content/services.yaml: the service catalogue", max_items=MAX_SERVICES, items="services"
+    SERVICE, description="content/services.yaml: the service catalogue", max_items=MAX_SERVICES, items=N_("services")
 )
 
-RIALS = Integer("fee in Rials", maximum=MAX_FEE, unit=" of Rials")
+RIALS = Integer("fee in Rials", maximum=MAX_FEE, unit=N_(" of Rials"))
 FEE = Either(
     RIALS,
-    Record({"urban": RIALS, "rural": RIALS}, required=("urban", "rural"), noun="fee"),
+    Record({"urban": RIALS, "rural": RIALS}, required=("urban", "rural"), noun=N_("fee")),
     description="fee in Rials, or {urban, rural} when they differ",
 )
 TARIFF = Record(
@@ -118,12 +121,12 @@ TARIFF = Record(
         "fees": MapOf(Slug(), FEE, description="service id → fee in Rials", max_items=MAX_SERVICES),
     },
     required=("year", "effective", "approval", "fees"),
-    noun="tariff",
+    noun=N_("tariff"),
     description="content/tariffs/<year>.yaml: the tariff of one Solar Hijri year",
 )
 
 SERVICE_IDS = ListOf(
-    Slug("service id"), unique=True, description="service ids", max_items=MAX_SERVICES, items="services"
+    Slug("service id"), unique=True, description="service ids", max_items=MAX_SERVICES, items=N_("services")
 )
 MEMORANDUM = Record(
     {
@@ -135,7 +138,7 @@ MEMORANDUM = Record(
         **{kind: SERVICE_IDS for kind in KINDS},
     },
     required=("id", "title", "agency"),
-    noun="memorandum",
+    noun=N_("memorandum"),
 )
 COUNTY = Record(
     {
@@ -146,7 +149,7 @@ COUNTY = Record(
         "cities": ListOf(Text(), unique=True, description="the county's cities"),
     },
     required=("id", "name", "urban_population"),
-    noun="county",
+    noun=N_("county"),
 )
 PROVINCE = Record(
     {
@@ -163,14 +166,14 @@ PROVINCE = Record(
                 "complaints_url": Url("the complaints section of the directorate's site"),
             },
             required=("name",),
-            noun="directorate",
+            noun=N_("directorate"),
         ),
         "hours": HOURS,
         "counties": ListOf(COUNTY, min_items=1, description="all the counties of the province"),
         "memoranda": ListOf(MEMORANDUM, description="memoranda that bring agencies' services to offices"),
     },
     required=("name", "center", "directorate", "hours", "counties"),
-    noun="province",
+    noun=N_("province"),
     description="content/provinces/<province>/province.yaml: a province, its counties and memoranda",
 )
 
@@ -180,22 +183,22 @@ LICENSE = Record(
         "holder": Record(
             {
                 "name": Text("licensee's name"),
-                "type": Choice(HOLDER_TYPES, noun="holder type", description="person or company"),
+                "type": Choice(HOLDER_TYPES, noun=N_("holder type"), description="person or company"),
             },
             required=("name", "type"),
-            noun="holder",
+            noun=N_("holder"),
         ),
         "issued": JalaliDateField("date of issue"),
         "expires": JalaliDateField("date of expiry"),
     },
     required=("number", "holder", "issued", "expires"),
-    noun="license",
+    noun=N_("license"),
 )
 OFFICE = Record(
     {
         "code": Digits("national office code, unique across the country", min_length=4, max_length=12),
-        "kind": Choice(KINDS, noun="kind of office"),
-        "status": Choice(STATUSES, noun="status"),
+        "kind": Choice(KINDS, noun=N_("kind of office")),
+        "status": Choice(STATUSES, noun=N_("status")),
         "name": Text("the office's name"),
         "city": Text("city"),
         "village": Text("village (rural offices)"),
@@ -208,13 +211,13 @@ OFFICE = Record(
                 "lon": Decimal("longitude", minimum=44.0, maximum=63.5),
             },
             required=("lat", "lon"),
-            noun="location",
+            noun=N_("location"),
         ),
         "hours": HOURS,
         "license": LICENSE,
         "services": Record(
             {"add": SERVICE_IDS, "remove": SERVICE_IDS},
-            noun="services",
+            noun=N_("services"),
             description="services on top of the province's memoranda for this kind",
         ),
         "private": Record(
@@ -225,18 +228,18 @@ OFFICE = Record(
                 "email": Email("licensee's e-mail"),
                 "notes": Text("the directorate's notes"),
             },
-            noun="private",
+            noun=N_("private"),
             description="kept for the directorate, never published",
         ),
     },
     required=("code", "kind", "status"),
-    noun="office",
+    noun=N_("office"),
 )
 OFFICES = ListOf(
     OFFICE,
     description="content/provinces/<province>/offices/<county>.yaml: the offices of one county",
     max_items=MAX_OFFICES,
-    items="offices",
+    items=N_("offices"),
 )
 
 PAGE = Record(
@@ -247,7 +250,7 @@ PAGE = Record(
         "order": Integer("position in the menu"),
     },
     required=("title",),
-    noun="page",
+    noun=N_("page"),
     description="front matter of content/pages/<slug>.md",
 )
 NEWS = Record(
@@ -259,7 +262,7 @@ NEWS = Record(
         "province": Slug("id of the province the news is about"),
     },
     required=("title", "date"),
-    noun="news item",
+    noun=N_("news item"),
     description="front matter of content/news/<slug>.md",
 )
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import cbor2
 from pagefind.service import get_executable
 
+from .errors import N_
 from .persian import latin_digits, persian_letters
 from .routes import url_of
 
@@ -43,7 +44,9 @@ def index(documents: Iterable[bytes]) -> list[tuple[str, bytes]]:
     """Index the documents with Pagefind; return the bundle's files as (path in the output, bytes), in path order."""
     executable = get_executable()
     if executable is None:
-        raise SearchIndexFailed("Pagefind's program is missing: install the requirements (pip install 'pagefind[bin]')")
+        raise SearchIndexFailed(
+            N_("Pagefind's program is missing: install the requirements (pip install 'pagefind[bin]')")
+        )
     with tempfile.TemporaryDirectory(prefix="pishkhan-search-") as scratch:
         site, bundle = Path(scratch, "documents"), Path(scratch, "bundle")
         site.mkdir()
@@ -56,7 +59,11 @@ def index(documents: Iterable[bytes]) -> list[tuple[str, bytes]]:
         )
         if finished.returncode != 0:
             raise SearchIndexFailed(
-                f"Pagefind failed (exit {finished.returncode}): {(finished.stderr or finished.stdout).strip()}"
+                N_(
+                    "Pagefind failed (exit {code:d}): {output}",
+                    code=finished.returncode,
+                    output=(finished.stderr or finished.stdout).strip(),
+                )
             )
         files = {
             name: (bundle / name).read_bytes()
@@ -100,7 +107,7 @@ def _stable(files: dict[str, bytes]) -> dict[str, bytes]:
 def _decode(data: bytes) -> list:
     plain = gzip.decompress(data)
     if not plain.startswith(_HEADER):
-        raise SearchIndexFailed("Pagefind wrote a file this program cannot read; is pagefind the pinned version?")
+        raise SearchIndexFailed(N_("Pagefind wrote a file this program cannot read; is pagefind the pinned version?"))
     return cbor2.loads(plain[len(_HEADER) :])
 
 

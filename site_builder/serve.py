@@ -25,7 +25,9 @@ from tornado.netutil import bind_sockets
 from . import pipeline
 from .cache import BuildCache
 from .config import BuildOptions
-from .errors import ContentError, Mark, Problem, TemplateFailed, UsageError
+from .errors import N_, ContentError, Mark, Message, Problem, TemplateFailed, UsageError
+from .i18n import ENGLISH, Speaker
+from .loader import offending_lines
 from .render import render_problems
 from .writer import UnsafePath
 
@@ -36,10 +38,13 @@ SEARCHING = re.compile(r"/(?:[a-z]{2}/)?search/|/pagefind/")
 class Preview:
     """The preview server's state: the last build's problems, if it failed, and whether the search index lags behind."""
 
-    def __init__(self, options: BuildOptions, cache: BuildCache):
+    def __init__(self, options: BuildOptions, cache: BuildCache, voice: Speaker = ENGLISH, page: Speaker = ENGLISH):
         self.options = options
         self.cache = cache  # kept across rebuilds: only the files an editor changed are read again
+        self.voice = voice  # the console's language
+        self.page = page  # the problems page's language
         self.problems: list[Problem] = []
+        self.lines: dict[Mark, str] = {}  # the line each problem points at, as its file held it at the build
         self.search_behind = False
 
     def rebuild(self, search_index: bool = False) -> None:
@@ -54,35 +59,47 @@ class Preview:
                 report = pipeline.build(replace(self.options, search_index=search_index), cache=self.cache)
             finally:
                 for note in self.cache.take_notes():  # a cache folder that cannot be used only costs speed
-                    print(f"serve: {note}", file=sys.stderr)
+                    print(f"serve: {self.voice.say(note)}", file=sys.stderr)
         except ContentError as exc:
             self.show_problems(exc.problems)
             return
         except TemplateFailed as exc:
-            self.show_problems([Problem(Mark(exc.path, exc.line, 1), "error", exc.message)])
+            self.show_problems([Problem(Mark(exc.path, exc.line, 1), "error", Message(exc.message))])
             return
         except UsageError as exc:  # a link or a special file in the content folder, say
-            self.show_problems([Problem(Mark(str(self.options.content_dir), 1, 1), "error", str(exc))])
+            reason = exc.args[0] if isinstance(exc.args[0], Message) else Message(str(exc))
+            self.show_problems([Problem(Mark(str(self.options.content_dir), 1, 1), "error", reason)])
             return
         except (TemplateError, UnsafePath, OSError) as exc:  # a template or the output folder: show it too
             where = getattr(exc, "filename", None) or str(self.options.templates_dir)
             self.show_problems(
-                [Problem(Mark(where, getattr(exc, "lineno", None) or 1, 1), "error", f"{type(exc).__name__}: {exc}")]
+                [
+                    Problem(
+                        Mark(where, getattr(exc, "lineno", None) or 1, 1),
+                        "error",
+                        Message(f"{type(exc).__name__}: {exc}"),
+                    )
+                ]
             )
             return
         self.problems = []
         self.search_behind = not search_index
-        print(f"serve: built {report.pages} pages in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+        built = N_(
+            "serve: built {pages} pages in {seconds:.2f} s", pages=report.pages, seconds=time.perf_counter() - started
+        )
+        print(self.voice.say(built), file=sys.stderr)
 
     def show_problems(self, problems: list[Problem]) -> None:
         """Show the problems in the browser instead of the site until a build succeeds."""
         self.problems = problems
-        print(f"serve: {sum(p.is_error for p in problems)} errors; the browser shows them", file=sys.stderr)
+        self.lines = offending_lines(problems)
+        errors = N_("serve: {count} errors; the browser shows them", count=sum(p.is_error for p in problems))
+        print(self.voice.say(errors), file=sys.stderr)
 
     def app(self, environ, start_response):
         """A WSGI app: the built site, or the problems page while the content has errors."""
         if self.problems:
-            body = render_problems(self.options.templates_dir, self.problems).encode("utf-8")
+            body = render_problems(self.options.templates_dir, self.problems, self.page, self.lines).encode("utf-8")
             start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")])
             return [body]
         url_path = environ.get("PATH_INFO", "/")
@@ -144,10 +161,12 @@ def check_port(host: str, port: int) -> None:
         listening.close()
 
 
-def _cannot_listen(host: str, port: int, exc: OSError) -> str:
+def _cannot_listen(host: str, port: int, exc: OSError) -> Message:
     if exc.errno == errno.EADDRINUSE:
-        return f"port {port} on {host} is in use; pass --port to choose another"
-    return f"cannot listen on port {port} of {host}: {exc.strerror or exc}"
+        return N_("port {port} on {host} is in use; pass --port to choose another", port=str(port), host=host)
+    return N_(
+        "cannot listen on port {port} of {host}: {reason}", port=str(port), host=host, reason=str(exc.strerror or exc)
+    )
 
 
 def serve(
@@ -156,7 +175,9 @@ def serve(
     port: int,
     cache: BuildCache,
     wait: float = 0,
-    notify: Callable[[str], None] | None = None,
+    notify: Callable[[Message], None] | None = None,
+    voice: Speaker = ENGLISH,
+    page: Speaker = ENGLISH,
 ) -> None:
     """Build, then serve with live reload until interrupted, holding the output folder's lock: it rebuilds on saves."""
     check_port(host, port)
@@ -164,9 +185,9 @@ def serve(
     # would then leave the browser on the first. Every rebuild must reach the browser.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
     with pipeline.claim_output(options, wait, notify) as claim:
-        if claim.recovered:
-            print(claim.recovered, file=sys.stderr)
-        preview = Preview(options, cache)
+        if claim.recovery:
+            print(voice.say(claim.recovery), file=sys.stderr)
+        preview = Preview(options, cache, voice, page)
         preview.rebuild(search_index=True)
         server = Server(preview.app, watcher=QuickWatcher())
         for folder in (options.content_dir, options.templates_dir, options.static_dir, options.locales_dir):

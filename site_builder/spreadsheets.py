@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from persiantools.jdatetime import JalaliDate
@@ -24,12 +24,15 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from . import labels
-from .errors import CONTROLS, Problem, describe_character, shown
+from .errors import CONTROLS, Message, Problem, describe_character, shown
 from .fields import INVALID, Choice, Decimal, Digits, Field, JalaliDateField, ListOf, Phone, Reader, Rec
 from .loader import FoundFile, display_path, scan
 from .persian import format_jalali, jalali_from_gregorian, latin_digits, name_key, persian_letters
 from .schema import FILE_TYPES, OFFICE, PROVINCE
 from .yamlio import Source, read_yaml
+
+if TYPE_CHECKING:
+    from .i18n import Speaker
 
 Translate = Callable[[str], str]
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../../../schemas/offices.schema.json"
@@ -153,7 +156,7 @@ class Issue:
 
     place: Place
     severity: str
-    message: str
+    message: str | Message  # translated already, or a Message from the field's reading, translated when printed
 
     def __str__(self) -> str:
         return f"{self.place}: {self.severity}: {self.message}"
@@ -351,7 +354,7 @@ class CellReader:
         self.issues = issues
         self._ = translate
 
-    def error(self, place: Place, message: str) -> Any:
+    def error(self, place: Place, message: str | Message) -> Any:
         self.issues.append(Issue(place, "error", message))
         return INVALID
 
@@ -1151,13 +1154,11 @@ def export_value(path: str, value: Any) -> Any:
 # The commands
 
 
-def _speaker(requested: str | None) -> tuple[Any, Callable[[str], str]]:
-    """Return the catalogue of the operator's language and how its counts are written (Persian digits in Persian)."""
-    from .i18n import operator_language, operator_translations
-    from .persian import persian_digits
+def _speaker(requested: str | None) -> Speaker:
+    """Return the speaker of the operator's language: its catalogue, and Persian digits in Persian."""
+    from .i18n import operator_language, speaker
 
-    language = operator_language(requested)
-    return operator_translations(language), persian_digits if language == "fa" else str
+    return speaker(operator_language(requested))
 
 
 def run_import(args: Any) -> int:
@@ -1168,8 +1169,8 @@ def run_import(args: Any) -> int:
     from .config import BuildOptions, build_date
     from .errors import UsageError, escape_controls
 
-    catalogue, digits = _speaker(args.lang)
-    _ = catalogue.gettext
+    voice = _speaker(args.lang)
+    _, digits = voice.gettext, voice.digits
     if args.file.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
         raise UsageError(
             _("{file}: the import reads .xlsx and .csv files; save the sheet as one of them").format(
@@ -1187,7 +1188,7 @@ def run_import(args: Any) -> int:
         )
     except ContentProblems as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            print(voice.problem(problem), file=sys.stderr)
         print(
             _(
                 "import failed: the offices files of {province} have errors; correct them (build.py check) and "
@@ -1206,11 +1207,11 @@ def run_import(args: Any) -> int:
         return 1
     errors = [issue for issue in result.issues if issue.is_error]
     for issue in result.issues:
-        print(escape_controls(str(issue)), file=sys.stderr)
+        print(voice.line(str(issue.place), issue.severity, issue.message), file=sys.stderr)
     if errors:
         print(
             digits(
-                catalogue.ngettext(
+                voice.ngettext(
                     "import failed: {count} error in the sheet; nothing was written",
                     "import failed: {count} errors in the sheet; nothing was written",
                     len(errors),
@@ -1220,7 +1221,7 @@ def run_import(args: Any) -> int:
         )
         return 1
     for problem in result.problems:
-        print(problem, file=sys.stderr)
+        print(voice.problem(problem), file=sys.stderr)
     if any(problem.is_error for problem in result.problems):
         print(
             _(
@@ -1247,8 +1248,8 @@ def run_export(args: Any) -> int:
 
     from .errors import UsageError, escape_controls
 
-    catalogue, digits = _speaker(args.lang)
-    _ = catalogue.gettext
+    voice = _speaker(args.lang)
+    _, digits = voice.gettext, voice.digits
     if args.file.suffix.lower() != ".xlsx":
         raise UsageError(
             _("{file}: the export writes an .xlsx workbook; name the file so").format(
@@ -1261,7 +1262,7 @@ def run_export(args: Any) -> int:
         offices = export_offices(args.content, args.province, args.file, args.include_private, _)
     except ContentProblems as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            print(voice.problem(problem), file=sys.stderr)
         print(
             _("export failed: the offices files of {province} have errors; correct them (build.py check)").format(
                 province=args.province

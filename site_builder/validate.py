@@ -13,7 +13,7 @@ from typing import Any
 
 from persiantools.jdatetime import JalaliDate
 
-from .errors import Mark, Problem, shown
+from .errors import N_, Mark, Message, Problem, shown
 from .fields import INVALID, SLUG, Item, Reader, Rec, did_you_mean
 from .loader import RawContent, RawFile
 from .models import (
@@ -36,7 +36,7 @@ from .models import (
     SiteSettings,
     Tariff,
 )
-from .persian import format_jalali, has_arabic_letters, name_key, persian_letters
+from .persian import has_arabic_letters, name_key, persian_letters
 from .pickling import pickle_by_fields
 from .schema import FILE_TYPES
 from .yamlio import Source, without_controls
@@ -86,13 +86,13 @@ class Validation:
 
     problems: list[Problem] = field(default_factory=list)
 
-    def error(self, mark: Mark, message: str) -> None:
+    def error(self, mark: Mark, message: Message) -> None:
         self.problems.append(Problem(mark, "error", message))
 
-    def warn(self, mark: Mark, message: str) -> None:
+    def warn(self, mark: Mark, message: Message) -> None:
         self.problems.append(Problem(mark, "warning", message))
 
-    def unique(self, records: list[Rec], key: str, what: str) -> dict[str, Rec]:
+    def unique(self, records: list[Rec], key: str, what: Message) -> dict[str, Rec]:
         """Index records by id; a repeated id is an error naming the first place."""
         index: dict[str, Rec] = {}
         for record in records:
@@ -101,12 +101,15 @@ class Validation:
                 continue
             if value in index:
                 first = index[value].marks[key]
-                self.error(record.marks[key], f"{what} {shown(value)} is defined twice: first at {first}")
+                self.error(
+                    record.marks[key],
+                    N_("{what} {value} is defined twice: first at {first}", what=what, value=shown(value), first=first),
+                )
                 continue
             index[value] = record
         return index
 
-    def distinct_names(self, records: Iterable[Rec], what: str) -> None:
+    def distinct_names(self, records: Iterable[Rec], what: Message) -> None:
         """Report a record whose name is another's but for ی/ک, joiners, marks or spaces (persian.name_key)."""
         first: dict[str, Rec] = {}
         for record in records:
@@ -117,17 +120,36 @@ class Validation:
             if other is not record:
                 self.error(
                     record.marks["name"],
-                    f"{what} name {shown(name)} is the name of {shown(other['name'])} at {other.marks['name']}: "
-                    f"names that differ only in ی/ک, the zero-width non-joiner or spaces are one name; "
-                    f"correct one of them",
+                    N_(
+                        "{what} name {name} is the name of {other} at {place}: names that differ only in ی/ک, "
+                        "the zero-width non-joiner or spaces are one name; correct one of them",
+                        what=what,
+                        name=shown(name),
+                        other=shown(other["name"]),
+                        place=other.marks["name"],
+                    ),
                 )
 
-    def known(self, value: str, mark: Mark, index: Collection[str], what: str, where: str) -> bool:
+    def known(self, value: str, mark: Mark, index: Collection[str], what: Message, where: str) -> bool:
         """Check that an id refers to something defined; an unknown one is an error with a suggestion."""
         if value in index:
             return True
         hint = did_you_mean(value, tuple(index))
-        self.error(mark, f"unknown {what} {shown(value)}: it is not in {where};{hint}".rstrip(";"))
+        if hint:
+            self.error(
+                mark,
+                N_(
+                    "unknown {what} {value}: it is not in {where};{hint}",
+                    what=what,
+                    value=shown(value),
+                    where=where,
+                    hint=hint,
+                ),
+            )
+        else:
+            self.error(
+                mark, N_("unknown {what} {value}: it is not in {where}", what=what, value=shown(value), where=where)
+            )
         return False
 
 
@@ -138,7 +160,7 @@ def read_file(raw: RawFile, check: Validation) -> Any:
             return INVALID  # unreadable: the loader has said why
         if raw.kind == "offices":
             return []  # a county with no office yet
-        check.error(Mark(raw.path, 1, 1), "the file is empty")
+        check.error(Mark(raw.path, 1, 1), N_("the file is empty"))
         return INVALID
     reader = Reader(raw.source)
     value = FILE_TYPES[raw.kind].read(raw.root, reader, "")
@@ -146,18 +168,22 @@ def read_file(raw: RawFile, check: Validation) -> Any:
     return value
 
 
-def check_name(path: str, stem: str, check: Validation, what: str) -> bool:
+def check_name(path: str, stem: str, check: Validation, what: Message) -> bool:
     """File and folder names become URLs: they must be lower-case ASCII ids."""
     if SLUG.fullmatch(stem):
         return True
     check.error(
         Mark(path, 1, 1),
-        f"the {what} {shown(stem)} is not a valid id: use lower-case English letters, digits and hyphens",
+        N_(
+            "the {what} {name} is not a valid id: use lower-case English letters, digits and hyphens",
+            what=what,
+            name=shown(stem),
+        ),
     )
     return False
 
 
-def check_file_name(raw: RawFile, check: Validation, what: str) -> bool:
+def check_file_name(raw: RawFile, check: Validation, what: Message) -> bool:
     return check_name(raw.path, raw.stem, check, what)
 
 
@@ -231,14 +257,18 @@ def _settings(raw: RawContent, check: Validation) -> tuple[SiteSettings | None, 
         # The content, the boards, the open data and the search index are Persian: the site's default language.
         check.error(
             languages[0].mark,
-            f"languages: the first language is the site's default and must be fa, the content's own; "
-            f"{languages[0].value} can follow it",
+            N_(
+                "languages: the first language is the site's default and must be fa, the content's own; "
+                "{language} can follow it",
+                language=languages[0].value,
+            ),
         )
         return None, site
     base_url = site["base_url"]
     if not base_url.endswith("/"):
         check.warn(
-            site.marks["base_url"], f"base_url: {shown(base_url)} should end in '/'; read as {shown(base_url + '/')}"
+            site.marks["base_url"],
+            N_("base_url: {url} should end in '/'; read as {read}", url=shown(base_url), read=shown(base_url + "/")),
         )
         base_url += "/"
     return SiteSettings(
@@ -257,14 +287,14 @@ def _settings(raw: RawContent, check: Validation) -> tuple[SiteSettings | None, 
 
 
 def _agencies(raw: RawContent, check: Validation) -> dict[str, Rec]:
-    return check.unique(_list_records(raw, "agencies", check), "id", "agency")
+    return check.unique(_list_records(raw, "agencies", check), "id", N_("agency"))
 
 
 def _services(raw: RawContent, check: Validation, agencies: dict[str, Rec]) -> dict[str, Rec]:
-    services = check.unique(_list_records(raw, "services", check), "id", "service")
+    services = check.unique(_list_records(raw, "services", check), "id", N_("service"))
     for service in services.values():
         if "agency" in service.values:
-            check.known(service["agency"], service.marks["agency"], agencies, "agency", "agencies.yaml")
+            check.known(service["agency"], service.marks["agency"], agencies, N_("agency"), "agencies.yaml")
     return services
 
 
@@ -287,7 +317,10 @@ def _tariffs(raw: RawContent, check: Validation, services: dict[str, Rec], site:
         if not _YEAR.fullmatch(file.stem):
             check.error(
                 Mark(file.path, 1, 1),
-                f"a tariff file is named after its Solar Hijri year, such as 1405.yaml, not {shown(file.stem)}",
+                N_(
+                    "a tariff file is named after its Solar Hijri year, such as 1405.yaml, not {name}",
+                    name=shown(file.stem),
+                ),
             )
         if not isinstance(record, Rec):
             continue
@@ -295,16 +328,21 @@ def _tariffs(raw: RawContent, check: Validation, services: dict[str, Rec], site:
         if year is not None and _YEAR.fullmatch(file.stem) and year != int(file.stem):
             check.error(
                 record.marks["year"],
-                f"year: {year} disagrees with the file name {file.stem}.yaml; rename the file or correct the year",
+                N_(
+                    "year: {year:d} disagrees with the file name {name}.yaml; rename the file or correct the year",
+                    year=year,
+                    name=file.stem,
+                ),
             )
         effective = record.get("effective")
         if effective is not None and year is not None and effective.year not in (year, year - 1):
             check.error(
-                record.marks["effective"], f"effective: {format_jalali(effective)} is not in the tariff's year {year}"
+                record.marks["effective"],
+                N_("effective: {date} is not in the tariff's year {year:d}", date=effective, year=year),
             )
         fees: dict[str, Fee] = {}
         for service_id, item in record.get("fees", {}).items():
-            if check.known(service_id, item.mark, services, "service", "services.yaml"):
+            if check.known(service_id, item.mark, services, N_("service"), "services.yaml"):
                 fee = item.value
                 fees[service_id] = Fee(fee, fee) if isinstance(fee, int) else Fee(fee["urban"], fee["rural"])
         if record.valid:
@@ -315,14 +353,18 @@ def _tariffs(raw: RawContent, check: Validation, services: dict[str, Rec], site:
         if str(year_in_force) not in {file.stem for file in raw.of_kind("tariff")}:
             check.error(
                 site.marks["tariff_year"],
-                f"tariff_year: there is no tariffs/{year_in_force}.yaml for the tariff in force",
+                N_("tariff_year: there is no tariffs/{year}.yaml for the tariff in force", year=str(year_in_force)),
             )
         elif in_force is not None:  # a tariff with errors has had them reported, and its missing fees would be noise
             for service_id, service in services.items():
                 if service_id not in in_force.fees:
                     check.warn(
                         service.marks["id"],
-                        f"service {shown(service_id)} has no fee in the {in_force.year} tariff in force",
+                        N_(
+                            "service {service} has no fee in the {year:d} tariff in force",
+                            service=shown(service_id),
+                            year=in_force.year,
+                        ),
                     )
     return tariffs
 
@@ -346,22 +388,27 @@ def _provinces(
     provinces, facts, records = {}, {}, []
     for file in raw.of_kind("province"):
         record = read_file(file, check)
-        if not check_file_name(file, check, "province folder name") or not isinstance(record, Rec):
+        if not check_file_name(file, check, N_("province folder name")) or not isinstance(record, Rec):
             continue
         records.append(record)
-        counties = check.unique(record.get("counties", []), "id", "county")
-        check.distinct_names(counties.values(), "county")
-        memoranda = check.unique(record.get("memoranda", []), "id", "memorandum")
+        counties = check.unique(record.get("counties", []), "id", N_("county"))
+        check.distinct_names(counties.values(), N_("county"))
+        memoranda = check.unique(record.get("memoranda", []), "id", N_("memorandum"))
         for memo in memoranda.values():
             if "agency" in memo.values:
-                check.known(memo["agency"], memo.marks["agency"], agencies, "agency", "agencies.yaml")
+                check.known(memo["agency"], memo.marks["agency"], agencies, N_("agency"), "agencies.yaml")
             if not any(memo.get(kind) for kind in KINDS):
                 check.error(
-                    memo.mark, f"memorandum {shown(memo['id'])} gives no services: list them under {', '.join(KINDS)}"
+                    memo.mark,
+                    N_(
+                        "memorandum {memorandum} gives no services: list them under {kinds}",
+                        memorandum=shown(memo["id"]),
+                        kinds=", ".join(KINDS),
+                    ),
                 )
             for kind in KINDS:
                 for item in memo.get(kind, ()):
-                    check.known(item.value, item.mark, services, "service", "services.yaml")
+                    check.known(item.value, item.mark, services, N_("service"), "services.yaml")
         for hours in record.get("hours", ()):
             _check_hours(hours, check)
         given = {
@@ -370,7 +417,7 @@ def _provinces(
         facts[file.stem] = ProvinceFacts(file.stem, counties, given)
         if record.valid:
             provinces[file.stem] = _province(file.stem, record, counties, memoranda)
-    check.distinct_names(records, "province")
+    check.distinct_names(records, N_("province"))
     return provinces, facts
 
 
@@ -409,7 +456,10 @@ def _province(province_id: str, record: Rec, counties: dict[str, Rec], memoranda
 
 def _check_hours(hours: Rec, check: Validation) -> None:
     if "opens" in hours.values and "closes" in hours.values and hours["closes"] <= hours["opens"]:
-        check.error(hours.marks["closes"], f"closes: {hours['closes']} is not after opens {hours['opens']}")
+        check.error(
+            hours.marks["closes"],
+            N_("closes: {closes} is not after opens {opens}", closes=hours["closes"], opens=hours["opens"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -453,8 +503,12 @@ def _draft(record: Rec, check: Validation) -> OfficeDraft:
     if status is not None and status != "pending" and license_missing and record.valid:
         check.error(
             record.mark,
-            f"office {record.get('code', '')}: a {status} office needs its license (number, holder, issued, expires); "
-            "only a pending office has none",
+            N_(
+                "office {code}: a {status} office needs its license (number, holder, issued, expires); "
+                "only a pending office has none",
+                code=record.get("code", ""),
+                status=status,
+            ),
         )
         record.valid = False
     if (
@@ -465,8 +519,11 @@ def _draft(record: Rec, check: Validation) -> OfficeDraft:
     ):
         check.error(
             license.marks["expires"],
-            f"license.expires: {format_jalali(license['expires'])} "
-            f"is not after issued {format_jalali(license['issued'])}",
+            N_(
+                "license.expires: {expires} is not after issued {issued}",
+                expires=license["expires"],
+                issued=license["issued"],
+            ),
         )
         record.valid = False
     for hours in record.get("hours") or ():
@@ -494,15 +551,19 @@ def resolve_offices(file: OfficesFile, province: ProvinceFacts | None, services:
     check = Validation(list(file.problems))
     offices: list[Office] = []
     county = None
-    if province is not None and check_name(file.path, file.county, check, "county file name"):
+    if province is not None and check_name(file.path, file.county, check, N_("county file name")):
         county = province.counties.get(file.county)
         if county is None:
             hint = did_you_mean(file.county, tuple(province.counties))
             check.error(
                 Mark(file.path, 1, 1),
-                f"{shown(file.county)} is not a county of {province.id}: "
-                "an offices file is named after one of the counties in its province.yaml;"
-                f"{hint or ' they are ' + ', '.join(province.counties)}",
+                N_(
+                    "{county} is not a county of {province}: "
+                    "an offices file is named after one of the counties in its province.yaml;{hint}",
+                    county=shown(file.county),
+                    province=province.id,
+                    hint=hint or N_(" they are {counties}", counties=", ".join(province.counties)),
+                ),
             )
     # Without a readable province.yaml the memoranda are unknown: add/remove are compared with nothing.
     given_by_kind = province.given_by_kind if province else None
@@ -530,7 +591,10 @@ def duplicate_codes(files: list[tuple[str, tuple[tuple[str, int, int], ...]]]) -
     for path, codes in files:
         for code, line, col in codes:
             if code in first:
-                check.error(Mark(path, line, col), f"office code {code} is used twice: also at {Mark(*first[code])}")
+                check.error(
+                    Mark(path, line, col),
+                    N_("office code {code} is used twice: also at {place}", code=code, place=Mark(*first[code])),
+                )
             else:
                 first[code] = (path, line, col)
     return check.problems
@@ -544,31 +608,43 @@ def _check_office_references(
         hint = did_you_mean(draft.city, cities)
         check.warn(
             draft.city_mark,
-            f"city: {shown(draft.city)} is not among the cities of {county['id']} in province.yaml;"
-            f"{hint or ' check the spelling or add the city there'}",
+            N_(
+                "city: {city} is not among the cities of {county} in province.yaml;{hint}",
+                city=shown(draft.city),
+                county=county["id"],
+                hint=hint or N_(" check the spelling or add the city there"),
+            ),
         )
     kind = draft.kind
     given = set(given_by_kind.get(kind, ())) if given_by_kind is not None else None
     for item in draft.added:
         if (
-            check.known(item.value, item.mark, services, "service", "services.yaml")
+            check.known(item.value, item.mark, services, N_("service"), "services.yaml")
             and given is not None
             and item.value in given
         ):
             check.warn(
                 item.mark,
-                f"services.add: {shown(item.value)} is already given to {kind} offices by the province's memoranda",
+                N_(
+                    "services.add: {service} is already given to {kind} offices by the province's memoranda",
+                    service=shown(item.value),
+                    kind=kind,
+                ),
             )
     for item in draft.removed:
         if (
-            check.known(item.value, item.mark, services, "service", "services.yaml")
+            check.known(item.value, item.mark, services, N_("service"), "services.yaml")
             and given is not None
             and item.value not in given
         ):
             check.warn(
                 item.mark,
-                f"services.remove: {shown(item.value)} is not given to {kind} offices by the province's memoranda, "
-                "so there is nothing to remove",
+                N_(
+                    "services.remove: {service} is not given to {kind} offices by the province's memoranda, "
+                    "so there is nothing to remove",
+                    service=shown(item.value),
+                    kind=kind,
+                ),
             )
 
 
@@ -613,24 +689,27 @@ def _body(file: RawFile, check: Validation) -> str | None:
     arabic_warned = False
     for number, line in enumerate(lines, start=file.body_line):
         if has_arabic_letters(line) and not arabic_warned:
-            check.warn(Mark(file.path, number, 1), "Arabic ي/ك in the text were replaced by Persian ی/ک")
+            check.warn(Mark(file.path, number, 1), N_("Arabic ي/ك in the text were replaced by Persian ی/ک"))
             arabic_warned = True
         stripped = line.lstrip(" \t>*+-")
         if len(line) - len(stripped) > MAX_MARKDOWN_INDENT:
             check.error(
                 Mark(file.path, number, 1),
-                f"this line is nested more than {MAX_MARKDOWN_INDENT} levels deep; a page cannot show it",
+                N_(
+                    "this line is nested more than {levels} levels deep; a page cannot show it",
+                    levels=MAX_MARKDOWN_INDENT,
+                ),
             )
             return None
         if line.startswith("# "):
             check.warn(
                 Mark(file.path, number, 1),
-                "a '# ' heading is shown as plain text: the page title is the only top-level heading; use '## '",
+                N_("a '# ' heading is shown as plain text: the page title is the only top-level heading; use '## '"),
             )
         if "![" in line:
             check.warn(
                 Mark(file.path, number, line.index("![") + 1),
-                "images are not shown on the site; link to the file instead",
+                N_("images are not shown on the site; link to the file instead"),
             )
     slow = [problem for part in _paragraphs(lines, file.body_line) for problem in _slow_markdown(file.path, part)]
     check.problems.extend(slow)
@@ -661,8 +740,12 @@ def _slow_markdown(path: str, paragraph: tuple[int, list[str]]) -> list[Problem]
             Problem(
                 Mark(path, first + MAX_PARAGRAPH_LINES, 1),
                 "error",
-                f"a paragraph, list or table has at most {MAX_PARAGRAPH_LINES} lines with no blank line "
-                f"between them, and this one has {len(lines)}: put a blank line between its parts",
+                N_(
+                    "a paragraph, list or table has at most {limit} lines with no blank line between them, "
+                    "and this one has {count}: put a blank line between its parts",
+                    limit=MAX_PARAGRAPH_LINES,
+                    count=len(lines),
+                ),
             )
         ]
     text = "\n".join(lines)
@@ -675,8 +758,12 @@ def _slow_markdown(path: str, paragraph: tuple[int, list[str]]) -> list[Problem]
             Problem(
                 mark(MAX_PARAGRAPH_CHARS),
                 "error",
-                f"a paragraph, list or table has at most {MAX_PARAGRAPH_CHARS:,} characters with no blank line "
-                f"between them, and this one has {len(text):,}: put a blank line between its parts",
+                N_(
+                    "a paragraph, list or table has at most {limit:,} characters with no blank line between them, "
+                    "and this one has {count:,}: put a blank line between its parts",
+                    limit=MAX_PARAGRAPH_CHARS,
+                    count=len(text),
+                ),
             )
         ]
 
@@ -693,8 +780,11 @@ def _slow_markdown(path: str, paragraph: tuple[int, list[str]]) -> list[Problem]
                     Problem(
                         mark(match.start()),
                         "error",
-                        f"this {shown(token)} starts code that no {shown(token)} closes in its paragraph; close it, "
-                        f"or write \\` for a backtick",
+                        N_(
+                            "this {token} starts code that no {token} closes in its paragraph; close it, "
+                            "or write \\` for a backtick",
+                            token=shown(token),
+                        ),
                     )
                 ]
             position = end.end()
@@ -705,8 +795,11 @@ def _slow_markdown(path: str, paragraph: tuple[int, list[str]]) -> list[Problem]
                     Problem(
                         mark(match.start()),
                         "error",
-                        f"brackets are nested more than {MAX_BRACKET_DEPTH} deep here; write \\[ for a bracket "
-                        f"that starts no link",
+                        N_(
+                            "brackets are nested more than {depth} deep here; "
+                            "write \\[ for a bracket that starts no link",
+                            depth=MAX_BRACKET_DEPTH,
+                        ),
                     )
                 ]
         elif opened:
@@ -716,8 +809,10 @@ def _slow_markdown(path: str, paragraph: tuple[int, list[str]]) -> list[Problem]
                     Problem(
                         mark(position),
                         "error",
-                        "this link's address is not closed by ')' on its line, or has quotes that are not its "
-                        'title; write [text](https://…) or [text](https://… "title")',
+                        N_(
+                            "this link's address is not closed by ')' on its line, or has quotes that are not its "
+                            'title; write [text](https://…) or [text](https://… "title")'
+                        ),
                     )
                 ]
     if opened:
@@ -725,8 +820,10 @@ def _slow_markdown(path: str, paragraph: tuple[int, list[str]]) -> list[Problem]
             Problem(
                 mark(opened[0]),
                 "error",
-                "this '[' is not closed by a ']' in its paragraph; close it, or write \\[ for a bracket that "
-                "starts no link",
+                N_(
+                    "this '[' is not closed by a ']' in its paragraph; close it, or write \\[ for a bracket that "
+                    "starts no link"
+                ),
             )
         ]
     return []
@@ -736,11 +833,15 @@ def _pages(raw: RawContent, check: Validation) -> list[Page]:
     pages = []
     for file in raw.of_kind("page"):
         record = read_file(file, check)
-        slug_ok = check_file_name(file, check, "page file name")
+        slug_ok = check_file_name(file, check, N_("page file name"))
         if file.stem in RESERVED_PAGE_NAMES:
             check.error(
                 Mark(file.path, 1, 1),
-                f"a page cannot be named {shown(file.stem)}: the site's own pages use /{file.stem}/; rename the file",
+                N_(
+                    "a page cannot be named {name}: the site's own pages use /{stem}/; rename the file",
+                    name=shown(file.stem),
+                    stem=file.stem,
+                ),
             )
             slug_ok = False
         body = _body(file, check)
@@ -762,18 +863,21 @@ def _news(raw: RawContent, check: Validation, provinces: set[str], today: Jalali
     news = []
     for file in raw.of_kind("news"):
         record = read_file(file, check)
-        slug_ok = check_file_name(file, check, "news file name")
+        slug_ok = check_file_name(file, check, N_("news file name"))
         body = _body(file, check)
         if not isinstance(record, Rec):
             continue
         if "province" in record.values:
-            check.known(record["province"], record.marks["province"], provinces, "province", "content/provinces/")
+            check.known(record["province"], record.marks["province"], provinces, N_("province"), "content/provinces/")
         if "date" in record.values and record["date"] > today:
             # The site has no publication date: it would show the news now, dated in the future (or misdated by a typo).
             check.error(
                 record.marks["date"],
-                f"date: {format_jalali(record['date'])} is after the build date "
-                f"{format_jalali(today)}; correct the date, or add the news on its day",
+                N_(
+                    "date: {date} is after the build date {today}; correct the date, or add the news on its day",
+                    date=record["date"],
+                    today=today,
+                ),
             )
         if record.valid and slug_ok and body is not None:
             news.append(

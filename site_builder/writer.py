@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from .errors import UsageError
+from .errors import N_, Message, UsageError
 
 # Written into every output folder, so that a build only ever updates a folder it made itself. It
 # also names the state the last build left there, so that a record of another state is not trusted.
@@ -38,7 +38,7 @@ def safe_relative(path: str) -> PurePosixPath:
     """Return a page path as a relative path inside the output folder, or refuse it."""
     relative = PurePosixPath(path)
     if relative.is_absolute() or ".." in relative.parts or not relative.parts or "\\" in path:
-        raise UnsafePath(f"refusing to write {path!r}: it is outside the output folder")
+        raise UnsafePath(N_("refusing to write {path}: it is outside the output folder", path=repr(path)))
     return relative
 
 
@@ -48,7 +48,7 @@ def refuse_duplicates(paths: list[str]) -> None:
     for path in paths:
         safe_relative(path)
         if path in seen:
-            raise UnsafePath(f"refusing to write {path!r} twice")
+            raise UnsafePath(N_("refusing to write {path} twice", path=repr(path)))
         seen.add(path)
 
 
@@ -57,21 +57,33 @@ def check_output_folder(output_dir: Path, keep: list[Path]) -> None:
     directory or a folder above it, a folder holding the sources, or a folder the build did not make."""
     output = output_dir.resolve()
     if output.exists() and not output.is_dir():
-        raise UnsafePath(f"the output {str(output_dir)!r} is a file, not a folder")
+        raise UnsafePath(N_("the output {folder} is a file, not a folder", folder=repr(str(output_dir))))
     if output == Path.cwd().resolve() or output in Path.cwd().resolve().parents:
-        raise UnsafePath(f"the output {str(output_dir)!r} would replace the working directory")
+        raise UnsafePath(N_("the output {folder} would replace the working directory", folder=repr(str(output_dir))))
     for source in keep:
         source = source.resolve()
         if output == source or output in source.parents:
-            raise UnsafePath(f"the output {str(output_dir)!r} holds {str(source)!r}, which a build would delete")
+            raise UnsafePath(
+                N_(
+                    "the output {folder} holds {source}, which a build would delete",
+                    folder=repr(str(output_dir)),
+                    source=repr(str(source)),
+                )
+            )
         if source in output.parents:
             raise UnsafePath(
-                f"the output {str(output_dir)!r} is inside {str(source)!r}, which the build reads; "
-                f"choose a folder outside it"
+                N_(
+                    "the output {folder} is inside {source}, which the build reads; choose a folder outside it",
+                    folder=repr(str(output_dir)),
+                    source=repr(str(source)),
+                )
             )
     if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
         raise UnsafePath(
-            f"the output {str(output_dir)!r} has files this program did not write; choose an empty or new folder"
+            N_(
+                "the output {folder} has files this program did not write; choose an empty or new folder",
+                folder=repr(str(output_dir)),
+            )
         )
 
 
@@ -171,15 +183,20 @@ class OutputLock:
     the process ends; the file names the process holding it, for whoever finds it taken. A
     process may take it again while it holds it: serve holds it for its whole life and each of
     its builds takes it too. The first taking recovers what a killed build left (see `recover`);
-    `recovered` says what was done, or None.
+    `recovery` says what was done, or None (`recovered`: in English).
     """
 
-    def __init__(self, output_dir: Path, wait: float = 0, notify: Callable[[str], None] | None = None):
+    def __init__(self, output_dir: Path, wait: float = 0, notify: Callable[[Message], None] | None = None):
         self.output_dir = output_dir
         self.path = _beside(located(output_dir), ".lock")
         self.wait = wait  # seconds to wait for another process to finish
         self.notify = notify  # told, in a sentence, when the lock is taken and this process starts waiting
-        self.recovered: str | None = None
+        self.recovery: Message | None = None
+
+    @property
+    def recovered(self) -> str | None:
+        """Return what recovering did, in English, or None."""
+        return None if self.recovery is None else str(self.recovery)
 
     def __enter__(self) -> OutputLock:
         held = _HELD.get(self.path)
@@ -189,7 +206,7 @@ class OutputLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _HELD[self.path] = [_take_lock(self.path, self.output_dir, self.wait, self.notify), 1]
         try:
-            self.recovered = recover(self.output_dir)
+            self.recovery = recover(self.output_dir)
         except BaseException:
             self._release()
             raise
@@ -209,7 +226,7 @@ class OutputLock:
         os.close(descriptor)
 
 
-def _take_lock(path: Path, output_dir: Path, wait: float, notify: Callable[[str], None] | None) -> int:
+def _take_lock(path: Path, output_dir: Path, wait: float, notify: Callable[[Message], None] | None) -> int:
     """Open and lock the lock file, waiting up to `wait` seconds for its holder; name this process; return the file."""
     deadline = time.monotonic() + wait
     waiting = False
@@ -223,15 +240,31 @@ def _take_lock(path: Path, output_dir: Path, wait: float, notify: Callable[[str]
             left = deadline - time.monotonic()
             if left <= 0 and wait:
                 raise OutputBusy(
-                    f"{output_dir} is still being written by {holder} after {wait:g} s of waiting; "
-                    f"wait longer or stop that process"
+                    N_(
+                        "{folder} is still being written by {holder} after {wait:g} s of waiting; "
+                        "wait longer or stop that process",
+                        folder=str(output_dir),
+                        holder=holder,
+                        wait=wait,
+                    )
                 ) from None
             if left <= 0:
                 raise OutputBusy(
-                    f"{output_dir} is being written by {holder}; wait for it to finish or pass --wait SECONDS"
+                    N_(
+                        "{folder} is being written by {holder}; wait for it to finish or pass --wait SECONDS",
+                        folder=str(output_dir),
+                        holder=holder,
+                    )
                 ) from None
             if notify is not None and not waiting:
-                notify(f"{output_dir} is being written by {holder}; waiting up to {wait:g} s for it to finish")
+                notify(
+                    N_(
+                        "{folder} is being written by {holder}; waiting up to {wait:g} s for it to finish",
+                        folder=str(output_dir),
+                        holder=holder,
+                        wait=wait,
+                    )
+                )
             waiting = True
             time.sleep(min(left, 0.1))
             continue
@@ -340,7 +373,7 @@ def _write_marker(output: Path, text: str) -> None:
     os.replace(temporary, output / MARKER)
 
 
-def recover(output_dir: Path) -> str | None:
+def recover(output_dir: Path) -> Message | None:
     """Bring an output folder back to one whole build if a build was killed while updating it, and remove what killed
     builds left beside it; return what was done, as one sentence, or None when there was nothing to do. Call it only
     holding the lock.
@@ -357,7 +390,7 @@ def recover(output_dir: Path) -> str | None:
     return done
 
 
-def _recover_beside(output_dir: Path, output: Path) -> str | None:
+def _recover_beside(output_dir: Path, output: Path) -> Message | None:
     """Recover what a killed build left beside one folder or link: the output as named, or the tree it leads to."""
     journal_path = _beside(output, ".journal")
     done = None
@@ -377,11 +410,11 @@ def _recover_beside(output_dir: Path, output: Path) -> str | None:
         else:
             leftover.unlink()
     if done is None and leftovers:
-        done = f"recovered {output_dir}: removed leftovers of an interrupted build"
+        done = N_("recovered {folder}: removed leftovers of an interrupted build", folder=str(output_dir))
     return done
 
 
-def _finish(output_dir: Path, output: Path, journal_path: Path) -> str:
+def _finish(output_dir: Path, output: Path, journal_path: Path) -> Message:
     """Finish the update a journal describes, or undo it should finishing fail; return what was done."""
     try:
         journal = _read_journal(journal_path, output.name)
@@ -391,31 +424,44 @@ def _finish(output_dir: Path, output: Path, journal_path: Path) -> str:
     except (OSError, ValueError, TypeError, UnicodeError) as exc:
         with contextlib.suppress(OSError):
             _write_marker(output, _marker_text(RECOVERED))
-        return (
-            f"recovered {output_dir}: the journal of an interrupted update could not be used ({exc}); "
-            f"the next build compares every file"
+        return N_(
+            "recovered {folder}: the journal of an interrupted update could not be used ({reason}); "
+            "the next build compares every file",
+            folder=str(output_dir),
+            reason=str(exc),
         )
     if journal.update == "link":
         try:
             _publish_link(output, stage)  # what it led to before is a leftover now
             _write_marker(output, _marker_text(RECOVERED))
         except OSError as exc:
-            return (
-                f"recovered {output_dir}: could not publish the tree an interrupted build made "
-                f"({exc.strerror or exc}), so kept the previous one"
+            return N_(
+                "recovered {folder}: could not publish the tree an interrupted build made ({reason}), "
+                "so kept the previous one",
+                folder=str(output_dir),
+                reason=str(exc.strerror or exc),
             )
-        return f"recovered {output_dir}: published the tree an interrupted build made ({journal.files:,} new files)"
+        return N_(
+            "recovered {folder}: published the tree an interrupted build made ({count:,} new files)",
+            folder=str(output_dir),
+            count=journal.files,
+        )
     if journal.update == "tree":
         try:
             if stage.is_dir():
                 _replay_tree(output, stage)
             _write_marker(output, _marker_text(RECOVERED))
         except OSError as exc:
-            return (
-                f"recovered {output_dir}: could not finish an interrupted first build ({exc.strerror or exc}), "
-                f"so removed its files"
+            return N_(
+                "recovered {folder}: could not finish an interrupted first build ({reason}), so removed its files",
+                folder=str(output_dir),
+                reason=str(exc.strerror or exc),
             )
-        return f"recovered {output_dir}: finished an interrupted first build of {journal.files:,} files"
+        return N_(
+            "recovered {folder}: finished an interrupted first build of {count:,} files",
+            folder=str(output_dir),
+            count=journal.files,
+        )
     try:
         _replay_files(output, stage, backup, journal.steps, RECOVERED)
     except (OSError, UnsafePath) as exc:
@@ -423,11 +469,24 @@ def _finish(output_dir: Path, output: Path, journal_path: Path) -> str:
             _undo_files(output, stage, backup, journal.steps, journal.marker)
         except OSError as again:
             raise RecoveryFailed(
-                f"the interrupted update of {output_dir} could be neither finished ({exc}) "
-                f"nor undone ({again}); fix that and run build.py recover again"
+                N_(
+                    "the interrupted update of {folder} could be neither finished ({reason}) nor undone ({again}); "
+                    "fix that and run build.py recover again",
+                    folder=str(output_dir),
+                    reason=str(exc),
+                    again=str(again),
+                )
             ) from None
-        return f"recovered {output_dir}: could not finish an interrupted update ({exc}), so put the previous build back"
-    return f"recovered {output_dir}: finished an interrupted update of {len(journal.steps):,} files"
+        return N_(
+            "recovered {folder}: could not finish an interrupted update ({reason}), so put the previous build back",
+            folder=str(output_dir),
+            reason=str(exc),
+        )
+    return N_(
+        "recovered {folder}: finished an interrupted update of {count:,} files",
+        folder=str(output_dir),
+        count=len(journal.steps),
+    )
 
 
 def _publish_link(output: Path, tree: Path) -> Path | None:
@@ -577,8 +636,11 @@ class OutputUpdate:
         try:
             if self.linked and self.output_dir.is_symlink() and _published_tree(self.output_dir) is None:
                 raise UnsafePath(
-                    f"the output {str(self.output_dir)!r} is a link this program did not make; "
-                    f"publishing via a link would replace it"
+                    N_(
+                        "the output {folder} is a link this program did not make; "
+                        "publishing via a link would replace it",
+                        folder=repr(str(self.output_dir)),
+                    )
                 )
             # Without a record every file there is compared, and removed if no page makes it.
             unknown = FileRecord("", -1, -1)
@@ -777,10 +839,10 @@ def _check_inside(folder: str, root: str, known: set[str]) -> None:
     if folder in known:
         return
     if not folder.startswith(root + os.sep):  # not below it at all (paths were checked by safe_relative: never so)
-        raise UnsafePath(f"refusing to write into {folder!r}: it is outside the output folder")
+        raise UnsafePath(N_("refusing to write into {folder}: it is outside the output folder", folder=repr(folder)))
     _check_inside(os.path.dirname(folder), root, known)
     if os.path.islink(folder) and not Path(os.path.realpath(folder)).is_relative_to(os.path.realpath(root)):
-        raise UnsafePath(f"refusing to write into {folder!r}: it leads outside the output folder")
+        raise UnsafePath(N_("refusing to write into {folder}: it leads outside the output folder", folder=repr(folder)))
     known.add(folder)
 
 

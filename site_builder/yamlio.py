@@ -13,7 +13,7 @@ from typing import Protocol
 
 import yaml
 
-from .errors import CONTROLS, Mark, Problem, describe_character
+from .errors import CONTROLS, N_, Mark, Message, Problem, describe_character
 
 _KIND_TAGS = {
     yaml.ScalarNode: "tag:yaml.org,2002:str",
@@ -58,10 +58,30 @@ _PLAIN_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "merge")
 )
 _SYNTAX_HINTS = {
-    "mapping values are not allowed": "put quotes around a value that contains ': '",
-    "found character '\\t'": "indent with spaces",
-    "found undefined alias": "aliases (*name) are not supported",
+    "mapping values are not allowed": N_("put quotes around a value that contains ': '"),
+    "found character '\\t'": N_("indent with spaces"),
+    "found undefined alias": N_("aliases (*name) are not supported"),
 }
+# What libyaml most often says, and the places it says it was reading, as the catalogues translate them; anything
+# else it says is shown in English.
+_LIBYAML_WORDS = (
+    N_("mapping values are not allowed in this context"),
+    N_("did not find expected key"),
+    N_("found unexpected end of stream"),
+    N_("did not find expected ',' or ']'"),
+    N_("did not find expected ',' or '}'"),
+    N_("did not find expected '-' indicator"),
+    N_("found undefined alias"),
+    N_("found character that cannot start any token"),
+    N_("could not find expected ':'"),
+    N_("while parsing a block mapping"),
+    N_("while parsing a block collection"),
+    N_("while parsing a flow sequence"),
+    N_("while parsing a flow mapping"),
+    N_("while scanning a quoted scalar"),
+    N_("while scanning a simple key"),
+    N_("while scanning for the next token"),
+)
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
 # libyaml composes nested collections recursively and crashes on tens of thousands of levels;
 # content needs a handful. Only a file with many brackets, or a line that starts with many
@@ -107,7 +127,7 @@ class Source:
 def decode(source: Source, data: bytes) -> tuple[str | None, list[Problem]]:
     """Decode a file as UTF-8 (a BOM is fine); name the encoding when it is something else."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [Problem(source.start(), "error", "the file is saved as UTF-16; save it as UTF-8")]
+        return None, [Problem(source.start(), "error", N_("the file is saved as UTF-16; save it as UTF-8"))]
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -121,9 +141,11 @@ def decode(source: Source, data: bytes) -> tuple[str | None, list[Problem]]:
     except UnicodeDecodeError:
         legacy = ""
     if _ARABIC_SCRIPT.search(legacy):
-        message = "the file is saved in Windows-1256 (Arabic Windows) encoding, not UTF-8: open it and save it as UTF-8"
+        message = N_(
+            "the file is saved in Windows-1256 (Arabic Windows) encoding, not UTF-8: open it and save it as UTF-8"
+        )
     else:
-        message = f"the file is not UTF-8: byte 0x{data[bad]:02x} cannot be read; save it as UTF-8"
+        message = N_("the file is not UTF-8: byte {byte} cannot be read; save it as UTF-8", byte=f"0x{data[bad]:02x}")
     return None, [Problem(mark, "error", message)]
 
 
@@ -146,7 +168,11 @@ def expand_tabs(source: Source, text: str) -> tuple[str, list[Problem]]:
     warning = Problem(
         mark,
         "warning",
-        f"tabs used for indentation were read as spaces to the next multiple of {TAB_STOP} columns; indent with spaces",
+        N_(
+            "tabs used for indentation were read as spaces to the next multiple of {columns} columns; "
+            "indent with spaces",
+            columns=TAB_STOP,
+        ),
     )
     return "\n".join(lines), [warning]
 
@@ -163,14 +189,17 @@ def without_controls(source: Source, text: str, first_line: int = 1) -> tuple[st
     for match in found[:MAX_CONTROL_PROBLEMS]:
         line_start = text.rfind("\n", 0, match.start()) + 1
         line = text.count("\n", 0, match.start()) + first_line + source.line_offset
-        message = (
-            f"the invisible character {describe_character(match[0])} is here: it changes how the text around it "
-            f"is shown, so it cannot be published; delete it (most editors do not show it)"
+        message = N_(
+            "the invisible character {character} is here: it changes how the text around it is shown, "
+            "so it cannot be published; delete it (most editors do not show it)",
+            character=describe_character(match[0]),
         )
         problems.append(Problem(Mark(source.path, line, match.start() - line_start + 1), "error", message))
     if len(found) > MAX_CONTROL_PROBLEMS:
-        message = f"{len(found) - MAX_CONTROL_PROBLEMS} more invisible control characters follow; delete them too"
-        problems.append(Problem(problems[-1].mark, "error", message))
+        more = N_(
+            "{count} more invisible control characters follow; delete them too", count=len(found) - MAX_CONTROL_PROBLEMS
+        )
+        problems.append(Problem(problems[-1].mark, "error", more))
     return CONTROLS.sub("", text), problems
 
 
@@ -187,7 +216,7 @@ def compose(source: Source, text: str) -> tuple[Node | None, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         return None, [*problems, _syntax_problem(source, exc)]
     except yaml.YAMLError as exc:
-        return None, [*problems, Problem(source.start(), "error", f"YAML syntax: {exc}")]
+        return None, [*problems, Problem(source.start(), "error", N_("YAML syntax: {problem}", problem=str(exc)))]
     if root is not None:
         problems += _unsupported_features(source, root, text)
     return root, problems
@@ -210,9 +239,10 @@ def _too_large(source: Source, text: str) -> Problem | None:
             if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.CollectionStartEvent)):
                 nodes += 1
                 if nodes > MAX_NODES:
-                    message = (
-                        f"a file holds at most {MAX_NODES:,} values (keys, values and list items), and this one "
-                        f"has more from here on; see the limits in docs/content.md"
+                    message = N_(
+                        "a file holds at most {limit:,} values (keys, values and list items), and this one "
+                        "has more from here on; see the limits in docs/content.md",
+                        limit=MAX_NODES,
                     )
                     return Problem(source.mark(event.start_mark), "error", message)
             if isinstance(event, yaml.CollectionStartEvent):
@@ -221,7 +251,7 @@ def _too_large(source: Source, text: str) -> Problem | None:
                     return Problem(
                         source.mark(event.start_mark),
                         "error",
-                        f"lists and mappings are nested more than {MAX_DEPTH} levels deep here",
+                        N_("lists and mappings are nested more than {levels} levels deep here", levels=MAX_DEPTH),
                     )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
@@ -233,14 +263,16 @@ def _too_large(source: Source, text: str) -> Problem | None:
 def _syntax_problem(source: Source, exc: yaml.MarkedYAMLError) -> Problem:
     """Turn libyaml's syntax error into a problem at the place it names, with a hint where one helps."""
     mark = exc.problem_mark or exc.context_mark
-    message = f"YAML syntax: {exc.problem}"
-    if exc.context:
-        message += f" ({exc.context})"
     if "expected a single document" in str(exc.context) or "another document" in str(exc.problem):
-        message = "only one YAML document per file: remove the second '---'"
-    for needle, hint in _SYNTAX_HINTS.items():
-        if needle in message:
-            message += f"; {hint}"
+        return Problem(source.mark(mark), "error", N_("only one YAML document per file: remove the second '---'"))
+    said = f"{exc.problem} ({exc.context})" if exc.context else str(exc.problem)
+    hints = [hint for needle, hint in _SYNTAX_HINTS.items() if needle in said]
+    message = N_(
+        "YAML syntax: {problem}{context}{hint}",
+        problem=Message(str(exc.problem)),  # translated when the catalogues know libyaml's words (_LIBYAML_WORDS)
+        context=Message(" ({context})", (("context", Message(str(exc.context))),)) if exc.context else "",
+        hint=Message("; {hint}", (("hint", hints[0]),)) if hints else "",
+    )
     return Problem(source.mark(mark), "error", message)
 
 
@@ -259,7 +291,9 @@ def _unsupported_features(source: Source, root: Node, text: str) -> list[Problem
             continue
         seen.add(id(node))
         if node.tag not in _PLAIN_TAGS:
-            problems.append(Problem(source.at(node), "error", f"the tag {node.tag} is not supported: remove it"))
+            problems.append(
+                Problem(source.at(node), "error", N_("the tag {tag} is not supported: remove it", tag=node.tag))
+            )
         if isinstance(node, MappingNode):
             for key, value in node.value:
                 stack.append(key)
@@ -273,7 +307,7 @@ def _unsupported_features(source: Source, root: Node, text: str) -> list[Problem
                     Problem(
                         source.mark(token.start_mark),
                         "error",
-                        "aliases (*name) are not supported: write the value out in full",
+                        N_("aliases (*name) are not supported: write the value out in full"),
                     )
                 )
     return problems

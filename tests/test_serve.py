@@ -26,7 +26,19 @@ def server(tmp_path):
     port = free_port()
     log = open(tmp_path / "serve.log", "w")
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), "--today", SAMPLE_TODAY, "--jobs", "1"],
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "serve",
+            "--port",
+            str(port),
+            "--today",
+            SAMPLE_TODAY,
+            "--jobs",
+            "1",
+            "--lang",
+            "en",
+        ],
         cwd=tmp_path,
         stdout=log,
         stderr=subprocess.STDOUT,
