@@ -14,6 +14,7 @@ from .i18n import ENGLISH, Speaker
 Progress = Callable[[str, int, int], None]
 # The stages' names (reading.py, pipeline.py, publish.py name them), written here for the catalogues to hold them.
 STAGES = (N_("checking"), N_("reading"), N_("rendering"), N_("open data"), N_("search index"))
+SEVERITIES = (N_("error"), N_("warning"))  # as a problem's line names them: translated where it is shown
 
 
 def quiet(stage: str, done: int, total: int) -> None:
