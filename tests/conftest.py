@@ -197,6 +197,8 @@ def site(tmp_path, monkeypatch, capsys):
     """A tiny valid content tree in tmp_path/content; `site.write(path, text)` changes a file, `site.run(...)` runs the CLI."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    for setting in ("LANG", "LC_ALL"):  # the messages' language follows them: English unless a test sets them
+        monkeypatch.delenv(setting, raising=False)
 
     class Site:
         root = tmp_path

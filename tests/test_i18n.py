@@ -277,3 +277,161 @@ def test_an_edited_translation_reaches_the_pages_and_the_open_data_of_the_next_b
     assert ">Open government data</a>" in (tmp_path / "output" / "en" / "index.html").read_text(encoding="utf-8")
     assert "Open government data" not in (tmp_path / "output" / "index.html").read_text(encoding="utf-8")
     assert ",rural,روستایی‌ها," in (tmp_path / "output" / "data" / "offices.csv").read_text(encoding="utf-8-sig")
+
+
+# The messages of the commands: check, build, serve, recover, import and export speak Persian or English.
+
+RASHT = "provinces/gilan/offices/rasht.yaml"
+RASHT_WITH_MISTAKES = """\
+    - code: 13100123
+      kind: urban
+      status: activ
+      city: رشت
+      phone: "013-33123456"
+      postal_code: "41336543"
+      license:
+        number: "1234"
+        holder: {name: مريم احمدی, type: person}
+        issued: 1398/04/12
+        expires: 1403/07/31
+    """
+PLACE = "content/provinces/gilan/offices/rasht.yaml"
+PERSIAN_LINES = [
+    f"{PLACE}:3:11: خطا: status: 'activ' وضعیت معتبری نیست؛ منظورتان 'active' بود؟ یکی از این‌ها را بنویسید: "
+    "active, inactive, under_review, revoked, pending",
+    f"{PLACE}:6:16: خطا: postal_code: '41336543' ۸ رقم دارد؛ باید ۱۰ رقم داشته باشد",
+    f"{PLACE}:9:20: هشدار: license.holder.name: ي/ك عربی با ی/ک فارسی جایگزین شد",
+    f"{PLACE}:11:14: خطا: license.expires: 1403/07/31: مهر ۱۴۰۳ ۳۰ روز دارد",
+    "بررسی ناموفق: ۳ خطا، ۱ هشدار در content",
+]
+ENGLISH_LINES = [
+    f"{PLACE}:3:11: error: status: 'activ' is not a status; did you mean 'active'? write one of active, inactive, "
+    "under_review, revoked, pending",
+    f"{PLACE}:6:16: error: postal_code: '41336543' has 8 digits; it must have 10",
+    f"{PLACE}:9:20: warning: license.holder.name: Arabic ي/ك replaced by Persian ی/ک",
+    f"{PLACE}:11:14: error: license.expires: 1403/07/31: Mehr 1403 has 30 days",
+    "check failed: 3 errors, 1 warning in content",
+]
+
+
+def test_check_speaks_persian_with_persian_digits_and_the_place_in_latin(site):
+    site.write(RASHT, RASHT_WITH_MISTAKES)
+    result = site.check("--lang", "fa")
+    assert result.code == 1
+    assert result.err.splitlines() == PERSIAN_LINES
+
+
+def test_the_environment_chooses_persian_and_lang_overrides_it(site, monkeypatch):
+    site.write(RASHT, RASHT_WITH_MISTAKES)
+    assert site.check().err.splitlines() == ENGLISH_LINES  # neither LANG nor LC_ALL is set: English
+    monkeypatch.setenv("LANG", "fa_IR.UTF-8")
+    assert site.check().err.splitlines() == PERSIAN_LINES
+    assert site.check("--lang", "en").err.splitlines() == ENGLISH_LINES
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")  # LC_ALL outranks LANG, as it does for every program
+    assert site.check().err.splitlines() == ENGLISH_LINES
+
+
+def test_github_annotations_speak_the_sites_language_unless_lang_says_otherwise(site, monkeypatch):
+    site.write(RASHT, RASHT_WITH_MISTAKES)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = site.check()
+    assert result.err.splitlines()[0] == ENGLISH_LINES[0]  # the terminal: the operator's language
+    assert result.out.splitlines()[1] == (
+        f"::error file={PLACE},line=6,col=16::postal_code: '41336543' ۸ رقم دارد؛ باید ۱۰ رقم داشته باشد"
+    )
+    english = site.check("--lang", "en").out.splitlines()
+    assert english[1] == f"::error file={PLACE},line=6,col=16::postal_code: '41336543' has 8 digits; it must have 10"
+
+
+def test_usage_errors_and_the_builds_summary_speak_persian(site):
+    assert site.run("check", "--lang", "fa", "--jobs", "0").err == "build.py: خطا: --jobs دست‌کم باید ۱ باشد\n"
+    assert site.run("check", "--lang", "fa", "--content", "nowhere").err == (
+        "build.py: خطا: پوشه محتوا 'nowhere' وجود ندارد\n"
+    )
+    site.write(RASHT, RASHT_WITH_MISTAKES)
+    result = site.run("build", "--lang", "fa", "--today", SAMPLE_TODAY, "--jobs", "1")
+    assert result.code == 1
+    assert result.err.splitlines()[-2:] == [PERSIAN_LINES[-1], "build.py: چیزی نوشته نشد؛ output دست‌نخورده ماند"]
+
+
+def test_the_problems_page_of_serve_is_persian_right_to_left_with_each_problems_line(site):
+    from site_builder.cache import BuildCache
+    from site_builder.cli import parser, site_voice
+    from site_builder.serve import Preview
+
+    assert site_voice(parser().parse_args(["serve"])).language == "fa"  # the site's language unless --lang says
+    assert site_voice(parser().parse_args(["serve", "--lang", "en"])).language == "en"
+    site.write(RASHT, RASHT_WITH_MISTAKES)
+    options = BuildOptions(site.content, site.root / "output", today=SAMPLE_TODAY, jobs=1)
+    preview = Preview(options, BuildCache(site.root / "cache"), page=site_voice(parser().parse_args(["serve"])))
+    preview.rebuild()
+    page = b"".join(preview.app({"PATH_INFO": "/"}, lambda status, headers: None)).decode("utf-8")
+    assert '<html lang="fa" dir="rtl">' in page
+    assert "<h1>محتوا ۳ خطا دارد</h1>" in page
+    items = re.findall(r"<li>(.*?)</li>", page, flags=re.S)
+    assert [re.sub(r"<[^>]+>", "", item).strip() for item in items] == [
+        line.replace("'", "&#39;") + "\n  " + source
+        for line, source in zip(
+            PERSIAN_LINES[:-1],
+            [
+                "  status: activ",
+                "  postal_code: &#34;41336543&#34;",
+                "    holder: {name: مريم احمدی, type: person}",
+                "    expires: 1403/07/31",
+            ],
+        )
+    ]
+    assert f'<bdi dir="ltr">{PLACE}:3:11</bdi>' in page
+
+
+def _messages(message) -> list:
+    """Return a message and every message among its arguments, however deep."""
+    from site_builder.errors import Message
+
+    found = [message]
+    for _, value in message.args:
+        if isinstance(value, Message):
+            found += _messages(value)
+    return found
+
+
+def test_every_message_check_gives_is_in_the_catalogues(site):
+    """A message made without N_ would never reach the catalogues: each message of a check is one of the .pot's.
+
+    Only the frames that hold a field's name, libyaml's own words and a hint's punctuation are not messages."""
+    from site_builder.errors import Message
+
+    site.write(RASHT, RASHT_WITH_MISTAKES + "- code: 13100123\n  kind: urbn\n  adress: x\n  hours: 12\n")
+    site.write("provinces/gilan/offices/lahijan.yaml", "- code: [1\n")
+    site.write("services.yaml", "- id: Parcel\n  name: ارسال\n  agency: postt\n  documents: yes\n")
+    site.write("pages/about.md", "---\ntitle: درباره\n---\n# عنوان\n![x](y.png)\n[باز\n")
+    site.write("news/1405-08-01-opening.md", "---\ntitle: خبر\ndate: 1406/01/01\n---\nمتن\n")
+    report = check(BuildOptions(content_dir=site.content, today=SAMPLE_TODAY, jobs=1))
+    with (LOCALES / "messages.pot").open("rb") as source:
+        known = {message.id for message in read_po(source) if message.id}
+    frames = {"{field}: ", " ({context})", "; {hint}"}
+    made = []
+    for problem in report.problems:
+        assert isinstance(problem.message, Message)
+        for message in _messages(problem.message):
+            if message.text.startswith("YAML syntax: "):
+                made.append(message.text)
+                break  # libyaml's words follow, translated only when catalogued
+            made.append(message.text)
+    assert len(report.problems) >= 12
+    assert sorted({text for text in made if text not in known} - frames) == []
+
+
+def test_every_translation_keeps_the_fields_of_its_message():
+    with catalogue_path(LOCALES, "fa").open("rb") as source:
+        catalogue = read_po(source)
+    fields = re.compile(r"\{(\w*)[^{}]*\}|%\((\w+)\)s")
+    differ = []
+    for message in catalogue:
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = sorted(fields.findall(ids[0]))
+        differ += [message.id for string in strings if sorted(fields.findall(string)) != wanted]
+    assert differ == []
