@@ -33,7 +33,7 @@ def test_warnings_fail_only_with_strict(site):
 def test_github_annotations(site, monkeypatch):
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     site.write(RASHT, "- code: 13100123\n  kind: urban\n  status: activ\n")
-    result = site.check()
+    result = site.check("--lang", "en")  # annotations are in the site's language, Persian, unless --lang says
     assert result.out.splitlines() == [
         "::error file=content/provinces/gilan/offices/rasht.yaml,line=3,col=11::status: 'activ' is not a status; did you mean 'active'? write one of active, inactive, under_review, revoked, pending",
     ]
@@ -42,7 +42,7 @@ def test_github_annotations(site, monkeypatch):
 def test_annotation_escapes_newlines(site, monkeypatch):
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     site.write("pages/about.md", "no front matter\n")
-    result = site.check()
+    result = site.check("--lang", "en")
     assert (
         "::error file=content/pages/about.md,line=1,col=1::a page starts with front matter between two '---' lines, such as:%0A---%0Atitle: …%0A---"
         in result.out
