@@ -12,7 +12,7 @@ from pathlib import Path
 from . import pipeline
 from .cache import BuildCache
 from .config import BuildOptions, build_date, check_base_url
-from .errors import N_, ContentError, Message, TemplateFailed, UsageError, shown
+from .errors import N_, ContentError, Message, TemplateFailed, UsageError, escape_controls, shown
 from .i18n import SITE_LANGUAGE, Speaker, operator_language, speaker
 from .report import ProgressDisplay, print_problems, summary
 from .schema import json_schemas
@@ -293,7 +293,8 @@ def run_build(args: argparse.Namespace) -> int:
         print(failure(speaking, exc), file=sys.stderr)
         return EXIT_USAGE
     except TemplateFailed as exc:
-        print(exc, file=sys.stderr)
+        place = escape_controls(f"{exc.path}:{exc.line}")  # Jinja's own words follow, in English
+        print(speaking.line(place, "error", Message(exc.message)), file=sys.stderr)
         tell(untouched)
         return EXIT_CONTENT
     except SearchIndexFailed as exc:
