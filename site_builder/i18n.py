@@ -118,9 +118,4 @@ def _speaker(language: str) -> Speaker:
     return Speaker(language, translations(PROJECT_DIR / "locales", language))
 
 
-def operator_translations(language: str) -> NullTranslations:
-    """Return the catalogue of the operator's language (English: the messages as written)."""
-    return speaker(language).catalogue
-
-
 ENGLISH = Speaker("en", NullTranslations())  # gettext returns each message as it is
