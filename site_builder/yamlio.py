@@ -271,7 +271,7 @@ def _syntax_problem(source: Source, exc: yaml.MarkedYAMLError) -> Problem:
         "YAML syntax: {problem}{context}{hint}",
         problem=Message(str(exc.problem)),  # translated when the catalogues know libyaml's words (_LIBYAML_WORDS)
         context=Message(" ({context})", (("context", Message(str(exc.context))),)) if exc.context else "",
-        hint=Message("; {hint}", (("hint", hints[0]),)) if hints else "",
+        hint=N_("; {hint}", hint=hints[0]) if hints else "",
     )
     return Problem(source.mark(mark), "error", message)
 
