@@ -35,9 +35,11 @@ def shown(value: object, limit: int = SHOWN_LENGTH) -> str:
     return "'" + escape_controls(text.replace("\n", "\\n")) + "'"
 
 
-def describe_character(char: str) -> str:
+def describe_character(char: str) -> Message | str:
     """Name a character for an editor who cannot see it: U+202E (RIGHT-TO-LEFT OVERRIDE)."""
-    name = unicodedata.name(char, "") or "a control character"
+    name = unicodedata.name(char, "")
+    if not name:  # Unicode names no C0 or C1 control
+        return N_("U+{code} (a control character)", code=f"{ord(char):04X}")
     return f"U+{ord(char):04X} ({name})"
 
 
