@@ -32,11 +32,16 @@ def server(tmp_path):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/"
-    for _ in range(300):
+    # serve builds the whole sample before it listens: on a loaded machine that takes well over half a minute.
+    deadline = time.monotonic() + 240
+    while True:
         try:
             urllib.request.urlopen(url, timeout=1)
             break
         except (urllib.error.URLError, ConnectionError):
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"serve did not start listening:\n{(tmp_path / 'serve.log').read_text()}")
             time.sleep(0.1)
     yield url, tmp_path
     process.terminate()
