@@ -166,6 +166,8 @@ def serve(
     with pipeline.claim_output(options, wait, notify) as claim:
         if claim.recovered:
             print(claim.recovered, file=sys.stderr)
+        if not options.force and options.base_url:  # a folder named on the command line: refused before building
+            pipeline.refuse_another_base_url(options.output_dir, options.base_url)
         preview = Preview(options, cache)
         preview.rebuild(search_index=True)
         server = Server(preview.app, watcher=QuickWatcher())
