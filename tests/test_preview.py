@@ -3,6 +3,8 @@ built for another base URL unless told to."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -11,6 +13,9 @@ import urllib.request
 from pathlib import Path
 
 from conftest import ROOT, SAMPLE_TODAY, free_port
+
+from site_builder import writer
+from site_builder.writer import OutputFacts, OutputLock, OutputUpdate, output_facts, output_state
 
 TINY_URL = "https://example.org/"  # the tiny site's base_url in site.yaml
 MARKER = ".pishkhan-output"
@@ -94,3 +99,34 @@ def test_a_folder_whose_marker_names_no_base_url_is_updated(site):
     result = site.run("build", "--today", SAMPLE_TODAY, "--base-url", "https://other.example/")
     assert result.code == 0
     assert "base_url: https://other.example/\n" in marker.read_text(encoding="utf-8")
+
+
+def test_an_update_killed_while_moving_in_is_recovered_with_the_base_url_it_was_made_for(tmp_path):
+    """The next build reads the base URL and counts from the marker: finishing a killed update keeps the new ones."""
+    folder = tmp_path / "output"
+    with OutputUpdate(folder, None, "one", facts=OutputFacts("https://one.example/", {"gilan/rasht": 2})) as first:
+        for page in ("index.html", "about/index.html"):
+            first.add(first.write(page, b"one", "1"))
+    child = os.fork()
+    if child == 0:  # moves the new home page in, and is killed just before
+        try:
+            move = writer._move
+
+            def killed_at_the_home_page(source, target):
+                if Path(target) == folder.resolve() / "index.html":
+                    os.kill(os.getpid(), signal.SIGKILL)
+                move(source, target)
+
+            writer._move = killed_at_the_home_page
+            facts = OutputFacts("https://two.example/", {"gilan/rasht": 0})
+            with OutputUpdate(folder, None, "two", facts=facts) as second:
+                for page in ("index.html", "about/index.html"):
+                    second.add(second.write(page, b"two", "2"))
+        finally:
+            os._exit(1)
+    assert os.waitpid(child, 0)[1] == signal.SIGKILL
+    with OutputLock(folder) as claim:
+        assert claim.recovered == f"recovered {folder}: finished an interrupted update of 2 files"
+    assert output_state(folder) == "recovered"
+    assert output_facts(folder) == OutputFacts("https://two.example/", {"gilan/rasht": 0})
+    assert (folder / "index.html").read_bytes() == b"two"
