@@ -7,7 +7,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from babel.support import Translations
+
 from .errors import Problem, escape_controls
+from .persian import persian_digits
 
 # A progress report: stage name, items done, items in all. The command line shows it; tests pass nothing.
 Progress = Callable[[str, int, int], None]
@@ -67,6 +70,20 @@ def github_annotation(problem: Problem) -> str:
     mark = problem.mark
     place = f"file={escape(mark.path, ':,')},line={mark.line},col={mark.col}"
     return f"::{problem.severity} {place}::{escape(problem.message)}"
+
+
+def vanished_offices(vanished: tuple[tuple[str, int], ...], catalogue: Translations) -> list[str]:
+    """Return a line for each county that had offices in the previous build and has none now, in the catalogue's
+    language (Persian digits in Persian)."""
+    digits = persian_digits if catalogue.info().get("language") == "fa" else str
+    return [
+        catalogue.ngettext(
+            "county {county} had {count} office in the previous build and has none now",
+            "county {county} had {count} offices in the previous build and has none now",
+            count,
+        ).format(county=county, count=digits(str(count)))
+        for county, count in vanished
+    ]
 
 
 def summary(errors: int, warnings: int, content: Path, failed: bool) -> str:

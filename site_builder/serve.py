@@ -26,7 +26,9 @@ from . import pipeline
 from .cache import BuildCache
 from .config import BuildOptions
 from .errors import ContentError, Mark, Problem, TemplateFailed, UsageError
+from .i18n import operator_language, operator_translations
 from .render import render_problems
+from .report import vanished_offices
 from .writer import UnsafePath
 
 # The search page in any language, or the index it loads: what makes serve bring the index up to date.
@@ -73,6 +75,8 @@ class Preview:
         self.problems = []
         self.search_behind = not search_index
         print(f"serve: built {report.pages} pages in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+        for line in vanished_offices(report.vanished, operator_translations(operator_language(None))):
+            print(f"serve: {line}", file=sys.stderr)
 
     def show_problems(self, problems: list[Problem]) -> None:
         """Show the problems in the browser instead of the site until a build succeeds."""
@@ -166,6 +170,8 @@ def serve(
     with pipeline.claim_output(options, wait, notify) as claim:
         if claim.recovered:
             print(claim.recovered, file=sys.stderr)
+        if not options.force and options.base_url:  # a folder named on the command line: refused before building
+            pipeline.refuse_another_base_url(options.output_dir, options.base_url)
         preview = Preview(options, cache)
         preview.rebuild(search_index=True)
         server = Server(preview.app, watcher=QuickWatcher())
