@@ -5,7 +5,7 @@
     python3 tasks.py test      # the same with requirements-dev.txt, then run the whole test suite (pytest)
     python3 tasks.py lint      # like test, then ruff format --check, ruff check, mypy; fails on any finding
     python3 tasks.py messages  # gather the interface's messages into locales/messages.pot, add new ones to catalogues
-    python3 tasks.py clean     # remove output/, .build-cache/ and .venv/
+    python3 tasks.py clean     # remove output/, .preview/, .build-cache/ and .venv/
 
 Arguments after the task go to build.py or pytest: `python3 tasks.py test -k serve`.
 """
@@ -92,7 +92,7 @@ def main(argv: list[str]) -> int:
         ]
         return subprocess.call(pybabel + extract, cwd=ROOT) or subprocess.call(pybabel + update, cwd=ROOT)
     if task == "clean":
-        for folder in ("output", ".build-cache", ".venv"):
+        for folder in ("output", ".preview", ".build-cache", ".venv"):
             shutil.rmtree(ROOT / folder, ignore_errors=True)
         return 0
     print(__doc__, file=sys.stderr)

@@ -81,10 +81,10 @@ class Timings:
             finally:
                 self.mixed = time.perf_counter() - started
 
-        def timed_replay(output, stage, backup, steps, state):
+        def timed_replay(output, stage, backup, steps, state, facts):
             started = time.perf_counter()
             try:
-                return replay(output, stage, backup, steps, state)
+                return replay(output, stage, backup, steps, state, facts)
             finally:
                 self.mixed, self.moved = time.perf_counter() - started, len(steps)
 

@@ -14,7 +14,7 @@ from .cache import BuildCache
 from .config import BuildOptions, build_date, check_base_url
 from .errors import N_, ContentError, Message, TemplateFailed, UsageError, escape_controls, shown
 from .i18n import SITE_LANGUAGE, Speaker, operator_language, speaker
-from .report import ProgressDisplay, print_problems, summary
+from .report import ProgressDisplay, print_problems, summary, vanished_offices
 from .schema import json_schemas
 from .search import SearchIndexFailed
 from .synth import synthesise
@@ -22,6 +22,7 @@ from .writer import OutputLock, RecoveryFailed, UnsafePath, check_output_folder
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 CACHE = Path(".build-cache")
+PREVIEW = Path(".preview")  # serve's own output folder: a preview never touches what is published
 WAIT_HELP = "if another build or serve is writing the output folder, wait up to this long for it (default: 0: exit 2)"
 COMMANDS = ("build", "check", "schema", "synth", "serve", "recover", "import", "export")
 CORES = os.cpu_count() or 1  # more processes than cores only wait for each other: --jobs is capped at this
@@ -76,6 +77,9 @@ def parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--wait", type=seconds, default=0, metavar="SECONDS", help=WAIT_HELP)
     build.add_argument(
+        "--force", action="store_true", help="update an output folder even if it holds a build for another base URL"
+    )
+    build.add_argument(
         "--publish-via-symlink",
         action="store_true",
         help="make the output a link, pointed in one step at a new folder holding the whole site, so "
@@ -112,7 +116,11 @@ def parser() -> argparse.ArgumentParser:
         "serve", help="build, serve on 127.0.0.1 and rebuild and reload the page on every change"
     )
     serve.add_argument("--content", type=folder, default=Path("content"), help="content folder (default: content)")
-    serve.add_argument("--output", type=folder, default=Path("output"), help="output folder (default: output)")
+    serve.add_argument(
+        "--output",
+        type=folder,
+        help=f"output folder (default: {PREVIEW}); refused if it holds a build for another base URL",
+    )
     serve.add_argument("--today", help="build date, Solar Hijri (1405/09/01)")
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
@@ -264,7 +272,14 @@ def run_build(args: argparse.Namespace) -> int:
     if args.base_url:
         check_base_url(args.base_url)
     options = BuildOptions(
-        args.content, args.output, args.base_url, args.strict, args.today, jobs=jobs(args), precompress=args.precompress
+        args.content,
+        args.output,
+        args.base_url,
+        args.strict,
+        args.today,
+        jobs=jobs(args),
+        precompress=args.precompress,
+        force=args.force,
     )
     build_date(options)
     build_cache = cache(args)
@@ -291,6 +306,16 @@ def run_build(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     except UnsafePath as exc:
         print(failure(speaking, exc), file=sys.stderr)
+        return EXIT_USAGE
+    except pipeline.BuiltForAnotherUrl as exc:
+        message = N_(
+            "{output} holds a build for {held}, not for {wanted}: its pages link to that address; build into "
+            "another folder, or pass --force to replace that build",
+            output=str(exc.output_dir),
+            held=exc.held,
+            wanted=exc.wanted,
+        )
+        print(refused_another_url(speaking, message), file=sys.stderr)
         return EXIT_USAGE
     except TemplateFailed as exc:
         place = escape_controls(f"{exc.path}:{exc.line}")  # Jinja's own words follow, in English
@@ -320,7 +345,14 @@ def run_build(args: argparse.Namespace) -> int:
             seconds=time.perf_counter() - started,
         )
     )
+    for line in vanished_offices(report.vanished, speaking):
+        print(line, file=sys.stderr)
     return EXIT_OK
+
+
+def refused_another_url(speaking: Speaker, message: Message) -> str:
+    """Return the refusal to update an output folder built for another base URL, in the operator's language."""
+    return f"build.py: {speaking.gettext('error')}: {speaking.say(message)}"
 
 
 def print_cache_notes(cache: BuildCache, speaking: Speaker) -> None:
@@ -348,8 +380,14 @@ def run_serve(args: argparse.Namespace) -> int:
     shown_host = (
         "localhost" if args.host in ("0.0.0.0", "::") else (f"[{args.host}]" if ":" in args.host else args.host)
     )
+    # Its own folder unless told otherwise: there it replaces whatever an earlier preview, on another port, left.
     options = BuildOptions(
-        args.content, args.output, base_url=f"http://{shown_host}:{args.port}/", today=args.today, jobs=jobs(args)
+        args.content,
+        args.output or PREVIEW,
+        base_url=f"http://{shown_host}:{args.port}/",
+        today=args.today,
+        jobs=jobs(args),
+        force=args.output is None,
     )
     build_date(options)
     from .serve import serve  # livereload and tornado are needed by this command only
@@ -361,6 +399,16 @@ def run_serve(args: argparse.Namespace) -> int:
         pass
     except UnsafePath as exc:
         print(failure(speaking, exc), file=sys.stderr)
+        return EXIT_USAGE
+    except pipeline.BuiltForAnotherUrl as exc:
+        message = N_(
+            "{output} holds a build for {held}, not for the preview at {wanted}, and serve would replace it; "
+            "leave out --output to preview in .preview/, or name another folder",
+            output=str(exc.output_dir),
+            held=exc.held,
+            wanted=exc.wanted,
+        )
+        print(refused_another_url(speaking, message), file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
 

@@ -32,6 +32,7 @@ class BuildOptions:
     jobs: int = 1  # processes that render pages
     precompress: bool = False  # also write a .gz twin of each text file, for nginx's gzip_static
     search_index: bool = True  # False: leave the last build's search index as it is (serve, until someone searches)
+    force: bool = False  # update an output folder built for another base URL (--force)
     templates_dir: Path = PROJECT_DIR / "templates"
     static_dir: Path = PROJECT_DIR / "static"
     locales_dir: Path = PROJECT_DIR / "locales"

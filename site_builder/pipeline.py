@@ -36,7 +36,15 @@ from .report import Progress, quiet
 from .routes import Route, in_languages, plan_home
 from .site import SiteGraph, build_graph
 from .workers import parallel_map
-from .writer import Entry, OutputLock, OutputUpdate, check_output_folder, refuse_duplicates
+from .writer import (
+    Entry,
+    OutputFacts,
+    OutputLock,
+    OutputUpdate,
+    check_output_folder,
+    output_facts,
+    refuse_duplicates,
+)
 
 CHUNK = 250  # pages a worker renders between progress reports
 
@@ -67,6 +75,27 @@ class BuildReport:
     unchanged: int
     removed: int  # files of the previous output that are gone
     problems: list[Problem]
+    vanished: tuple[tuple[str, int], ...] = ()  # each "province/county" that had offices in the previous build and
+    # has none now, with how many it had
+
+
+class BuiltForAnotherUrl(UsageError):
+    """The output folder holds a build made for another base URL: updating it would mix links to two addresses."""
+
+    def __init__(self, output_dir: Path, held: str, wanted: str):
+        super().__init__(f"{output_dir} holds a build for {held}, not for {wanted}")
+        self.output_dir, self.held, self.wanted = output_dir, held, wanted
+
+
+def refuse_another_base_url(output_dir: Path, base_url: str) -> None:
+    """Refuse to update an output folder that the marker says was built for another base URL.
+
+    A marker written before the base URL was recorded names none: such a folder is updated, as it
+    was before, since nothing says which address its links lead to.
+    """
+    held = output_facts(output_dir).base_url
+    if held is not None and held.rstrip("/") != base_url.rstrip("/"):
+        raise BuiltForAnotherUrl(output_dir, held, base_url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +176,13 @@ def _build_locked(
     if previous is not None and nothing_changed(previous, inputs, options.output_dir):
         return BuildReport(previous.pages, 0, previous.pages, 0, list(previous.problems))
     read, content = validated(options, inputs.found, progress, cache)
+    before = output_facts(options.output_dir)
+    if not options.force:
+        refuse_another_base_url(options.output_dir, content.settings.base_url)
+    facts = OutputFacts(
+        content.settings.base_url,
+        {f"{county.province}/{county.county}": county.counts.offices for county in read.counties},
+    )
     graph = site_graph(options, read, content)
     assets = hashed_assets(inputs.static)
     fingerprints = page_fingerprints(options, graph, inputs, assets)
@@ -158,6 +194,7 @@ def _build_locked(
         inputs.digest.hex(),
         options.precompress,
         publish_via_symlink,
+        facts,
     ) as update:
         refuse_duplicates(
             [route.output_file for route in plan.routes] + [asset.path for asset in assets.values()] + list(DATA_FILES)
@@ -172,7 +209,10 @@ def _build_locked(
     record = BuildRecord(inputs.digest, left, groups, plan.pages, tuple(read.problems))
     remember_build(options.output_dir, cache, record)
     cache.trim(keep=(COMPILED_TEMPLATES,))
-    return BuildReport(plan.pages, written, plan.pages - written, update.removed, read.problems)
+    vanished = tuple(
+        (county, count) for county, count in sorted(before.offices.items()) if count and not facts.offices.get(county)
+    )
+    return BuildReport(plan.pages, written, plan.pages - written, update.removed, read.problems, vanished)
 
 
 def validated(

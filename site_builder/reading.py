@@ -28,6 +28,7 @@ from .validate import (
     OfficesFile,
     ProvinceFacts,
     duplicate_codes,
+    missing_offices,
     read_offices,
     resolve_offices,
     validate_catalogue,
@@ -79,6 +80,9 @@ def read_content(
             *catalogue.problems,
             *(p for county in counties for p in county.problems),
             *duplicate_codes([(display_path(county.path), county.codes) for county in counties]),
+            *missing_offices(
+                catalogue.provinces, {(county.province, county.county): len(county.codes) for county in counties}
+            ),
         ]
     )
     progress("checking", 1, 1)

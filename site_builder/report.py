@@ -81,6 +81,20 @@ def github_annotation(problem: Problem, voice: Speaker = ENGLISH) -> str:
     return f"::{problem.severity} {place}::{escape(voice.say(problem.message))}"
 
 
+def vanished_offices(vanished: tuple[tuple[str, int], ...], voice: Speaker = ENGLISH) -> list[str]:
+    """Return a line for each county that had offices in the previous build and has none now, in the voice's
+    language (Persian digits in Persian)."""
+    return [
+        voice.ngettext(
+            "county {county} had {count} office in the previous build and has none now",
+            "county {county} had {count} offices in the previous build and has none now",
+            count,
+            county=county,
+        )
+        for county, count in vanished
+    ]
+
+
 def summary(errors: int, warnings: int, content: Path, failed: bool, voice: Speaker = ENGLISH) -> str:
     """Return the last line of a check."""
     counts = {

@@ -29,6 +29,7 @@ from .errors import N_, ContentError, Mark, Message, Problem, TemplateFailed, Us
 from .i18n import ENGLISH, Speaker
 from .loader import offending_lines
 from .render import render_problems
+from .report import vanished_offices
 from .writer import UnsafePath
 
 # The search page in any language, or the index it loads: what makes serve bring the index up to date.
@@ -88,6 +89,8 @@ class Preview:
             "serve: built {pages} pages in {seconds:.2f} s", pages=report.pages, seconds=time.perf_counter() - started
         )
         print(self.voice.say(built), file=sys.stderr)
+        for line in vanished_offices(report.vanished, self.voice):
+            print(f"serve: {line}", file=sys.stderr)
 
     def show_problems(self, problems: list[Problem]) -> None:
         """Show the problems in the browser instead of the site until a build succeeds."""
@@ -187,6 +190,8 @@ def serve(
     with pipeline.claim_output(options, wait, notify) as claim:
         if claim.recovery:
             print(voice.say(claim.recovery), file=sys.stderr)
+        if not options.force and options.base_url:  # a folder named on the command line: refused before building
+            pipeline.refuse_another_base_url(options.output_dir, options.base_url)
         preview = Preview(options, cache, voice, page)
         preview.rebuild(search_index=True)
         server = Server(preview.app, watcher=QuickWatcher())

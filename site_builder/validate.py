@@ -6,6 +6,7 @@ that was readable. `private:` blocks are read (so their mistakes are reported) a
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -380,6 +381,7 @@ class ProvinceFacts:
     id: str
     counties: dict[str, Rec]
     given_by_kind: dict[str, tuple[str, ...]]
+    counties_mark: Mark | None = None  # where province.yaml lists its counties
 
 
 def _provinces(
@@ -414,7 +416,7 @@ def _provinces(
         given = {
             kind: tuple(dict.fromkeys(i.value for m in memoranda.values() for i in m.get(kind, ()))) for kind in KINDS
         }
-        facts[file.stem] = ProvinceFacts(file.stem, counties, given)
+        facts[file.stem] = ProvinceFacts(file.stem, counties, given, record.marks.get("counties"))
         if record.valid:
             provinces[file.stem] = _province(file.stem, record, counties, memoranda)
     check.distinct_names(records, N_("province"))
@@ -492,6 +494,14 @@ def read_offices(raw: RawFile) -> OfficesFile:
     assert raw.province is not None, "the loader gives an offices file its province's folder"
     check = Validation(list(raw.problems))
     value = read_file(raw, check)
+    if value == []:  # an empty file or an empty list: a county whose offices may have been lost
+        check.warn(
+            raw.source.at(raw.root) if raw.root is not None else Mark(raw.path, 1, 1),
+            N_(
+                "the file lists no office: county {county} is shown with none; list its offices here",
+                county=shown(raw.stem),
+            ),
+        )
     drafts = None if value is INVALID else tuple(_draft(record, check) for record in value)
     return OfficesFile(raw.path, raw.province, raw.stem, drafts, tuple(check.problems))
 
@@ -582,6 +592,37 @@ def resolve_offices(file: OfficesFile, province: ProvinceFacts | None, services:
         if draft.code is not None and draft.code_mark is not None  # a code has its place
     )
     return CountyOffices(tuple(offices), codes, tuple(check.problems))
+
+
+def missing_offices(provinces: dict[str, ProvinceFacts], listed: dict[tuple[str, str], int]) -> list[Problem]:
+    """Warn of each county with no offices file, and of each province whose offices files list no office at all;
+    `listed` gives the office codes each offices file lists, by province and county."""
+    check = Validation()
+    for province in provinces.values():
+        for county_id, county in province.counties.items():
+            if (province.id, county_id) in listed or "id" not in county.marks:
+                continue
+            mark = county.marks["id"]
+            expected = os.path.join(os.path.dirname(mark.path), "offices", f"{county_id}.yaml")
+            check.warn(
+                mark,
+                N_(
+                    "county {county} has no offices file: {file} is missing, so the county is shown with no office; "
+                    "write its offices there",
+                    county=shown(county_id),
+                    file=expected,
+                ),
+            )
+        if province.counties_mark is not None and not any(listed.get((province.id, c)) for c in province.counties):
+            check.warn(
+                province.counties_mark,
+                N_(
+                    "province {province} has no offices at all: none of its counties' offices files lists one, "
+                    "so its pages show none",
+                    province=shown(province.id),
+                ),
+            )
+    return check.problems
 
 
 def duplicate_codes(files: list[tuple[str, tuple[tuple[str, int, int], ...]]]) -> list[Problem]:

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
@@ -108,13 +109,54 @@ def _record(path: Path, fingerprint: str) -> FileRecord:
     return FileRecord(fingerprint, stat.st_size, stat.st_mtime_ns)
 
 
+def _marker_lines(output_dir: Path) -> list[str]:
+    try:
+        return (output_dir / MARKER).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeError):
+        return []
+
+
 def output_state(output_dir: Path) -> str | None:
     """Return the state the marker names: what the last build left in the output folder; None without one."""
-    try:
-        lines = (output_dir / MARKER).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeError):
-        return None
+    lines = _marker_lines(output_dir)
     return next((line.removeprefix("state: ") for line in lines if line.startswith("state: ")), None)
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFacts:
+    """What the marker records of the build that made the output: the base URL its links lead to, and the offices of
+    each county, so that the next build can say which counties lost all theirs even when its cache is cold."""
+
+    base_url: str | None = None  # None: a marker written before the base URL was recorded
+    offices: dict[str, int] = field(default_factory=dict)  # by "province/county"
+
+    def lines(self) -> str:
+        """Return the facts as the marker's lines, after its state."""
+        url = f"base_url: {self.base_url}\n" if self.base_url else ""
+        return f"{url}offices: {json.dumps(self.offices, sort_keys=True, separators=(',', ':'))}\n"
+
+    @classmethod
+    def of_lines(cls, lines: list[str]) -> OutputFacts:
+        """Read the facts from the marker's lines; what is missing or unreadable is not known."""
+        values = dict(line.split(": ", 1) for line in lines if ": " in line)
+        try:
+            offices = json.loads(values.get("offices", "{}"))
+        except ValueError:
+            offices = {}
+        if not isinstance(offices, dict) or not all(isinstance(count, int) for count in offices.values()):
+            offices = {}
+        return cls(values.get("base_url") or None, offices)
+
+
+def output_facts(output_dir: Path) -> OutputFacts:
+    """Return what the marker records of the build that made the output folder; nothing known without a marker."""
+    return OutputFacts.of_lines(_marker_lines(output_dir))
+
+
+def _facts_lines(output: Path) -> str:
+    """Return the facts lines of the marker in a folder, to be kept when only its state changes."""
+    lines = _marker_lines(output)
+    return OutputFacts.of_lines(lines).lines() if lines else ""
 
 
 class OutputBusy(UsageError):
@@ -154,8 +196,8 @@ def _published_tree(output: Path) -> Path | None:
     return output.parent / target
 
 
-def _marker_text(state: str) -> str:
-    return f"Built by the Pishkhan portal generator; updated in place by every build.\nstate: {state}\n"
+def _marker_text(state: str, facts: str = "") -> str:
+    return f"Built by the Pishkhan portal generator; updated in place by every build.\nstate: {state}\n{facts}"
 
 
 # What the marker says after a recovery finished an update: no record of a build names it, so the next build compares
@@ -324,6 +366,7 @@ class Journal(NamedTuple):
     marker: str | None  # the marker before the update, put back should it be undone
     steps: list[tuple[str, str]]  # (PUT or DROP, path) in order; a step's number names its file in the backup
     files: int  # files the update brings in
+    facts: str | None = None  # the marker's facts of the build moving in (OutputFacts.lines); None: older journal
 
 
 def _write_journal(path: Path, journal: Journal) -> None:
@@ -423,17 +466,19 @@ def _finish(output_dir: Path, output: Path, journal_path: Path) -> Message:
             raise ValueError(f"its staging folder {journal.stage} is gone")
     except (OSError, ValueError, TypeError, UnicodeError) as exc:
         with contextlib.suppress(OSError):
-            _write_marker(output, _marker_text(RECOVERED))
+            _write_marker(output, _marker_text(RECOVERED, _facts_lines(output)))
         return N_(
             "recovered {folder}: the journal of an interrupted update could not be used ({reason}); "
             "the next build compares every file",
             folder=str(output_dir),
             reason=str(exc),
         )
+    # The facts of the build moving in: the journal's, or (written before journals held them) the marker's there now.
+    facts = journal.facts
     if journal.update == "link":
         try:
             _publish_link(output, stage)  # what it led to before is a leftover now
-            _write_marker(output, _marker_text(RECOVERED))
+            _write_marker(output, _marker_text(RECOVERED, _facts_lines(output) if facts is None else facts))
         except OSError as exc:
             return N_(
                 "recovered {folder}: could not publish the tree an interrupted build made ({reason}), "
@@ -450,7 +495,7 @@ def _finish(output_dir: Path, output: Path, journal_path: Path) -> Message:
         try:
             if stage.is_dir():
                 _replay_tree(output, stage)
-            _write_marker(output, _marker_text(RECOVERED))
+            _write_marker(output, _marker_text(RECOVERED, _facts_lines(output) if facts is None else facts))
         except OSError as exc:
             return N_(
                 "recovered {folder}: could not finish an interrupted first build ({reason}), so removed its files",
@@ -463,7 +508,7 @@ def _finish(output_dir: Path, output: Path, journal_path: Path) -> Message:
             count=journal.files,
         )
     try:
-        _replay_files(output, stage, backup, journal.steps, RECOVERED)
+        _replay_files(output, stage, backup, journal.steps, RECOVERED, _facts_lines(output) if facts is None else facts)
     except (OSError, UnsafePath) as exc:
         try:
             _undo_files(output, stage, backup, journal.steps, journal.marker)
@@ -522,14 +567,14 @@ def _replay_tree(output: Path, stage: Path) -> None:
         raise
 
 
-def _replay_files(output: Path, stage: Path, backup: Path, steps: list[tuple[str, str]], state: str) -> int:
+def _replay_files(output: Path, stage: Path, backup: Path, steps: list[tuple[str, str]], state: str, facts: str) -> int:
     """Do the steps of an update in order, each file replaced or removed set aside in the backup; return how many were
-    removed.
+    removed. The marker says the folder is being updated, then names `state`, with the new build's `facts`.
 
     A step already done is skipped (a staged file is in the stage until it has moved), so running
     it again after it stopped anywhere finishes the same update.
     """
-    _write_marker(output, _marker_text("being updated"))
+    _write_marker(output, _marker_text("being updated", facts))
     root, staging, aside = str(output), str(stage), str(backup)  # strings: this runs for every file that changed
     inside, made = {root}, {root}  # folders known to lead nowhere else; folders known to be there
     removed = 0
@@ -549,7 +594,7 @@ def _replay_files(output: Path, stage: Path, backup: Path, steps: list[tuple[str
         else:
             removed += _set_aside(target, os.path.join(aside, str(number)))
             _remove_empty_parents(target, root)
-    _write_marker(output, _marker_text(state))
+    _write_marker(output, _marker_text(state, facts))
     return removed
 
 
@@ -617,11 +662,13 @@ class OutputUpdate:
         state: str,
         precompress: bool = False,
         publish_via_symlink: bool = False,
+        facts: OutputFacts | None = None,
     ):
         self.linked = publish_via_symlink
         self.output_dir = located(output_dir) if self.linked else output_dir.resolve()  # linked: the link, not its tree
         self.precompress = precompress  # write a .gz twin of each text file, for servers that send it as it is
         self.state = state  # names what this build leaves in the output folder, in the marker
+        self.facts = facts.lines() if facts else ""  # what the marker records of this build besides
         self.record = previous  # the record of the last build into the folder; None: no record to trust
         self.previous: dict[str, tuple[str, int, int]] = {}  # what the last build left there: FileRecords or tuples
         self.stage: Path | None = None
@@ -740,11 +787,11 @@ class OutputUpdate:
         for path in self.staged:
             stat = (stage / path).stat()
             self.files[path] = FileRecord(self.files[path][0], stat.st_size, stat.st_mtime_ns)
-        (stage / MARKER).write_text(_marker_text(self.state))
+        (stage / MARKER).write_text(_marker_text(self.state, self.facts))
         os.chmod(stage, 0o755)
         os.sync()  # the staged bytes are on disk before the journal lets them become the output
         journal = _beside(self.output_dir, ".journal")
-        _write_journal(journal, Journal("tree", stage.name, None, None, [], len(self.staged)))
+        _write_journal(journal, Journal("tree", stage.name, None, None, [], len(self.staged), self.facts))
         try:
             _replay_tree(self.output_dir, stage)
         finally:
@@ -760,7 +807,7 @@ class OutputUpdate:
             self.files[path] = FileRecord(self.files[path][0], stat.st_size, stat.st_mtime_ns)
         gone = set(self.previous) - set(self.files)
         if not self.staged and not gone and _published_tree(self.output_dir) is not None:  # the same files: the marker
-            _write_marker(self.output_dir, _marker_text(self.state))
+            _write_marker(self.output_dir, _marker_text(self.state, self.facts))
             return
         source, target, made = str(self.output_dir), str(tree), {str(tree)}  # strings: this runs for every file kept
         for path in sorted(set(self.files) - self.staged):
@@ -770,11 +817,11 @@ class OutputUpdate:
                 os.makedirs(folder, exist_ok=True)
                 made.add(folder)
             os.link(os.path.join(source, path), linked)
-        (tree / MARKER).write_text(_marker_text(self.state))
+        (tree / MARKER).write_text(_marker_text(self.state, self.facts))
         os.chmod(tree, 0o755)
         os.sync()  # the staged bytes are on disk before the journal lets the tree be published
         journal = _beside(self.output_dir, ".journal")
-        _write_journal(journal, Journal("link", tree.name, None, None, [], len(self.staged)))
+        _write_journal(journal, Journal("link", tree.name, None, None, [], len(self.staged), self.facts))
         try:
             old = _publish_link(self.output_dir, tree)
         finally:
@@ -809,7 +856,7 @@ class OutputUpdate:
             self.files[path] = FileRecord(self.files[path][0], stat.st_size, stat.st_mtime_ns)
         self.output_dir.mkdir(exist_ok=True)
         if not steps:
-            _write_marker(self.output_dir, _marker_text(self.state))
+            _write_marker(self.output_dir, _marker_text(self.state, self.facts))
             return
         try:
             marker = (self.output_dir / MARKER).read_text(encoding="utf-8", errors="surrogateescape")
@@ -819,9 +866,9 @@ class OutputUpdate:
         journal = _beside(self.output_dir, ".journal")
         if self.staged:
             os.sync()  # the staged bytes are on disk before the journal lets them move in
-        _write_journal(journal, Journal("files", stage.name, backup.name, marker, steps, len(self.staged)))
+        _write_journal(journal, Journal("files", stage.name, backup.name, marker, steps, len(self.staged), self.facts))
         try:
-            self.removed = _replay_files(self.output_dir, stage, backup, steps, self.state)
+            self.removed = _replay_files(self.output_dir, stage, backup, steps, self.state, self.facts)
         except BaseException:
             _undo_files(self.output_dir, stage, backup, steps, marker)
             _remove_journal(journal)

@@ -162,6 +162,12 @@ TINY = {
           status: pending
           village: لاکان
         """,
+    # Every county has its offices file: a county without one is a warning (test_missing_content.py).
+    "provinces/gilan/offices/lahijan.yaml": """\
+        - code: 13200001
+          kind: rural
+          status: pending
+        """,
     "pages/about.md": """\
         ---
         title: درباره

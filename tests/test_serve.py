@@ -44,11 +44,16 @@ def server(tmp_path):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/"
-    for _ in range(300):
+    # serve builds the whole sample before it listens: on a loaded machine that takes well over half a minute.
+    deadline = time.monotonic() + 240
+    while True:
         try:
             urllib.request.urlopen(url, timeout=1)
             break
         except (urllib.error.URLError, ConnectionError):
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"serve did not start listening:\n{(tmp_path / 'serve.log').read_text()}")
             time.sleep(0.1)
     yield url, tmp_path
     process.terminate()
@@ -115,14 +120,14 @@ def test_serve_listens_on_loopback_and_serves_nothing_outside_the_output(server)
 def test_a_build_into_the_folder_serve_writes_is_refused_and_names_serve(server):
     _, folder = server
     build = subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), "build", "--today", SAMPLE_TODAY],
+        [sys.executable, str(ROOT / "build.py"), "build", "--today", SAMPLE_TODAY, "--output", ".preview"],
         cwd=folder,
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert build.returncode == 2
-    assert build.stderr.startswith("build.py: error: output is being written by build.py serve --port ")
+    assert build.stderr.startswith("build.py: error: .preview is being written by build.py serve --port ")
 
 
 def test_serve_does_not_decode_twice_nor_fail_on_odd_names(server):
@@ -155,7 +160,7 @@ def test_serve_on_a_port_in_use_says_so_before_building(site):
         result = site.run("serve", "--port", str(port), "--jobs", "1")
     assert result.code == 2
     assert result.err == f"build.py: error: port {port} on 127.0.0.1 is in use; pass --port to choose another\n"
-    assert not (site.root / "output").exists()
+    assert not (site.root / "output").exists() and not (site.root / ".preview").exists()
 
 
 def test_the_port_probe_lets_the_port_go():

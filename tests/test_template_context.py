@@ -10,7 +10,7 @@ from conftest import ROOT, SAMPLE_TODAY
 from jinja2 import Environment, StrictUndefined, UndefinedError
 from jinja2.utils import missing
 
-from site_builder import pipeline
+from site_builder import incremental, pipeline, reading
 from site_builder.assets import hashed_assets
 from site_builder.cache import BuildCache
 from site_builder.config import BuildOptions
@@ -40,13 +40,13 @@ def sample() -> tuple[SiteGraph, dict[tuple[str, str], tuple]]:
     cache = BuildCache()
     read, content = pipeline.validated(options, scan(options.content_dir), lambda *_: None, cache)
     graph = pipeline.site_graph(options, read, content)
-    offices = {(county.province, county.county): pipeline.offices_of(county, read, cache) for county in read.counties}
+    offices = {(county.province, county.county): reading.offices_of(county, read, cache) for county in read.counties}
     return graph, offices
 
 
 def strict_environments(graph: SiteGraph) -> dict[str, Environment]:
     """Return each language's environment as the build makes it, with lookups of unsupplied names failing."""
-    assets = hashed_assets(pipeline.static_files(ROOT / "static"))
+    assets = hashed_assets(incremental.static_files(ROOT / "static"))
     languages = graph.content.settings.languages
     envs = {}
     for language in languages:
