@@ -26,7 +26,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from . import labels
 from .cache import BuildCache
-from .errors import CONTROLS, Message, Problem, describe_character, shown
+from .errors import CONTROLS, N_, Message, Problem, describe_character, shown
 from .fields import INVALID, Choice, Decimal, Digits, Field, JalaliDateField, ListOf, Phone, Reader, Rec
 from .loader import ContentFiles, FoundFile, display_path, scan
 from .persian import format_jalali, jalali_from_gregorian, latin_digits, name_key, persian_letters
@@ -703,7 +703,7 @@ def read_rows(sheets: list[Sheet], province: Province, reader: CellReader, _: Tr
         has_county_column = any(column.path == "county" for column in layout.columns.values())
         sheet_county = province.county_of(sheet.name) if sheet.name is not None else None
         if has_county_column or sheet.name is None:
-            covered.update(province.counties)
+            pass  # it speaks for the counties its rows name, not for every county: a partial list removes nothing else
         elif sheet_county is None:
             issues.append(
                 Issue(
@@ -759,6 +759,8 @@ def read_rows(sheets: list[Sheet], province: Province, reader: CellReader, _: Tr
                         row.values.setdefault(target, parsed)
                         row.places.setdefault(target, place)
             rows.append(row)
+            if row.county is not None:
+                covered.add(row.county)
     return rows, covered
 
 
@@ -834,11 +836,7 @@ def import_offices(
                 target = _county_file(province, row.county)
                 target.appended.append(new_office(row.values))
                 target.changed = True
-    for county_file, item, county in moves:
-        _remove(county_file.tree, item)
-        target = _county_file(province, county)
-        target.appended.append(item)
-        target.changed = True
+    # The offices to remove are taken by their place in the files before any office moves out of them.
     removals: list[tuple[CountyFile, CommentedMap]] = []
     for code, (county_file, index) in existing.items():
         if code in seen or county_file.county not in covered:
@@ -846,6 +844,11 @@ def import_offices(
         changes.append(Change(code, county_file.county, "removed" if remove_missing else "missing"))
         if remove_missing:
             removals.append((county_file, county_file.tree[index]))
+    for county_file, item, county in moves:
+        _remove(county_file.tree, item)
+        target = _county_file(province, county)
+        target.appended.append(item)
+        target.changed = True
     for county_file, item in removals:
         _remove(county_file.tree, item)
         county_file.changed = True
@@ -1029,15 +1032,31 @@ def check_result(
     after = ContentFiles((*found.others, *offices), found.problems)
     read = read_content(after, jobs, lambda *args: None, cache, today)
     paths = {display_path(path) for path in texts}
-    return [problem for problem in read.problems if problem.mark.path in paths]
+    # A problem the import makes may be reported in a file it does not write: a code it adds that another province's
+    # file holds is reported at whichever file comes later. So: every problem in the files written, and any other
+    # problem the content did not have before.
+    before = {str(problem) for problem in read_content(found, jobs, lambda *args: None, cache, today).problems}
+    return [problem for problem in read.problems if problem.mark.path in paths or str(problem) not in before]
 
 
 def write_result(result: ImportResult) -> None:
-    """Write the changed offices files, each in one step (a new file renamed over the old)."""
-    for path, text in result.texts.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.import")
-        temporary.write_text(text, encoding="utf-8", newline="\n")
+    """Write the changed offices files: every new file first, then each renamed over the old.
+
+    An office that moves county leaves one file and enters another: were a full disk to stop the writing between the
+    two, it would be lost. Renames do not fail that way, so once every file is written, they all take effect.
+    """
+    temporaries = []
+    try:
+        for path, text in result.texts.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{path.name}.import")
+            temporaries.append((temporary, path))
+            temporary.write_text(text, encoding="utf-8", newline="\n")
+    except OSError:
+        for temporary, _path in temporaries:
+            temporary.unlink(missing_ok=True)
+        raise
+    for temporary, path in temporaries:
         temporary.replace(path)
 
 
@@ -1253,7 +1272,7 @@ def run_export(args: Any) -> int:
     from .errors import UsageError, escape_controls
 
     voice = _speaker(args.lang)
-    _, digits = voice.gettext, voice.digits
+    _ = voice.gettext
     if args.file.suffix.lower() != ".xlsx":
         raise UsageError(
             _("{file}: the export writes an .xlsx workbook; name the file so").format(
@@ -1278,10 +1297,14 @@ def run_export(args: Any) -> int:
         raise UsageError(
             _("cannot write {file}: {reason}").format(file=escape_controls(str(args.file)), reason=exc.strerror or exc)
         ) from None
+    # The counts in the reader's digits, the file's name as it is.
     print(
-        digits(
-            _("wrote {count} offices of {province} into {file}").format(
-                count=offices, province=args.province, file=escape_controls(str(args.file))
+        voice.say(
+            N_(
+                "wrote {count} offices of {province} into {file}",
+                count=offices,
+                province=args.province,
+                file=str(args.file),
             )
         ),
         file=sys.stderr,

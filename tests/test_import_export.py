@@ -247,7 +247,8 @@ def test_a_csv_file_in_windows_1256_is_read_and_its_problems_are_given_as_row_an
     assert code == 0, err
     assert "13101001 (rasht): changed\n  phone: 013-33980236 → 013-33980299\n" in out
     assert "13101990 (rasht): added" in out
-    assert "13116001 (amlash): missing from the sheet, kept" in out  # a county column speaks for the province
+    # A county column speaks for the counties its rows name: Rasht's other offices are missing, Amlash's are not.
+    assert "13101002 (rasht): missing from the sheet, kept" in out and "(amlash)" not in out
     assert "village: سراوان" in (content / RASHT).read_text(encoding="utf-8")
     assert check(content) == 0
 
@@ -367,3 +368,73 @@ def test_a_row_without_a_readable_code_is_reported_once(capsys, content, tmp_pat
         "this row has no office code (کد دفتر)",
     ]
     assert "codes.csv:2:1: error:" in err and "codes.csv:3:1: error:" in err
+
+
+def test_remove_missing_removes_the_missing_office_when_another_moves_out_of_its_file(capsys, content, tmp_path):
+    target = export(capsys, content, tmp_path / "gilan.xlsx")
+    book = load_workbook(target)
+    rasht, lahijan = book["رشت"], book["لاهیجان"]
+    moving = [cell.value for cell in rasht[row_of(rasht, "13101001")]]
+    rasht.delete_rows(row_of(rasht, "13101001"))
+    rasht.delete_rows(row_of(rasht, "13101002"))
+    lahijan.append(moving)
+    book.save(target)
+    code, out, err = run(
+        capsys, "import", str(target), "--province", "gilan", "--content", str(content), "--remove-missing"
+    )
+    assert code == 0, err
+    assert "13101001 (lahijan): moved from rasht" in out and "13101002 (rasht): missing from the sheet, removed" in out
+    text = (content / RASHT).read_text(encoding="utf-8")
+    assert "13101001" not in text and "13101002" not in text and "- code: 13101003\n" in text
+    assert "- code: 13101001\n" in (content / "provinces/gilan/offices/lahijan.yaml").read_text(encoding="utf-8")
+    assert check(content) == 0
+
+
+def test_a_code_another_province_holds_later_in_the_content_is_not_written(capsys, content, tmp_path):
+    """Check reports a code used twice at the later file, here North Khorasan's: the import still refuses."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["کد دفتر", "نوع دفتر", "وضعیت", "شهرستان", "شهر"])
+    sheet.append(["58101001", "شهری", "در انتظار صدور پروانه", "رشت", "رشت"])
+    book.save(tmp_path / "rasht.xlsx")
+    before = snapshot(content)
+    code, _, err = run(capsys, "import", str(tmp_path / "rasht.xlsx"), "--province", "gilan", "--content", str(content))
+    assert code == 1
+    assert "north-khorasan/offices/bojnurd.yaml:" in err and "office code 58101001 is used twice" in err
+    assert snapshot(content) == before
+
+
+def test_a_list_of_one_county_with_remove_missing_leaves_the_other_counties_alone(capsys, content, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["کد دفتر", "شهرستان"])
+    sheet.append(["13101001", "رشت"])
+    book.save(tmp_path / "one.xlsx")
+    code, out, err = run(
+        capsys,
+        "import",
+        str(tmp_path / "one.xlsx"),
+        "--province",
+        "gilan",
+        "--content",
+        str(content),
+        "--remove-missing",
+    )
+    assert code == 0, err
+    assert "(rasht): missing from the sheet, removed" in out and "(lahijan)" not in out
+    assert "- code: " in (content / "provinces/gilan/offices/lahijan.yaml").read_text(encoding="utf-8")
+
+
+def test_export_in_persian_names_the_file_as_it_is(capsys, content, tmp_path):
+    code, _, err = run(
+        capsys,
+        "export",
+        "--province",
+        "gilan",
+        str(tmp_path / "gilan2024.xlsx"),
+        "--content",
+        str(content),
+        "--lang",
+        "fa",
+    )
+    assert code == 0 and str(tmp_path / "gilan2024.xlsx") in err and "۷۷" in err
