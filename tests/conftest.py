@@ -56,7 +56,7 @@ PORTAL_URL = "https://pishkhan.example.ir/portal/"
 
 @pytest.fixture(scope="session")
 def portal(tmp_path_factory) -> Path:
-    """The sample built for a sub-path of its domain (PORTAL_URL), inside a folder served at the root as that sub-path."""
+    """The sample built for PORTAL_URL, a sub-path of its domain, in a folder that is that sub-path when served."""
     www = tmp_path_factory.mktemp("www")
     assert (
         main(
@@ -194,7 +194,7 @@ class Result:
 
 @pytest.fixture
 def site(tmp_path, monkeypatch, capsys):
-    """A tiny valid content tree in tmp_path/content; `site.write(path, text)` changes a file, `site.run(...)` runs the CLI."""
+    """A tiny valid content tree in tmp_path/content; site.write(name, text) edits it, site.run(...) runs build.py."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
 

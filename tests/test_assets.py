@@ -1,4 +1,4 @@
-"""Static files are published under names that carry a digest of their bytes, so that hosts may cache them for a year."""
+"""Static files are published under names that carry a digest of their bytes, so hosts may cache them for a year."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ import pytest
 from site_builder.assets import hashed_assets
 from site_builder.errors import UsageError
 
-CSS = b'@font-face { src: url("fonts/a.woff2") format("woff2"); }\nbody { background: url(data:image/png;base64,AAAA); }\n'
+CSS = (
+    b'@font-face { src: url("fonts/a.woff2") format("woff2"); }\n'
+    b"body { background: url(data:image/png;base64,AAAA); }\n"
+)
 
 
 def test_names_carry_a_digest_and_stylesheets_point_at_the_named_fonts():

@@ -1,4 +1,4 @@
-"""The sample site in headless Chromium: WCAG 2.1 AA by axe-core at phone and desktop widths, no JavaScript needed, no foreign request."""
+"""The sample in headless Chromium: WCAG 2.1 AA (axe-core) on phone and desktop, without JavaScript or foreign hosts."""
 
 from __future__ import annotations
 

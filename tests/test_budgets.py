@@ -26,7 +26,7 @@ def test_budget_measure_counts_the_font_a_page_loads(sample_site):
 
 
 def test_a_first_search_sends_at_most_300_kb(chromium, tmp_path):
-    """What a phone downloads to search once: the page, its assets, Pagefind and the index chunks, as nginx sends them."""
+    """What a phone downloads to search once: the page, its assets, Pagefind and index chunks, as nginx sends them."""
     require(nginx_path() is not None, "nginx", "install Debian's nginx (apt-get install nginx)")
     port = free_port()
     output, log = tmp_path / "output", tmp_path / "access.log"

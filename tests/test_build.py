@@ -79,7 +79,8 @@ def test_writer_refuses_paths_outside_the_output(path):
 def test_email_and_address_links_in_markdown_keep_their_characters(site):
     site.write(
         "pages/about.md",
-        "---\ntitle: درباره\n---\nبنویسید به <info2@example.org> یا <https://example.org/a1405> در ۲۴ ساعت یا 24 ساعت.\n",
+        "---\ntitle: درباره\n---\n"
+        "بنویسید به <info2@example.org> یا <https://example.org/a1405> در ۲۴ ساعت یا 24 ساعت.\n",
     )
     assert site.run("build").code == 0
     html = (site.root / "output/about/index.html").read_text(encoding="utf-8")
@@ -316,7 +317,8 @@ def test_an_unchanged_offices_file_is_never_parsed_twice(site, monkeypatch):
     assert sorted(parsed) == ["lahijan", "rasht"]
     site.write(
         "provinces/gilan/offices/lahijan.yaml",
-        "- {code: 13200001, kind: rural, status: inactive, license: {number: '1', holder: {name: علی, type: person}, issued: 1400/01/01, expires: 1405/01/01}}\n",
+        "- {code: 13200001, kind: rural, status: inactive, "
+        "license: {number: '1', holder: {name: علی, type: person}, issued: 1400/01/01, expires: 1405/01/01}}\n",
     )
     second = pipeline.check(options, cache=cache)
     assert sorted(parsed) == ["lahijan", "lahijan", "rasht"]  # only the edited file is read again
@@ -590,9 +592,9 @@ def test_the_report_counts_pages_not_files_when_precompressing(site):
         .replace("kind: urban", "kind: urban\n  address: خیابان تازه", 1),
     )
     again = site.run("build", "--jobs", "1", "--precompress")
-    # The office's page and board, the home page and the county's two pages of offices offering a service, and the English
-    # twins of all but the board; the search index's fragment of the office, the index chunk with its words and the
-    # metadata are new files with new names.
+    # The office's page and board, the home page and the county's two pages of offices offering a service, and the
+    # English twins of all but the board; the search index's fragment of the office, the index chunk with its words
+    # and the metadata are new files with new names.
     assert f"built {pages} pages into output: 9 written, {int(pages) - 9} unchanged, 3 removed" in again.err
     next((site.root / "output").rglob("services/index.html.gz")).unlink()
     assert f"built {pages} pages into output: 1 written, " in site.run("build", "--jobs", "1", "--precompress").err

@@ -35,7 +35,8 @@ def test_github_annotations(site, monkeypatch):
     site.write(RASHT, "- code: 13100123\n  kind: urban\n  status: activ\n")
     result = site.check()
     assert result.out.splitlines() == [
-        "::error file=content/provinces/gilan/offices/rasht.yaml,line=3,col=11::status: 'activ' is not a status; did you mean 'active'? write one of active, inactive, under_review, revoked, pending",
+        "::error file=content/provinces/gilan/offices/rasht.yaml,line=3,col=11::status: 'activ' is not a status; did "
+        "you mean 'active'? write one of active, inactive, under_review, revoked, pending",
     ]
 
 
@@ -44,8 +45,8 @@ def test_annotation_escapes_newlines(site, monkeypatch):
     site.write("pages/about.md", "no front matter\n")
     result = site.check()
     assert (
-        "::error file=content/pages/about.md,line=1,col=1::a page starts with front matter between two '---' lines, such as:%0A---%0Atitle: …%0A---"
-        in result.out
+        "::error file=content/pages/about.md,line=1,col=1::a page starts with front matter between two '---' lines, "
+        "such as:%0A---%0Atitle: …%0A---" in result.out
     )
 
 
@@ -151,10 +152,10 @@ def paths_of(data, prefix=()):
     yield prefix
     if isinstance(data, dict):
         for key, value in data.items():
-            yield from paths_of(value, prefix + (key,))
+            yield from paths_of(value, (*prefix, key))
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            yield from paths_of(value, prefix + (index,))
+            yield from paths_of(value, (*prefix, index))
 
 
 def replaced(data, path, value):
@@ -203,8 +204,8 @@ def test_a_symbolic_link_in_the_content_is_refused(site, tmp_path):
     result = site.check()
     assert result.code == 2
     assert result.err.strip() == (
-        "build.py: error: the build reads only plain files and folders inside the content folder, not symbolic links or "
-        "special files: content/pages/secret.md; replace each link with a copy of what it points to"
+        "build.py: error: the build reads only plain files and folders inside the content folder, not symbolic links "
+        "or special files: content/pages/secret.md; replace each link with a copy of what it points to"
     )
 
 
@@ -246,16 +247,17 @@ def test_a_source_date_epoch_gives_the_build_date(site, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763683200")  # 21 November 2025: 1404/08/30, before the news of 1405/08/01
     result = site.check()
     assert result.problems == [
-        "content/news/1405-08-01-opening.md:3:7: error: date: 1405/08/01 is after the build date 1404/08/30; correct the date, or add the news on its day"
+        "content/news/1405-08-01-opening.md:3:7: error: date: 1405/08/01 is after the build date 1404/08/30; correct "
+        "the date, or add the news on its day"
     ]
 
 
 def test_garbage_today_is_a_usage_error_that_repeats_little_of_it(site):
     result = site.run("check", "--today", "x" * 100_000)
     assert result.code == 2
-    assert (
-        result.err.strip()
-        == f"build.py: error: --today: '{'x' * 60}…' is not a date: write it as YYYY/MM/DD in the Solar Hijri calendar, e.g. 1405/01/15"
+    assert result.err.strip() == (
+        f"build.py: error: --today: '{'x' * 60}…' is not a date: "
+        "write it as YYYY/MM/DD in the Solar Hijri calendar, e.g. 1405/01/15"
     )
 
 

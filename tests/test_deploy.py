@@ -141,7 +141,7 @@ def test_a_missing_page_the_marker_the_twins_and_folders_get_the_site_404_page_w
 
 def test_a_folder_without_its_slash_is_redirected_on_the_same_host(nginx_site):
     url, _ = nginx_site
-    status, headers, _ = fetch(url + "offices/13101001")
+    status, _, _ = fetch(url + "offices/13101001")
     assert status == 200  # urllib followed the redirect
     request = urllib.request.Request(url + "offices/13101001", method="HEAD")
     opener = urllib.request.build_opener(NoRedirect)

@@ -39,7 +39,7 @@ SOLAR_MONTHS = (
 
 
 def untranslated(po: Path, template: Path) -> list[str]:
-    """Return each message of the template that the catalogue lacks, leaves empty, marks fuzzy or translates with other placeholders."""
+    """Return each template message the catalogue lacks, leaves empty, marks fuzzy or gives other placeholders."""
     with template.open("rb") as source:
         wanted = read_po(source)
     with po.open("rb") as source:
@@ -91,7 +91,9 @@ def test_the_message_template_holds_every_message_of_the_templates_and_code(tmp_
 class _Languages(HTMLParser):
     """Collects the text a page shows outside any element marked lang="fa" (and the page's own language)."""
 
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    VOID = frozenset(
+        {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -112,7 +112,8 @@ def test_arabic_letters_are_normalised_with_a_warning(site):
     assert office.address == "خیابان امام"
     assert problems == [
         "content/provinces/gilan/offices/rasht.yaml:4:12: warning: village: Arabic ي/ك replaced by Persian ی/ک",
-        "content/provinces/gilan/offices/rasht.yaml:5:12: warning: address: Arabic ي/ك replaced by Persian ی/ک and extra spaces removed",
+        "content/provinces/gilan/offices/rasht.yaml:5:12: warning: address: Arabic ي/ك replaced by Persian ی/ک and "
+        "extra spaces removed",
     ]
 
 
@@ -136,7 +137,8 @@ def test_tabs_are_read_as_spaces_with_a_warning(site):
     report, problems = checked(site)
     assert office_named(report, "13100123").city == "رشت"
     assert problems == [
-        "content/provinces/gilan/offices/rasht.yaml:1:1: warning: tabs used for indentation were read as spaces to the next multiple of 8 columns; indent with spaces",
+        "content/provinces/gilan/offices/rasht.yaml:1:1: warning: tabs used for indentation were read as spaces to the "
+        "next multiple of 8 columns; indent with spaces",
     ]
 
 
@@ -144,8 +146,8 @@ def test_tab_indented_problem_points_at_the_editors_column(site):
     site.write(RASHT, "-\tcode: 13100123\n\tkind: urbn\n\tstatus: pending\n")
     result = site.check()
     assert (
-        "content/provinces/gilan/offices/rasht.yaml:2:8: error: kind: 'urbn' is not a kind of office; did you mean 'urban'? write one of urban, rural, police10, kargozari"
-        in result.problems
+        "content/provinces/gilan/offices/rasht.yaml:2:8: error: kind: 'urbn' is not a kind of office; did you mean "
+        "'urban'? write one of urban, rural, police10, kargozari" in result.problems
     )
 
 
@@ -183,8 +185,10 @@ def test_add_and_remove_that_change_nothing_are_warned_about(site):
     )
     _, problems = checked(site)
     assert problems == [
-        "content/provinces/gilan/offices/rasht.yaml:4:20: warning: services.add: 'parcel' is already given to rural offices by the province's memoranda",
-        "content/provinces/gilan/offices/rasht.yaml:4:38: warning: services.remove: 'phone-bill' is not given to rural offices by the province's memoranda, so there is nothing to remove",
+        "content/provinces/gilan/offices/rasht.yaml:4:20: warning: services.add: 'parcel' is already given to rural "
+        "offices by the province's memoranda",
+        "content/provinces/gilan/offices/rasht.yaml:4:38: warning: services.remove: 'phone-bill' is not given to rural "
+        "offices by the province's memoranda, so there is nothing to remove",
     ]
 
 
@@ -198,7 +202,8 @@ def test_private_fields_never_reach_the_model(site):
 def test_fees_with_separators_and_urban_rural_pairs(site):
     site.write(
         "tariffs/1405.yaml",
-        "year: 1405\neffective: 1405/01/01\napproval: مصوبه\nfees:\n  parcel: 1,250,000\n  phone-bill: {urban: 1_000, rural: ۹۰۰}\n  sim-card: 0\n",
+        "year: 1405\neffective: 1405/01/01\napproval: مصوبه\nfees:\n  parcel: 1,250,000\n"
+        "  phone-bill: {urban: 1_000, rural: ۹۰۰}\n  sim-card: 0\n",
     )
     report, _ = checked(site)
     fees = report.content.tariffs[0].fees
@@ -210,7 +215,8 @@ def test_city_not_listed_in_its_county_is_a_warning_with_a_suggestion(site):
     site.write(RASHT, "- code: 13100123\n  kind: urban\n  status: pending\n  city: خمامم\n")
     _, problems = checked(site)
     assert problems == [
-        "content/provinces/gilan/offices/rasht.yaml:4:9: warning: city: 'خمامم' is not among the cities of rasht in province.yaml; did you mean 'خمام'?"
+        "content/provinces/gilan/offices/rasht.yaml:4:9: warning: city: 'خمامم' is not among the cities of rasht in "
+        "province.yaml; did you mean 'خمام'?"
     ]
 
 
@@ -225,7 +231,8 @@ def test_misnamed_file_is_not_silently_ignored(site):
     site.write("provinces/gilan/offices/lahijan.yml", "[]\n")
     _, problems = checked(site)
     assert problems == [
-        "content/provinces/gilan/offices/lahijan.yml:1:1: warning: this file is not read by the build (YAML files end in .yaml); see docs/content.md for where files go"
+        "content/provinces/gilan/offices/lahijan.yml:1:1: warning: this file is not read by the build (YAML files end "
+        "in .yaml); see docs/content.md for where files go"
     ]
 
 
@@ -253,7 +260,8 @@ def test_markdown_headings_and_images_that_would_vanish_are_warned_about(site):
     site.write("pages/about.md", "---\ntitle: درباره\n---\n# عنوان\nمتن ![نقشه](map.png)\n")
     _, problems = checked(site)
     assert problems == [
-        "content/pages/about.md:4:1: warning: a '# ' heading is shown as plain text: the page title is the only top-level heading; use '## '",
+        "content/pages/about.md:4:1: warning: a '# ' heading is shown as plain text: the page title is the only "
+        "top-level heading; use '## '",
         "content/pages/about.md:5:5: warning: images are not shown on the site; link to the file instead",
     ]
 

@@ -1,4 +1,4 @@
-"""The shipped sample content: it passes `check`, says what the articles say, and builds without leaking private data."""
+"""The shipped sample content: it passes `check`, says what the articles say, builds without leaking private data."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Search and the office finder, in headless Chromium: Persian as people type it, filters, a sub-path, and no JavaScript."""
+"""Search and the office finder in headless Chromium: Persian as people type it, filters, a sub-path, no JavaScript."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def sample_offices():
 
 
 def search(page, url: str, query: str) -> list[dict]:
-    """Open the search page, type the query key by key, and return the results on screen when they are those of this query."""
+    """Open the search page, type the query key by key, and return the results shown once they are this query's."""
     page.goto(url + "search/")
     page.locator("#q").press_sequentially(query)
     page.wait_for_function(

@@ -1,4 +1,4 @@
-"""`build.py serve` in a real browser: an edit shows up by itself, content errors show as a page, nothing outside output/ is served."""
+"""`build.py serve` in a browser: an edit shows by itself, content errors show as a page, nothing else is served."""
 
 from __future__ import annotations
 
@@ -24,13 +24,24 @@ def server(tmp_path):
     """A preview server on a copy of the sample content; stopped when the test ends."""
     shutil.copytree(ROOT / "content", tmp_path / "content")
     port = free_port()
-    log = open(tmp_path / "serve.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), "--today", SAMPLE_TODAY, "--jobs", "1"],
-        cwd=tmp_path,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    # The server writes to its own copy of the file's descriptor; the test reads serve.log when it needs to.
+    with open(tmp_path / "serve.log", "w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "build.py"),
+                "serve",
+                "--port",
+                str(port),
+                "--today",
+                SAMPLE_TODAY,
+                "--jobs",
+                "1",
+            ],
+            cwd=tmp_path,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}/"
     for _ in range(300):
         try:
@@ -41,7 +52,6 @@ def server(tmp_path):
     yield url, tmp_path
     process.terminate()
     process.wait(timeout=10)
-    log.close()
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -122,7 +132,7 @@ def test_serve_does_not_decode_twice_nor_fail_on_odd_names(server):
 
 
 def test_the_search_page_finds_what_was_just_saved(chromium, server):
-    """serve leaves the search index behind while an editor saves, and brings it up to date when the search page is opened."""
+    """serve leaves the search index behind while an editor saves, and updates it when the search page is opened."""
     url, folder = server
     page = chromium.new_page()
     open_live(page, url + OFFICE)

@@ -211,7 +211,8 @@ def test_service_page_shows_fee_history_and_where_it_is_offered(sample_site, con
     )
     for (province_id, county_id), count in offering.items():
         assert re.search(
-            rf'<li><a href="/provinces/{province_id}/{county_id}/services/{service.id}/">[^<]+</a> \({digits.en_to_fa(str(count))} دفتر\)</li>',
+            rf'<li><a href="/provinces/{province_id}/{county_id}/services/{service.id}/">[^<]+</a> '
+            rf"\({digits.en_to_fa(str(count))} دفتر\)</li>",
             html,
         )
     assert html.count('<ul class="reach">') == len({p for p, _ in offering})
@@ -257,7 +258,7 @@ def test_a_sub_path_base_url_prefixes_every_link(tmp_path):
 
 
 def test_every_page_describes_itself_for_link_previews(sample_site):
-    """Open Graph: a link shared in a messenger shows the page's own title, description and address, in the page's language."""
+    """Open Graph: a link shared in a messenger shows the page's own title, description and address, in its language."""
     import html
 
     for page in sample_site.rglob("*.html"):

@@ -1,4 +1,4 @@
-"""What turns listings into transparency: coverage statistics, open data, sitemap, feed, and no private field anywhere."""
+"""What turns listings into transparency: coverage statistics, open data, sitemap, feed, no private field anywhere."""
 
 from __future__ import annotations
 
@@ -195,7 +195,8 @@ def sitemap_schema():
 # w3.org XHTML schema cannot be fetched here, so this declares the one element Google's hreflang
 # sitemaps use, with XHTML 1.0's attributes for it.
 XHTML_LINK_SCHEMA = b"""<?xml version="1.0" encoding="UTF-8"?>
-<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="http://www.w3.org/1999/xhtml" elementFormDefault="qualified">
+<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="http://www.w3.org/1999/xhtml"
+            elementFormDefault="qualified">
   <xsd:element name="link">
     <xsd:complexType>
       <xsd:attribute name="rel" type="xsd:NMTOKEN" use="required" fixed="alternate"/>
