@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from site_builder import models, pipeline, schema
 from site_builder.config import BuildOptions
 from site_builder.fields import ListOf, Record
 
-DOCS = (Path(__file__).resolve().parent.parent / "docs" / "content.md").read_text(encoding="utf-8")
+DOCS = (ROOT / "docs" / "content.md").read_text(encoding="utf-8")
 
 
 def _section(heading: str) -> str:
