@@ -16,6 +16,7 @@ from site_builder.cache import BuildCache
 from site_builder.config import BuildOptions
 from site_builder.fingerprint import Fingerprints
 from site_builder.i18n import translations
+from site_builder.incremental import static_files
 from site_builder.loader import scan
 from site_builder.render import TEMPLATE_TYPES, environment, render
 from site_builder.routes import Route, in_languages, plan, plan_county, plan_search, plan_search_county
@@ -46,7 +47,7 @@ def sample() -> tuple[SiteGraph, dict[tuple[str, str], tuple]]:
 
 def strict_environments(graph: SiteGraph) -> dict[str, Environment]:
     """Return each language's environment as the build makes it, with lookups of unsupplied names failing."""
-    assets = hashed_assets(pipeline.static_files(ROOT / "static"))
+    assets = hashed_assets(static_files(ROOT / "static"))
     languages = graph.content.settings.languages
     envs = {}
     for language in languages:
