@@ -481,3 +481,10 @@ def test_a_utf8_csv_file_with_a_bad_byte_says_where_it_is(capsys, content, tmp_p
     assert "bad.csv:2:11: error: this cell holds the byte 0xE9, which is not UTF-8 as the rest of the file is" in err
     assert "no header row" not in err
     assert snapshot(content) == before
+
+
+def test_a_file_that_is_no_workbook_cannot_be_read(capsys, content, tmp_path):
+    (tmp_path / "list.xlsx").write_text("کد دفتر,نوع دفتر\n", encoding="utf-8")  # a CSV file named .xlsx
+    code, _, err = run(capsys, "import", str(tmp_path / "list.xlsx"), "--province", "gilan", "--content", str(content))
+    assert code == 1
+    assert f"{tmp_path / 'list.xlsx'}: error: cannot read the spreadsheet: File is not a zip file" in err
