@@ -438,3 +438,53 @@ def test_export_in_persian_names_the_file_as_it_is(capsys, content, tmp_path):
         "fa",
     )
     assert code == 0 and str(tmp_path / "gilan2024.xlsx") in err and "۷۷" in err
+
+
+def test_a_date_problem_in_persian_has_persian_digits_and_the_file_name_as_it_is(capsys, content, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "رشت"
+    sheet.append(["کد دفتر", "نوع دفتر", "وضعیت", "تاریخ صدور"])
+    sheet.append(["13101002", "شهری", "فعال", "1370/01/01"])
+    book.save(tmp_path / "list2024.xlsx")
+
+    code, _, err = run(
+        capsys,
+        "import",
+        str(tmp_path / "list2024.xlsx"),
+        "--province",
+        "gilan",
+        "--content",
+        str(content),
+        "--lang",
+        "fa",
+    )
+
+    assert code == 1
+    place, message = next(line for line in err.splitlines() if "license.issued" in line).split(": خطا: ")
+    assert place.endswith("list2024.xlsx:رشت!D2")  # the place as it is, for the editor to find
+    assert message == "license.issued: تاریخ ۱۳۷۰/۰۱/۰۱ درست نیست: تاریخ پروانه میان ۱۳۸۰ و ۱۴۲۵ است"
+    assert err.splitlines()[-1] == "ورود انجام نشد: ۱ خطا در برگه؛ چیزی نوشته نشد"
+
+
+def test_a_utf8_csv_file_with_a_bad_byte_says_where_it_is(capsys, content, tmp_path):
+    source = (FIXTURES / "rasht-utf8.csv").read_bytes()
+    assert source.count("هادی شفیعی".encode()) == 1
+    (tmp_path / "bad.csv").write_bytes(
+        source.replace("هادی شفیعی".encode(), "هادی شف".encode() + b"\xe9" + "عی".encode())
+    )
+    before = snapshot(content)
+
+    code, _, err = run(capsys, "import", str(tmp_path / "bad.csv"), "--province", "gilan", "--content", str(content))
+
+    assert code == 1
+    assert "bad.csv:2:11: error: this cell holds the byte 0xE9, which is not UTF-8 as the rest of the file is" in err
+    assert "no header row" not in err
+    assert snapshot(content) == before
+
+
+def test_a_file_that_is_no_workbook_cannot_be_read(capsys, content, tmp_path):
+    (tmp_path / "list.xlsx").write_text("کد دفتر,نوع دفتر\n", encoding="utf-8")  # a CSV file named .xlsx
+    code, _, err = run(capsys, "import", str(tmp_path / "list.xlsx"), "--province", "gilan", "--content", str(content))
+    assert code == 1
+    assert f"{tmp_path / 'list.xlsx'}: error: cannot read the spreadsheet: File is not a zip file" in err
