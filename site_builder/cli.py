@@ -7,6 +7,8 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import pipeline
@@ -195,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
         argv.insert(0, "build")
     try:
-        args = parser().parse_args(argv)
+        with argparse_speaking(speaker(operator_language(requested_language(argv)))):
+            args = parser().parse_args(argv)
     except SystemExit as exc:  # argparse has printed the usage error
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
     try:
@@ -215,6 +218,51 @@ def main(argv: list[str] | None = None) -> int:
     except RecoveryFailed as exc:
         print(failure(voice(args), exc), file=sys.stderr)
         return EXIT_CONTENT
+
+
+# argparse's own words that an operator may meet, here so that the catalogues carry them (see argparse_speaking).
+ARGPARSE_WORDS = tuple(
+    message.text
+    for message in (
+        N_("usage: "),
+        N_("%(prog)s: error: %(message)s\n"),
+        N_("argument %(argument_name)s: %(message)s"),
+        N_("the following arguments are required: %s"),
+        N_("unrecognized arguments: %s"),
+        N_("invalid choice: %(value)r (choose from %(choices)s)"),
+        N_("invalid %(type)s value: %(value)r"),
+        N_("expected one argument"),
+        N_("ambiguous option: %(option)s could match %(matches)s"),
+        N_("not allowed with argument %s"),
+        N_("positional arguments"),
+        N_("options"),
+        N_("show this help message and exit"),
+    )
+)
+
+
+def requested_language(argv: list[str]) -> str | None:
+    """Return the language --lang asks for, read before argparse reads the rest, so that its errors can use it."""
+    for index, arg in enumerate(argv):
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2] if arg.partition("=")[2] in ("fa", "en") else None
+        if arg == "--lang" and index + 1 < len(argv) and argv[index + 1] in ("fa", "en"):
+            return argv[index + 1]
+    return None
+
+
+@contextmanager
+def argparse_speaking(speaking: Speaker) -> Iterator[None]:
+    """Let argparse say its usage errors and headings in the operator's language while it reads the command line.
+
+    argparse looks its words up through its module's `_` at the moment it speaks; no parser option reaches them.
+    """
+    saved = argparse._  # type: ignore[attr-defined]
+    argparse._ = speaking.gettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = saved  # type: ignore[attr-defined]
 
 
 def voice(args: argparse.Namespace) -> Speaker:

@@ -350,6 +350,18 @@ def test_usage_errors_and_the_builds_summary_speak_persian(site):
     assert site.run("check", "--lang", "fa", "--content", "nowhere").err == (
         "build.py: خطا: پوشه محتوا 'nowhere' وجود ندارد\n"
     )
+    # argparse's own errors too, in the language --lang names even when they come before it on the line
+    assert site.run("check", "--frobnicate", "--lang", "fa").err.splitlines()[-1] == (
+        "build.py: خطا: این گزینه‌ها شناخته نیستند: --frobnicate"
+    )
+    assert (
+        site.run("import", "--lang=fa").err.splitlines()[-1]
+        == "build.py import: خطا: این گزینه‌ها لازم‌اند: FILE, --province"
+    )
+    assert (
+        site.run("check", "--frobnicate").err.splitlines()[-1]
+        == "build.py: error: unrecognized arguments: --frobnicate"
+    )
     site.write(RASHT, RASHT_WITH_MISTAKES)
     result = site.run("build", "--lang", "fa", "--today", SAMPLE_TODAY, "--jobs", "1")
     assert result.code == 1
