@@ -214,7 +214,8 @@ def test_service_page_shows_fee_history_and_where_it_is_offered(sample_site, con
     offering = Counter((o.province_id, o.county_id) for o in listing if o.license and o.license.expires >= today)
     for (province_id, county_id), count in offering.items():
         assert re.search(
-            rf'<li><a href="/provinces/{province_id}/{county_id}/services/{service.id}/">[^<]+</a> \({digits.en_to_fa(str(count))} دفتر(،[^)]*)?\)</li>',
+            rf'<li><a href="/provinces/{province_id}/{county_id}/services/{service.id}/">[^<]+</a> '
+            rf"\({digits.en_to_fa(str(count))} دفتر(،[^)]*)?\)</li>",
             html,
         )
     assert html.count('<ul class="reach">') == len({o.province_id for o in listing})
