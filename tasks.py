@@ -4,6 +4,7 @@
     python3 tasks.py site      # create .venv if needed, install requirements.txt, build content/ into output/
     python3 tasks.py test      # the same with requirements-dev.txt, then run the whole test suite (pytest)
     python3 tasks.py lint      # like test, then ruff format --check, ruff check, mypy; fails on any finding
+    python3 tasks.py golden    # like test, then build tests/fixtures/small/ into the golden copy, tests/golden/
     python3 tasks.py messages  # gather the interface's messages into locales/messages.pot, add new ones to catalogues
     python3 tasks.py clean     # remove output/, .preview/, .build-cache/ and .venv/
 
@@ -64,6 +65,9 @@ def main(argv: list[str]) -> int:
         # Every check runs, so that one run shows all the findings; the exit code says whether there were any.
         failed = [subprocess.call([str(PYTHON), "-m", *check], cwd=ROOT) for check in checks]
         return 1 if any(failed) else 0
+    if task == "golden":
+        ensure_environment(ROOT / "requirements-dev.txt")
+        return subprocess.call([str(PYTHON), str(ROOT / "tests" / "goldencopy.py")], cwd=ROOT)
     if task == "messages":
         ensure_environment(ROOT / "requirements.txt")
         pybabel = [str(PYTHON), "-m", "babel.messages.frontend"]

@@ -69,7 +69,7 @@ def floor(content_dir: Path, output: Path) -> tuple[float, int]:
 
 
 def build(content_dir: Path, output: Path, jobs: int) -> tuple[float, float]:
-    """Run the real build as a command, cold (an empty cache); return seconds and the peak memory of its largest process in MiB."""
+    """Run the real build as a command, cache empty; return seconds and its largest process's peak memory (MiB)."""
     start = time.perf_counter()
     subprocess.run(
         [

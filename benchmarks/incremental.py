@@ -119,7 +119,8 @@ def main() -> int:
             change_one_status(content)
             status.append(command_build(content, output, cache, args.jobs))
         print(
-            f"content: {args.content or f'synthetic, {args.offices} offices'}; edited file: {edited.relative_to(content)}; "
+            f"content: {args.content or f'synthetic, {args.offices} offices'}; "
+            f"edited file: {edited.relative_to(content)}; "
             f"each rebuild {args.repeat} times: median (slowest)"
         )
         print(f"full build, empty cache     {full:6.2f} s            {full_line}")

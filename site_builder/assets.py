@@ -13,7 +13,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from .errors import UsageError
+from .errors import N_, UsageError
 
 # url("fonts/a.woff2"), url('a.svg') or url(a.png) in a stylesheet; data: and absolute URLs are left alone.
 _CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')\s]+)\1\s*\)""")
@@ -61,7 +61,7 @@ def _rewrite_urls(source: str, data: bytes, assets: dict[str, Asset]) -> bytes:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise UsageError(f"static/{source} is not UTF-8 text; save it as UTF-8") from None
+        raise UsageError(N_("static/{source} is not UTF-8 text; save it as UTF-8", source=source)) from None
 
     def published(match: re.Match) -> str:
         quote, url = match.group(1), match.group(2)
@@ -71,7 +71,7 @@ def _rewrite_urls(source: str, data: bytes, assets: dict[str, Asset]) -> bytes:
         name, tail = (url[: suffix.start()], url[suffix.start() :]) if suffix else (url, "")
         target = assets.get(posixpath.normpath(posixpath.join(folder, name)))
         if target is None:
-            raise UsageError(f"static/{source}: url({url}) names no file in static/")
+            raise UsageError(N_("static/{source}: url({url}) names no file in static/", source=source, url=url))
         relative = posixpath.relpath(target.path, posixpath.dirname("static/" + source))
         return f"url({quote}{relative}{tail}{quote})"
 

@@ -163,6 +163,9 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="remove offices the sheet no longer lists (default: only report them)",
     )
+    spreadsheet_in.add_argument(
+        "--cache", type=folder, default=CACHE, help=f"where offices files already read are kept (default: {CACHE})"
+    )
     spreadsheet_in.add_argument("--lang", choices=("fa", "en"), help=LANG_HELP)
 
     spreadsheet_out = commands.add_parser("export", help="write a province's offices as a spreadsheet (XLSX)")
@@ -446,7 +449,7 @@ def run_import(args: argparse.Namespace) -> int:
     """Bring a spreadsheet of offices into a province's offices files; nothing is written while there are errors."""
     from .spreadsheets import run_import as import_spreadsheet
 
-    return import_spreadsheet(args)
+    return import_spreadsheet(args, cache(args), CORES)
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -101,7 +101,11 @@ def files_digest(files: tuple[FoundFile, ...]) -> bytes:
 
 
 def _facts_key(province: ProvinceFacts | None) -> bytes:
-    """Return what checking an offices file reads of its province, as bytes (pickles of its records vary by run)."""
+    """Return what checking an offices file reads of its province, as bytes (pickles of its records vary by run).
+
+    The key holds the counties' ids and cities, not their names, because no check of an offices file reads a name: a
+    check that comes to read one must add it here, or files read before keep the answer given for the old name.
+    """
     if province is None:
         return b""
     counties = [

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -24,23 +27,26 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from . import labels
-from .errors import CONTROLS, Message, Problem, describe_character, shown
+from .cache import BuildCache
+from .errors import CONTROLS, N_, Message, Problem, describe_character, shown
 from .fields import INVALID, Choice, Decimal, Digits, Field, JalaliDateField, ListOf, Phone, Reader, Rec
-from .loader import FoundFile, display_path, scan
+from .loader import ContentFiles, FoundFile, display_path, scan
 from .persian import format_jalali, jalali_from_gregorian, latin_digits, name_key, persian_letters
+from .reading import read_content
 from .schema import FILE_TYPES, OFFICE, PROVINCE
 from .yamlio import Source, read_yaml
 
 if TYPE_CHECKING:
     from .i18n import Speaker
 
-Translate = Callable[[str], str]
+Words = Mapping[str, Mapping[str, str]]  # by field path, the Persian word for each code
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../../../schemas/offices.schema.json"
 EARLIEST_YEAR = 1380  # counter-service offices began in the late 1380s: an earlier date is a typing mistake
 LATEST_YEARS_AHEAD = 20  # a license runs five years; a date twenty years ahead is a typing mistake
 # Excel counts days from 1899-12-30 in the Gregorian calendar; serials outside these bounds (1998–2064) are not dates
 # of this century's licenses and are read as what they are, numbers.
 SERIALS = range(35_796, 60_000)
+READ_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 HEADER_ROWS_SEARCHED = 20  # a title above the header row is common; the header row is looked for this far down
 
 
@@ -110,11 +116,17 @@ def header_key(text: str) -> str:
     return re.sub(r"[_.\-]", "", name_key(text))
 
 
-HEADERS: dict[str, Column] = {}
-for _column in COLUMNS:
-    for _name in (*_column.headers, *_column.english, _column.path):
-        if _name:
-            HEADERS.setdefault(header_key(_name), _column)
+def _headers_by_key() -> dict[str, Column]:
+    """Return each header an import reads, by its header_key: the first column to claim a header keeps it."""
+    headers: dict[str, Column] = {}
+    for column in COLUMNS:
+        for name in (*column.headers, *column.english, column.path):
+            if name:
+                headers.setdefault(header_key(name), column)
+    return headers
+
+
+HEADERS = _headers_by_key()
 
 
 def office_field(path: str) -> Field:
@@ -156,7 +168,7 @@ class Issue:
 
     place: Place
     severity: str
-    message: str | Message  # translated already, or a Message from the field's reading, translated when printed
+    message: Message  # put into words when printed, in the reader's language
 
     def __str__(self) -> str:
         return f"{self.place}: {self.severity}: {self.message}"
@@ -178,13 +190,48 @@ class Sheet:
         return Place(self.file, self.name, row, col)
 
 
-def read_sheets(path: Path, shown_name: str) -> list[Sheet]:
-    """Read every sheet of an XLSX file, or a CSV file as one sheet; OSError and ValueError say why not."""
-    if path.suffix.lower() == ".csv":
-        text = decode_csv(path.read_bytes())
-        first_line = text.split("\n", 1)[0]
-        delimiter = max(",;\t", key=first_line.count)  # Excel in some locales separates with ; and some tools with tabs
-        return [Sheet(shown_name, None, [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)])]
+class UnreadableSpreadsheet(Exception):
+    """The file is not a spreadsheet the import can read: not a workbook, damaged, or not readable at all."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def read_sheets(path: Path, shown_name: str, issues: list[Issue]) -> list[Sheet]:
+    """Read every sheet of an XLSX file, or a CSV file as one sheet; UnreadableSpreadsheet says why not."""
+    import zipfile
+
+    try:
+        if path.suffix.lower() == ".csv":
+            return [read_csv(path.read_bytes(), shown_name, issues)]
+        return read_workbook(path, shown_name)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, csv.Error) as exc:  # what openpyxl meets in a bad file
+        raise UnreadableSpreadsheet(str(exc)) from exc
+
+
+def read_csv(data: bytes, shown_name: str, issues: list[Issue]) -> Sheet:
+    """Read a CSV file as one sheet; a cell holding bytes that are not UTF-8 in a UTF-8 file is an error at the cell."""
+    text = decode_csv(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)  # Excel in some locales separates with ; and some tools with tabs
+    sheet = Sheet(shown_name, None, [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)])
+    for number, row in enumerate(sheet.rows, start=1):
+        for col, cell in enumerate(row, start=1):
+            bad = _UNDECODED.search(cell)
+            if bad:
+                message = N_(
+                    "this cell holds the byte {byte}, which is not UTF-8 as the rest of the file is: "
+                    "type the cell again and save the file as UTF-8",
+                    byte=f"0x{ord(bad[0]) - 0xDC00:02X}",
+                )
+                issues.append(Issue(sheet.place(number, col), "error", message))
+                row[col - 1] = _UNDECODED.sub("\ufffd", cell)
+    return sheet
+
+
+def read_workbook(path: Path, shown_name: str) -> list[Sheet]:
+    """Read every sheet of an XLSX file."""
     from openpyxl import load_workbook
 
     workbook = load_workbook(path, data_only=True)  # formulas as the values they last showed
@@ -202,12 +249,26 @@ def read_sheets(path: Path, shown_name: str) -> list[Sheet]:
     return sheets
 
 
+_UNDECODED = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as Python's surrogateescape keeps it
+UTF8_LETTERS_PER_BAD_BYTE = 10  # fewer letters of UTF-8 than this for each byte that is not: the file is Windows-1256
+
+
 def decode_csv(data: bytes) -> str:
-    """Decode a CSV file: UTF-8 (with or without a BOM) when it is valid UTF-8, else Windows-1256 (Arabic Windows)."""
+    """Decode a CSV file: UTF-8 (with or without a BOM), else Windows-1256 (Arabic Windows).
+
+    A file of UTF-8 letters with a few bytes that are not UTF-8 is UTF-8 with mistakes, not Windows-1256: those bytes
+    are kept as surrogates (surrogateescape) for read_csv to report at their cells. Windows-1256 Persian is almost
+    nothing but such bytes.
+    """
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("cp1256", errors="replace")
+        text = data.decode("utf-8-sig", errors="surrogateescape")
+    bad = len(_UNDECODED.findall(text))
+    letters = sum(1 for char in text if char > "\x7f") - bad
+    if letters >= UTF8_LETTERS_PER_BAD_BYTE * bad:
+        return text
+    return data.decode("cp1256", errors="replace")
 
 
 def blank(value: Any) -> bool:
@@ -227,7 +288,7 @@ class Layout:
     header_row: int
 
 
-def find_layout(sheet: Sheet, issues: list[Issue], _: Translate) -> Layout | None:
+def find_layout(sheet: Sheet, issues: list[Issue]) -> Layout | None:
     """Find the header row (one or two rows, below any title) and match each header to a column."""
     best: tuple[int, int, dict[int, str]] | None = None  # (matches, row, headers by column)
     for index in range(min(HEADER_ROWS_SEARCHED, len(sheet.rows))):
@@ -251,10 +312,11 @@ def find_layout(sheet: Sheet, issues: list[Issue], _: Translate) -> Layout | Non
                 Issue(
                     place,
                     "error",
-                    _(
+                    N_(
                         "the column {header} is not one the import reads: rename it to one of the headers in "
-                        "docs/content.md, or delete the column"
-                    ).format(header=shown(text)),
+                        "docs/content.md, or delete the column",
+                        header=shown(text),
+                    ),
                 )
             )
             continue
@@ -263,8 +325,10 @@ def find_layout(sheet: Sheet, issues: list[Issue], _: Translate) -> Layout | Non
                 Issue(
                     place,
                     "error",
-                    _("the column {header} repeats column {first}: keep one").format(
-                        header=shown(text), first=_column_letter(seen[column.path])
+                    N_(
+                        "the column {header} repeats column {first}: keep one",
+                        header=shown(text),
+                        first=_column_letter(seen[column.path]),
                     ),
                 )
             )
@@ -278,7 +342,7 @@ def find_layout(sheet: Sheet, issues: list[Issue], _: Translate) -> Layout | Non
                     Issue(
                         sheet.place(last_header_row, col),
                         "error",
-                        _(
+                        N_(
                             "this column holds values but has no header: give it one of the headers in "
                             "docs/content.md, or delete the column"
                         ),
@@ -286,7 +350,7 @@ def find_layout(sheet: Sheet, issues: list[Issue], _: Translate) -> Layout | Non
                 )
                 headers[col] = ""
     if "code" not in seen:
-        issues.append(Issue(sheet.place(last_header_row, 1), "error", _("no column holds the office code (کد دفتر)")))
+        issues.append(Issue(sheet.place(last_header_row, 1), "error", N_("no column holds the office code (کد دفتر)")))
     return Layout(columns, last_header_row + 1, last_header_row)
 
 
@@ -349,30 +413,31 @@ def cell_text(value: Any) -> str:
 class CellReader:
     """Reads the cells of one import: each by its office field, with the problems at the cell."""
 
-    def __init__(self, today: JalaliDate, issues: list[Issue], translate: Translate):
+    def __init__(self, today: JalaliDate, issues: list[Issue], words: Words):
         self.today = today
         self.issues = issues
-        self._ = translate
+        self.words = words  # the site's Persian words for the codes of kind, status and holder type
 
-    def error(self, place: Place, message: str | Message) -> Any:
+    def error(self, place: Place, message: Message) -> Any:
         self.issues.append(Issue(place, "error", message))
         return INVALID
 
     def read(self, path: str, value: Any, place: Place) -> Any:
         """Return a cell's value as the office field `path` holds it, or INVALID after reporting why not."""
-        _ = self._
         spec = office_field(path)
         if isinstance(spec, JalaliDateField):
             return self.date(path, value, place)
         if isinstance(value, (dt.datetime, dt.date)):
-            return self.error(place, _("{field}: the cell holds a date, not a value of this column").format(field=path))
+            return self.error(place, N_("{field}: the cell holds a date, not a value of this column", field=path))
         text = cell_text(value)
         control = CONTROLS.search(text)
         if control:
             return self.error(
                 place,
-                _("{field}: the invisible character {character} is in this cell: delete it").format(
-                    field=path, character=describe_character(control[0])
+                N_(
+                    "{field}: the invisible character {character} is in this cell: delete it",
+                    field=path,
+                    character=describe_character(control[0]),
                 ),
             )
         if isinstance(spec, ListOf):
@@ -408,13 +473,12 @@ class CellReader:
         """Return the code of a kind, status or holder type written as its code or as a Persian word."""
         key = header_key(text)
         words = {header_key(code): code for code in WORDS[path]}
-        words.update({header_key(persian): code for code, persian in persian_words(path).items()})
+        words.update({header_key(persian): code for code, persian in self.words[path].items()})
         words.update({header_key(word): code for word, code in MORE_WORDS[path].items()})
         return words.get(key, text)
 
     def date(self, path: str, value: Any, place: Place) -> Any:
         """Read a Solar Hijri date written as text, or a date the spreadsheet keeps as an Excel date (Gregorian)."""
-        _ = self._
         if isinstance(value, (int, float)) and not isinstance(value, bool) and int(value) in SERIALS:
             from openpyxl.utils.datetime import from_excel
 
@@ -435,9 +499,11 @@ class CellReader:
             if gregorian:
                 return self.error(
                     place,
-                    _(
-                        "{field}: {value} looks like a Gregorian date; write the Solar Hijri date, such as 1405/02/10"
-                    ).format(field=path, value=shown(text)),
+                    N_(
+                        "{field}: {value} looks like a Gregorian date; write the Solar Hijri date, such as 1405/02/10",
+                        field=path,
+                        value=shown(text),
+                    ),
                 )
         date = self.field(office_field(path), path, text, place)
         if date is INVALID:
@@ -445,9 +511,10 @@ class CellReader:
         if date.year < EARLIEST_YEAR or date.year > self.today.year + LATEST_YEARS_AHEAD:
             return self.error(
                 place,
-                _("{field}: {date} cannot be right: a license date falls between {earliest} and {latest}").format(
+                N_(
+                    "{field}: {date} cannot be right: a license date falls between {earliest} and {latest}",
                     field=path,
-                    date=format_jalali(date),
+                    date=date,
                     earliest=EARLIEST_YEAR,
                     latest=self.today.year + LATEST_YEARS_AHEAD,
                 ),
@@ -455,26 +522,28 @@ class CellReader:
         if path == "license.issued" and date > self.today:
             return self.error(
                 place,
-                _("{field}: {date} is after today ({today}): a license is issued on a day that has come").format(
-                    field=path, date=format_jalali(date), today=format_jalali(self.today)
+                N_(
+                    "{field}: {date} is after today ({today}): a license is issued on a day that has come",
+                    field=path,
+                    date=date,
+                    today=self.today,
                 ),
             )
         return date
 
 
-_PERSIAN_WORDS: dict[str, dict[str, str]] = {}
+@cache
+def persian_words(locales: Path) -> Words:
+    """Return the site's Persian words for the codes of kind, status and holder type, from the fa catalogue."""
+    from .i18n import translations
 
-
-def persian_words(path: str) -> dict[str, str]:
-    """Return the site's Persian words for the codes of a kind, status or holder type (the fa catalogue's)."""
-    if not _PERSIAN_WORDS:
-        from .config import BuildOptions
-        from .i18n import translations
-
-        gettext = translations(BuildOptions().locales_dir, "fa").gettext
-        for name, words in WORDS.items():
-            _PERSIAN_WORDS[name] = {code: gettext(message) for code, message in words.items()}
-    return _PERSIAN_WORDS[path]
+    gettext = translations(locales, "fa").gettext
+    return MappingProxyType(
+        {
+            name: MappingProxyType({code: gettext(message) for code, message in words.items()})
+            for name, words in WORDS.items()
+        }
+    )
 
 
 def restore_phone(text: str) -> str:
@@ -598,21 +667,22 @@ class ContentProblems(Exception):
         self.problems = problems
 
 
-def untranslated(message: str) -> str:
-    return message
-
-
-def read_province(content: Path, province_id: str, _: Translate = untranslated) -> Province:
-    """Read a province's province.yaml and offices files; UsageError when there is no such province."""
+def read_province(found: ContentFiles, content: Path, province_id: str) -> Province:
+    """Read a province's province.yaml and offices files from the scanned content; UsageError when there is none."""
     from .errors import UsageError
 
     folder = content / "provinces" / province_id
-    province_file = folder / "province.yaml"
-    if not province_file.is_file():
-        known = sorted(p.name for p in (content / "provinces").glob("*") if (p / "province.yaml").is_file())
+    province_file = next(
+        (file for file in found.files if file.kind == "province" and file.province == province_id), None
+    )
+    if province_file is None:
+        known = sorted(str(file.province) for file in found.files if file.kind == "province")
         raise UsageError(
-            _("there is no province {province} in {folder}; the provinces are {provinces}").format(
-                province=shown(province_id), folder=content / "provinces", provinces=", ".join(known)
+            N_(
+                "there is no province {province} in {folder}; the provinces are {provinces}",
+                province=shown(province_id),
+                folder=str(content / "provinces"),
+                provinces=", ".join(known),
             )
         )
     problems: list[Problem] = []
@@ -622,17 +692,23 @@ def read_province(content: Path, province_id: str, _: Translate = untranslated) 
     counties = {c["id"]: c["name"] for c in record["counties"] if isinstance(c, Rec) and "id" in c.values}
     english = {name_key(c["name_en"]): c["id"] for c in record["counties"] if isinstance(c, Rec) and c.get("name_en")}
     files: dict[str, CountyFile] = {}
-    for path in sorted((folder / "offices").glob("*.yaml")):
-        records = _read(path, FILE_TYPES["offices"], problems)
-        files[path.stem] = CountyFile(path.stem, path, path.read_text(encoding="utf-8-sig"), records or [])
+    for file in found.offices:
+        if file.province == province_id:
+            records = _read(file, FILE_TYPES["offices"], problems)
+            text = file.data.decode("utf-8-sig", "replace") if file.data is not None else None
+            files[file.county] = CountyFile(file.county, file.path, text, records or [])
     if any(problem.is_error for problem in problems):
         raise ContentProblems([problem for problem in problems if problem.is_error])
     return Province(province_id, record["name"], folder / "offices", counties, english, files)
 
 
-def _read(path: Path, spec: Field, problems: list[Problem]) -> Any:
-    source = Source(display_path(path))
-    root, found = read_yaml(source, path.read_bytes())
+def _read(file: FoundFile, spec: Field, problems: list[Problem]) -> Any:
+    """Read a file's bytes, as the loader read them, by the schema's field; its problems go to `problems`."""
+    problems.extend(file.problems)
+    if file.data is None:
+        return INVALID
+    source = Source(display_path(file.path))
+    root, found = read_yaml(source, file.data)
     problems.extend(found)
     if root is None:
         return [] if not found else INVALID
@@ -676,7 +752,7 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)  # what `check` says of the files as they would be written
 
 
-def read_rows(sheets: list[Sheet], province: Province, reader: CellReader, _: Translate) -> tuple[list[Row], set[str]]:
+def read_rows(sheets: list[Sheet], province: Province, reader: CellReader) -> tuple[list[Row], set[str]]:
     """Read every sheet's rows into offices; return them and the counties the file speaks for."""
     rows: list[Row] = []
     covered: set[str] = set()
@@ -684,32 +760,35 @@ def read_rows(sheets: list[Sheet], province: Province, reader: CellReader, _: Tr
     for sheet in sheets:
         if not any(not blank(value) for row in sheet.rows for value in row):
             continue  # an empty sheet (Excel's Sheet2)
-        layout = find_layout(sheet, issues, _)
+        layout = find_layout(sheet, issues)
         if layout is None:
             issues.append(
                 Issue(
                     sheet.place(1, 1),
                     "error",
-                    _(
+                    N_(
                         "no header row found in the first {rows} rows: the headers are listed in docs/content.md, "
-                        "such as کد دفتر, نوع دفتر, وضعیت"
-                    ).format(rows=HEADER_ROWS_SEARCHED),
+                        "such as کد دفتر, نوع دفتر, وضعیت",
+                        rows=HEADER_ROWS_SEARCHED,
+                    ),
                 )
             )
             continue
         has_county_column = any(column.path == "county" for column in layout.columns.values())
         sheet_county = province.county_of(sheet.name) if sheet.name is not None else None
         if has_county_column or sheet.name is None:
-            covered.update(province.counties)
+            pass  # it speaks for the counties its rows name, not for every county: a partial list removes nothing else
         elif sheet_county is None:
             issues.append(
                 Issue(
                     sheet.place(layout.header_row, 1),
                     "error",
-                    _(
+                    N_(
                         "the sheet {sheet} is named after no county of {province} and has no county column (شهرستان): "
-                        "name the sheet after its county, or add the column"
-                    ).format(sheet=shown(sheet.name), province=province.id),
+                        "name the sheet after its county, or add the column",
+                        sheet=shown(sheet.name),
+                        province=province.id,
+                    ),
                 )
             )
             continue
@@ -732,7 +811,8 @@ def read_rows(sheets: list[Sheet], province: Province, reader: CellReader, _: Tr
                     if county is None:
                         reader.error(
                             place,
-                            _("{county} is not a county of {province}; the counties are {counties}").format(
+                            N_(
+                                "{county} is not a county of {province}; the counties are {counties}",
                                 county=shown(value),
                                 province=province.id,
                                 counties="، ".join(province.counties.values()),
@@ -756,6 +836,8 @@ def read_rows(sheets: list[Sheet], province: Province, reader: CellReader, _: Tr
                         row.values.setdefault(target, parsed)
                         row.places.setdefault(target, place)
             rows.append(row)
+            if row.county is not None:
+                covered.add(row.county)
     return rows, covered
 
 
@@ -765,16 +847,21 @@ def import_offices(
     province_id: str,
     remove_missing: bool,
     today: JalaliDate,
-    translate: Translate,
+    locales: Path,
     shown_name: str | None = None,
+    cache: BuildCache | None = None,
+    jobs: int = 1,
 ) -> ImportResult:
-    """Read a spreadsheet and work out what it changes in a province's offices files; nothing is written here."""
-    _ = translate
-    province = read_province(content, province_id, _)
+    """Read a spreadsheet and work out what it changes in a province's offices files; nothing is written here.
+
+    UnreadableSpreadsheet when the file cannot be read as a spreadsheet.
+    """
+    found = scan(content)  # once: the province's files now, and the content `check` reads as the import leaves it
+    province = read_province(found, content, province_id)
     issues: list[Issue] = []
-    sheets = read_sheets(path, shown_name or str(path))
-    reader = CellReader(today, issues, translate)
-    rows, covered = read_rows(sheets, province, reader, _)
+    sheets = read_sheets(path, shown_name or str(path), issues)
+    reader = CellReader(today, issues, persian_words(locales))
+    rows, covered = read_rows(sheets, province, reader)
     existing: dict[str, tuple[CountyFile, int]] = {}
     for county_file in province.files.values():
         for index, record in enumerate(county_file.records):
@@ -787,18 +874,18 @@ def import_offices(
         code = row.values.get("code")
         if code is None:
             if "code" not in row.places:
-                reader.error(row.first, _("this row has no office code (کد دفتر)"))
+                reader.error(row.first, N_("this row has no office code (کد دفتر)"))
             continue
         if code in seen:
             reader.error(
                 row.places["code"],
-                _("office code {code} is given twice: also at {place}").format(code=code, place=seen[code].cell),
+                N_("office code {code} is given twice: also at {place}", code=code, place=seen[code].cell),
             )
             continue
         seen[code] = row.places["code"]
         if row.county is None:
             if not any(issue.place.row == row.first.row and issue.place.sheet == row.first.sheet for issue in issues):
-                reader.error(row.first, _("this row names no county: fill in its county (شهرستان)"))
+                reader.error(row.first, N_("this row names no county: fill in its county (شهرستان)"))
             continue
         if code in existing:
             county_file, index = existing[code]
@@ -806,7 +893,7 @@ def import_offices(
             fields = _changed_fields(old, row.values)
             if row.county != county_file.county or fields:
                 changes.append(Change(code, row.county, "changed", fields, moved_from=_moved(county_file, row)))
-                _check_dates(row, old, reader, _)
+                _check_dates(row, old, reader)
                 item = county_file.tree[index]
                 for field_path, _old, new in fields:
                     set_value(item, field_path, new)
@@ -816,8 +903,8 @@ def import_offices(
             else:
                 unchanged += 1
         else:
-            if _complete(row, reader, _):
-                _check_dates(row, {}, reader, _)
+            if _complete(row, reader):
+                _check_dates(row, {}, reader)
                 changes.append(
                     Change(
                         code,
@@ -829,11 +916,7 @@ def import_offices(
                 target = _county_file(province, row.county)
                 target.appended.append(new_office(row.values))
                 target.changed = True
-    for county_file, item, county in moves:
-        _remove(county_file.tree, item)
-        target = _county_file(province, county)
-        target.appended.append(item)
-        target.changed = True
+    # The offices to remove are taken by their place in the files before any office moves out of them.
     removals: list[tuple[CountyFile, CommentedMap]] = []
     for code, (county_file, index) in existing.items():
         if code in seen or county_file.county not in covered:
@@ -841,13 +924,18 @@ def import_offices(
         changes.append(Change(code, county_file.county, "removed" if remove_missing else "missing"))
         if remove_missing:
             removals.append((county_file, county_file.tree[index]))
+    for county_file, item, county in moves:
+        _remove(county_file.tree, item)
+        target = _county_file(province, county)
+        target.appended.append(item)
+        target.changed = True
     for county_file, item in removals:
         _remove(county_file.tree, item)
         county_file.changed = True
     texts = {} if any(issue.is_error for issue in issues) else _texts(province)
     result = ImportResult(issues, changes, texts, unchanged)
     if texts:
-        result.problems = check_result(content, province_id, texts, today)
+        result.problems = check_result(found, province_id, texts, today, cache or BuildCache(), jobs)
     return result
 
 
@@ -873,7 +961,7 @@ def _changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str,
     ]
 
 
-def _complete(row: Row, reader: CellReader, _: Translate) -> bool:
+def _complete(row: Row, reader: CellReader) -> bool:
     """Tell whether a new office's row has every value a new office needs (schema.OFFICE's required keys)."""
     missing = [key for key in OFFICE.required if key not in row.values]
     if row.values.get("status") != "pending" or any(p.startswith("license.") for p in row.values):
@@ -889,23 +977,23 @@ def _complete(row: Row, reader: CellReader, _: Translate) -> bool:
         place = row.places.get("code", row.first)
         reader.error(
             place,
-            _("office {code} is new, and a new office needs {fields}: fill in those cells").format(
-                code=row.values.get("code"), fields=", ".join(missing)
+            N_(
+                "office {code} is new, and a new office needs {fields}: fill in those cells",
+                code=row.values.get("code"),
+                fields=", ".join(missing),
             ),
         )
     return not missing
 
 
-def _check_dates(row: Row, old: dict[str, Any], reader: CellReader, _: Translate) -> None:
+def _check_dates(row: Row, old: dict[str, Any], reader: CellReader) -> None:
     issued = row.values.get("license.issued", old.get("license.issued"))
     expires = row.values.get("license.expires", old.get("license.expires"))
     if issued is not None and expires is not None and expires <= issued:
         place = row.places.get("license.expires") or row.places.get("license.issued") or row.first
         reader.error(
             place,
-            _("license.expires: {expires} is not after issued {issued}").format(
-                expires=format_jalali(expires), issued=format_jalali(issued)
-            ),
+            N_("license.expires: {expires} is not after issued {issued}", expires=expires, issued=issued),
         )
 
 
@@ -1001,16 +1089,14 @@ def _texts(province: Province) -> dict[Path, str]:
     return texts
 
 
-def check_result(content: Path, province_id: str, texts: dict[Path, str], today: JalaliDate) -> list[Problem]:
-    """Run `check` on the content as the import would leave it, in memory; return what it says of the files written."""
-    import hashlib
-    from dataclasses import replace
+def check_result(
+    found: ContentFiles, province_id: str, texts: dict[Path, str], today: JalaliDate, cache: BuildCache, jobs: int
+) -> list[Problem]:
+    """Run `check` on the content as the import would leave it, in memory; return what it says of the files written.
 
-    from .cache import BuildCache
-    from .loader import ContentFiles
-    from .pipeline import read_content
-
-    found = scan(content)
+    The files the import leaves as they are come from `check`'s and `build`'s cache when they read them before: at
+    national scale, reading every offices file again takes half a minute. `found` is the content before the import.
+    """
     written = {path.resolve(): (path, text.encode("utf-8")) for path, text in texts.items()}
     offices = []
     for file in found.offices:
@@ -1023,57 +1109,73 @@ def check_result(content: Path, province_id: str, texts: dict[Path, str], today:
         offices.append(FoundFile(path, "offices", path.stem, province_id, data, (), digest))
     offices.sort(key=lambda file: str(file.path))
     after = ContentFiles((*found.others, *offices), found.problems)
-    read = read_content(after, 1, lambda *args: None, BuildCache(), today)
+    read = read_content(after, jobs, lambda *args: None, cache, today)
     paths = {display_path(path) for path in texts}
-    return [problem for problem in read.problems if problem.mark.path in paths]
+    # A problem the import makes may be reported in a file it does not write: a code it adds that another province's
+    # file holds is reported at whichever file comes later. So: every problem in the files written, and any other
+    # problem the content did not have before.
+    before = {str(problem) for problem in read_content(found, jobs, lambda *args: None, cache, today).problems}
+    return [problem for problem in read.problems if problem.mark.path in paths or str(problem) not in before]
 
 
 def write_result(result: ImportResult) -> None:
-    """Write the changed offices files, each in one step (a new file renamed over the old)."""
-    for path, text in result.texts.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.import")
-        temporary.write_text(text, encoding="utf-8", newline="\n")
+    """Write the changed offices files: every new file first, then each renamed over the old.
+
+    An office that moves county leaves one file and enters another: were a full disk to stop the writing between the
+    two, it would be lost. Renames do not fail that way, so once every file is written, they all take effect.
+    """
+    temporaries = []
+    try:
+        for path, text in result.texts.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{path.name}.import")
+            temporaries.append((temporary, path))
+            temporary.write_text(text, encoding="utf-8", newline="\n")
+    except OSError:
+        for temporary, _path in temporaries:
+            temporary.unlink(missing_ok=True)
+        raise
+    for temporary, path in temporaries:
         temporary.replace(path)
 
 
-def describe(result: ImportResult, translate: Translate, digits: Callable[[str], str]) -> Iterator[str]:
+def describe(result: ImportResult) -> Iterator[Message | str]:
     """Yield what an import does (or would do), office by office, then a summary line."""
-    _ = translate
     for change in result.changes:
         if change.what == "added":
-            yield _("{code} ({county}): added").format(code=change.code, county=change.county)
+            yield N_("{code} ({county}): added", code=change.code, county=change.county)
         elif change.what == "changed":
             if change.moved_from:
-                yield _("{code} ({county}): moved from {old}").format(
-                    code=change.code, county=change.county, old=change.moved_from
+                yield N_(
+                    "{code} ({county}): moved from {old}", code=change.code, county=change.county, old=change.moved_from
                 )
             else:
-                yield _("{code} ({county}): changed").format(code=change.code, county=change.county)
+                yield N_("{code} ({county}): changed", code=change.code, county=change.county)
             for path, old, new in change.fields:
                 yield f"  {path}: {_shown(old)} → {_shown(new)}"
         elif change.what == "removed":
-            yield _("{code} ({county}): missing from the sheet, removed").format(code=change.code, county=change.county)
+            yield N_("{code} ({county}): missing from the sheet, removed", code=change.code, county=change.county)
         else:
-            yield _("{code} ({county}): missing from the sheet, kept (--remove-missing removes it)").format(
-                code=change.code, county=change.county
+            yield N_(
+                "{code} ({county}): missing from the sheet, kept (--remove-missing removes it)",
+                code=change.code,
+                county=change.county,
             )
     counts = {
         what: sum(change.what == what for change in result.changes)
         for what in ("added", "changed", "removed", "missing")
     }
     if not counts["added"] and not counts["changed"] and not counts["removed"]:
-        yield digits(
-            _("no changes: {unchanged} offices as the files hold them, {missing} missing from the sheet").format(
-                unchanged=result.unchanged, missing=counts["missing"]
-            )
+        yield N_(
+            "no changes: {unchanged} offices as the files hold them, {missing} missing from the sheet",
+            unchanged=result.unchanged,
+            missing=counts["missing"],
         )
         return
-    yield digits(
-        _(
-            "{added} added, {changed} changed, {removed} removed, {missing} missing from the sheet, "
-            "{unchanged} unchanged"
-        ).format(unchanged=result.unchanged, **counts)
+    yield N_(
+        "{added} added, {changed} changed, {removed} removed, {missing} missing from the sheet, {unchanged} unchanged",
+        unchanged=result.unchanged,
+        **counts,
     )
 
 
@@ -1091,14 +1193,13 @@ def _shown(value: Any) -> str:
 # Export
 
 
-def export_offices(
-    content: Path, province_id: str, target: Path, include_private: bool, _: Translate = untranslated
-) -> int:
+def export_offices(content: Path, province_id: str, target: Path, include_private: bool, locales: Path) -> int:
     """Write a province's offices as a workbook, one right-to-left sheet per county; return the number of offices."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    province = read_province(content, province_id, _)
+    province = read_province(scan(content), content, province_id)
+    words = persian_words(locales)
     columns = [column for column in EXPORTED if include_private or not column.private]
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -1116,7 +1217,7 @@ def export_offices(
         for row, record in enumerate(county_file.records if county_file else (), start=2):
             values = flatten(record)
             for index, column in enumerate(columns):
-                value = export_value(column.path, values.get(column.path))
+                value = export_value(column.path, values.get(column.path), words)
                 cell = sheet.cell(row, index + 1, value)
                 if isinstance(value, str):
                     cell.number_format = "@"  # text: Excel keeps the leading 0 of a phone and the digits of a date
@@ -1135,7 +1236,7 @@ def sheet_title(name: str, county_id: str) -> str:
     return persian_letters(name)
 
 
-def export_value(path: str, value: Any) -> Any:
+def export_value(path: str, value: Any, words: Words) -> Any:
     """Return a value as an export cell holds it: text for codes, phones and dates, numbers for a location."""
     if value is None:
         return None
@@ -1146,7 +1247,7 @@ def export_value(path: str, value: Any) -> Any:
     if isinstance(value, float):
         return value
     if path in WORDS:
-        return persian_words(path).get(value, value)
+        return words[path].get(value, value)
     return str(value)
 
 
@@ -1161,61 +1262,62 @@ def _speaker(requested: str | None) -> Speaker:
     return speaker(operator_language(requested))
 
 
-def run_import(args: Any) -> int:
+def run_import(args: Any, cache: BuildCache, jobs: int) -> int:
     """`build.py import FILE --province P`: exit 0 done, 1 problems in the sheet or the content, 2 usage."""
     import sys
-    import zipfile
 
     from .config import BuildOptions, build_date
-    from .errors import UsageError, escape_controls
+    from .errors import UsageError
 
     voice = _speaker(args.lang)
-    _, digits = voice.gettext, voice.digits
-    if args.file.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
+    if args.file.suffix.lower() not in READ_SUFFIXES:
         raise UsageError(
-            _("{file}: the import reads .xlsx and .csv files; save the sheet as one of them").format(
-                file=escape_controls(str(args.file))
+            N_(
+                "{file}: the import reads .xlsx, .xlsm and .csv files; save the sheet as one of them",
+                file=str(args.file),
             )
         )
     if not args.file.is_file():
-        raise UsageError(_("{file}: there is no such file").format(file=escape_controls(str(args.file))))
+        raise UsageError(N_("{file}: there is no such file", file=str(args.file)))
     if not args.content.is_dir():
-        raise UsageError(_("the content folder {folder} does not exist").format(folder=shown(str(args.content))))
-    today = build_date(BuildOptions(content_dir=args.content))
+        raise UsageError(N_("the content folder {folder} does not exist", folder=shown(str(args.content))))
+    options = BuildOptions(content_dir=args.content)
+    today = build_date(options)
     try:
         result = import_offices(
-            args.file, args.content, args.province, args.remove_missing, today, _, display_path(args.file)
+            args.file,
+            args.content,
+            args.province,
+            args.remove_missing,
+            today,
+            options.locales_dir,
+            display_path(args.file),
+            cache,
+            jobs,
         )
     except ContentProblems as exc:
         for problem in exc.problems:
             print(voice.problem(problem), file=sys.stderr)
-        print(
-            _(
-                "import failed: the offices files of {province} have errors; correct them (build.py check) and "
-                "import again; nothing was written"
-            ).format(province=args.province),
-            file=sys.stderr,
+        message = N_(
+            "import failed: the offices files of {province} have errors; correct them (build.py check) and "
+            "import again; nothing was written",
+            province=args.province,
         )
+        print(voice.say(message), file=sys.stderr)
         return 1
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        print(
-            _("{file}: error: cannot read the spreadsheet: {reason}").format(
-                file=escape_controls(str(args.file)), reason=escape_controls(str(exc))
-            ),
-            file=sys.stderr,
-        )
+    except UnreadableSpreadsheet as exc:
+        message = N_("{file}: error: cannot read the spreadsheet: {reason}", file=str(args.file), reason=exc.reason)
+        print(voice.say(message), file=sys.stderr)
         return 1
     errors = [issue for issue in result.issues if issue.is_error]
     for issue in result.issues:
         print(voice.line(str(issue.place), issue.severity, issue.message), file=sys.stderr)
     if errors:
         print(
-            digits(
-                voice.ngettext(
-                    "import failed: {count} error in the sheet; nothing was written",
-                    "import failed: {count} errors in the sheet; nothing was written",
-                    len(errors),
-                ).format(count=len(errors))
+            voice.ngettext(
+                "import failed: {count} error in the sheet; nothing was written",
+                "import failed: {count} errors in the sheet; nothing was written",
+                len(errors),
             ),
             file=sys.stderr,
         )
@@ -1223,22 +1325,20 @@ def run_import(args: Any) -> int:
     for problem in result.problems:
         print(voice.problem(problem), file=sys.stderr)
     if any(problem.is_error for problem in result.problems):
-        print(
-            _(
-                "import failed: the offices files as the import would write them do not pass check (above); "
-                "nothing was written"
-            ),
-            file=sys.stderr,
+        message = N_(
+            "import failed: the offices files as the import would write them do not pass check (above); "
+            "nothing was written"
         )
+        print(voice.say(message), file=sys.stderr)
         return 1
-    for line in describe(result, _, digits):
-        print(line)
+    for line in describe(result):
+        print(voice.say(line))
     if args.dry_run:
-        print(_("dry run: nothing was written"), file=sys.stderr)
+        print(voice.say(N_("dry run: nothing was written")), file=sys.stderr)
         return 0
     write_result(result)
     for path in result.texts:
-        print(_("wrote {file}").format(file=display_path(path)), file=sys.stderr)
+        print(voice.say(N_("wrote {file}", file=display_path(path))), file=sys.stderr)
     return 0
 
 
@@ -1246,48 +1346,46 @@ def run_export(args: Any) -> int:
     """`build.py export --province P FILE.xlsx`: exit 0 done, 1 problems in the content, 2 usage."""
     import sys
 
-    from .errors import UsageError, escape_controls
+    from .config import BuildOptions
+    from .errors import UsageError
 
     voice = _speaker(args.lang)
-    _, digits = voice.gettext, voice.digits
     if args.file.suffix.lower() != ".xlsx":
-        raise UsageError(
-            _("{file}: the export writes an .xlsx workbook; name the file so").format(
-                file=escape_controls(str(args.file))
-            )
-        )
+        raise UsageError(N_("{file}: the export writes an .xlsx workbook; name the file so", file=str(args.file)))
     if not args.content.is_dir():
-        raise UsageError(_("the content folder {folder} does not exist").format(folder=shown(str(args.content))))
+        raise UsageError(N_("the content folder {folder} does not exist", folder=shown(str(args.content))))
+    locales = BuildOptions(content_dir=args.content).locales_dir
     try:
-        offices = export_offices(args.content, args.province, args.file, args.include_private, _)
+        offices = export_offices(args.content, args.province, args.file, args.include_private, locales)
     except ContentProblems as exc:
         for problem in exc.problems:
             print(voice.problem(problem), file=sys.stderr)
-        print(
-            _("export failed: the offices files of {province} have errors; correct them (build.py check)").format(
-                province=args.province
-            ),
-            file=sys.stderr,
+        message = N_(
+            "export failed: the offices files of {province} have errors; correct them (build.py check)",
+            province=args.province,
         )
+        print(voice.say(message), file=sys.stderr)
         return 1
     except OSError as exc:
         raise UsageError(
-            _("cannot write {file}: {reason}").format(file=escape_controls(str(args.file)), reason=exc.strerror or exc)
+            N_("cannot write {file}: {reason}", file=str(args.file), reason=str(exc.strerror or exc))
         ) from None
+    # The counts in the reader's digits, the file's name as it is.
     print(
-        digits(
-            _("wrote {count} offices of {province} into {file}").format(
-                count=offices, province=args.province, file=escape_controls(str(args.file))
+        voice.say(
+            N_(
+                "wrote {count} offices of {province} into {file}",
+                count=offices,
+                province=args.province,
+                file=str(args.file),
             )
         ),
         file=sys.stderr,
     )
     if args.include_private:
-        print(
-            _(
-                "the file includes the private fields (national ID, mobile, home address, e-mail, notes), which are "
-                "never published: keep it within the directorate"
-            ),
-            file=sys.stderr,
+        message = N_(
+            "the file includes the private fields (national ID, mobile, home address, e-mail, notes), which are "
+            "never published: keep it within the directorate"
         )
+        print(voice.say(message), file=sys.stderr)
     return 0

@@ -8,12 +8,14 @@ import shutil
 import socket
 import textwrap
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from site_builder.cli import main
 
@@ -43,12 +45,34 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def shared_folder(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
+    """Make a folder once for the whole test run, however many pytest-xdist workers ask for it, and return it.
+
+    The first worker to ask makes it under a lock; the others wait for it and then read the same folder, which
+    no test may change.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, which every worker's own folder is in
+    folder, made = root / name, root / f"{name}.made"
+    with FileLock(root / f"{name}.lock"):
+        if not made.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            make(folder)
+            made.touch()
+    return folder
+
+
+def build_sample(output: Path, *extra: str) -> None:
+    """Build the shipped sample content, dated SAMPLE_TODAY, into output."""
+    argv = ["build", "--content", str(ROOT / "content"), "--output", str(output), "--today", SAMPLE_TODAY, *extra]
+    assert main(argv) == 0
+
+
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory) -> Path:
     """One build of the shipped sample content, dated 1405/09/01, that many tests read."""
-    output = tmp_path_factory.mktemp("sample") / "output"
-    assert main(["build", "--content", str(ROOT / "content"), "--output", str(output), "--today", SAMPLE_TODAY]) == 0
-    return output
+    return shared_folder(tmp_path_factory, "sample", lambda folder: build_sample(folder / "output")) / "output"
 
 
 PORTAL_URL = "https://pishkhan.example.ir/portal/"
@@ -56,25 +80,8 @@ PORTAL_URL = "https://pishkhan.example.ir/portal/"
 
 @pytest.fixture(scope="session")
 def portal(tmp_path_factory) -> Path:
-    """The sample built for a sub-path of its domain (PORTAL_URL), inside a folder served at the root as that sub-path."""
-    www = tmp_path_factory.mktemp("www")
-    assert (
-        main(
-            [
-                "build",
-                "--content",
-                str(ROOT / "content"),
-                "--output",
-                str(www / "portal"),
-                "--base-url",
-                PORTAL_URL,
-                "--today",
-                SAMPLE_TODAY,
-            ]
-        )
-        == 0
-    )
-    return www
+    """The sample built for PORTAL_URL, a sub-path of its domain, in a folder that is that sub-path when served."""
+    return shared_folder(tmp_path_factory, "www", lambda www: build_sample(www / "portal", "--base-url", PORTAL_URL))
 
 
 # The smallest content that passes `check`: each test overrides the file it is about.
@@ -200,7 +207,7 @@ class Result:
 
 @pytest.fixture
 def site(tmp_path, monkeypatch, capsys):
-    """A tiny valid content tree in tmp_path/content; `site.write(path, text)` changes a file, `site.run(...)` runs the CLI."""
+    """A tiny valid content tree in tmp_path/content; site.write(name, text) edits it, site.run(...) runs build.py."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     for setting in ("LANG", "LC_ALL"):  # the messages' language follows them: English unless a test sets them
