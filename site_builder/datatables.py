@@ -62,6 +62,11 @@ _LICENSE = (
     ("license_expires:string", N_("Expiry date (Solar Hijri)")),
     ("license_expires_gregorian:date", N_("Expiry date (Gregorian)")),
 )
+_TRUST = (
+    ("license_state:string", N_("License state on the build date (valid, expiring: within 90 days, expired, revoked)")),
+    ("license_state_fa:string", N_("License state in Persian")),
+    ("may_serve:boolean", N_("May offer services on the build date: active, with a license that has not expired")),
+)
 OFFICES = Table(
     "offices",
     N_("Offices"),
@@ -82,6 +87,7 @@ OFFICES = Table(
         ("latitude:number", N_("Latitude")),
         ("longitude:number", N_("Longitude")),
         *_LICENSE,
+        *_TRUST,
         ("services_count:integer", N_("Number of services the office offers (listed on its page)")),
         ("url:string", N_("The office's page on the portal")),
     ),
@@ -99,6 +105,7 @@ LICENSE_HOLDERS = Table(
         ("kind:string", N_("Office type")),
         ("kind_fa:string", N_("Office type in Persian")),
         *_LICENSE,
+        *_TRUST,
         ("url:string", N_("The office's page on the portal")),
     ),
     ("office_code",),
@@ -108,8 +115,8 @@ SERVICES = Table(
     "services",
     N_("Services"),
     N_(
-        "The offices' services with the agency providing each, this year's tariff and the number of active offices "
-        "offering it."
+        "The offices' services with the agency providing each, this year's tariff and the number of offices that may "
+        "offer it."
     ),
     _columns(
         ("id:string", N_("Service ID")),
@@ -121,7 +128,10 @@ SERVICES = Table(
         ("documents:string", N_("Required documents, separated by “ | ”")),
         ("fee_urban:integer", N_("This year's tariff at urban offices (rials)")),
         ("fee_rural:integer", N_("This year's tariff at rural offices (rials)")),
-        ("active_offices:integer", N_("Number of active offices offering the service")),
+        (
+            "active_offices:integer",
+            N_("Number of offices that may offer the service: active, with a license that has not expired"),
+        ),
         ("url:string", N_("The service's page on the portal")),
     ),
     ("id",),

@@ -33,6 +33,7 @@ LICENSE_STATE = {
     "expiring": N_("expiring soon"),
     "expired": N_("expired"),
     "revoked": N_("revoked"),
+    "unlicensed": N_("no license"),
 }
 DAY = {
     "sat": N_("Saturday"),

@@ -20,7 +20,7 @@ from .datatables import LICENSE_HOLDERS, LICENSES, OFFICES, SERVICES, TABLES, TA
 from .models import County, Office, Province
 from .pickling import pickle_by_fields
 from .routes import data_file, url_of
-from .site import SiteGraph
+from .site import SiteGraph, SiteWide, offering_on
 
 # The data's words (its tables' titles and descriptions, `kind_fa` and `status_fa`) are Persian: an English message
 # of the catalogues here, translated by the Persian catalogue for the files and by the page's for /en/data/.
@@ -52,14 +52,18 @@ class CountyData:
 
 
 def county_data(
-    province: Province, county: County, offices: Iterable[Office], base_url: str, words: dict[str, dict[str, str]]
+    province: Province,
+    county: County,
+    offices: Iterable[Office],
+    base_url: str,
+    words: dict[str, dict[str, str]],
+    site_wide: SiteWide,
 ) -> CountyData:
     """Serialise one county's offices and its active offices' license holders, in code order, with the `words` of the
-    codes
-    (`labels.translated` in the data's language)."""
+    codes (`labels.translated` in the data's language) and their license states on the build date."""
     offices = sorted(offices, key=lambda office: office.code)
     place: Row = {"province_id": province.id, "province": province.name, "county_id": county.id, "county": county.name}
-    office_rows = [_office_row(office, place, base_url, words) for office in offices]
+    office_rows = [_office_row(office, place, base_url, words, site_wide) for office in offices]
     holder_rows: list[Row] = [
         {
             **place,
@@ -67,6 +71,7 @@ def county_data(
             "kind": office.kind,
             "kind_fa": words["KIND"][office.kind],
             **_license(office),
+            **_trust(office, words, site_wide),
             "url": base_url + url_of(office),
         }
         for office in offices
@@ -75,7 +80,9 @@ def county_data(
     return CountyData(_serialise(OFFICES, office_rows), _serialise(LICENSE_HOLDERS, holder_rows))
 
 
-def _office_row(office: Office, place: Row, base_url: str, words: dict[str, dict[str, str]]) -> Row:
+def _office_row(
+    office: Office, place: Row, base_url: str, words: dict[str, dict[str, str]], site_wide: SiteWide
+) -> Row:
     location = office.location
     return {
         "code": office.code,
@@ -93,6 +100,7 @@ def _office_row(office: Office, place: Row, base_url: str, words: dict[str, dict
         "latitude": location.lat if location else None,
         "longitude": location.lon if location else None,
         **_license(office),
+        **_trust(office, words, site_wide),
         # The count, not the list: 60 to 80 service ids an office made the national tables five times their size.
         "services_count": len(office.services),
         "url": base_url + url_of(office),
@@ -111,6 +119,16 @@ def _license(office: Office) -> Row:
         "license_issued_gregorian": issued_gregorian,
         "license_expires": expires,
         "license_expires_gregorian": expires_gregorian,
+    }
+
+
+def _trust(office: Office, words: dict[str, dict[str, str]], site_wide: SiteWide) -> Row:
+    """Return an office's license state on the build date and whether it may serve, as the site's pages show them."""
+    state = site_wide.license_state(office)
+    return {
+        "license_state": state,
+        "license_state_fa": words["LICENSE_STATE"][state] if state else None,
+        "may_serve": site_wide.may_serve(office),
     }
 
 
@@ -156,8 +174,9 @@ def catalogue_data(graph: SiteGraph) -> dict[str, Serialised]:
     """Serialise the services and every year's tariffs."""
     base_url = graph.content.settings.base_url
     active_offices: dict[str, int] = {}
+    today = graph.today.to_gregorian().toordinal()
     for counts in graph.counts.values():
-        for service_id, offices in counts.active_by_service.items():
+        for service_id, offices in offering_on(counts, today).items():
             active_offices[service_id] = active_offices.get(service_id, 0) + offices
     site_wide = graph.site_wide
     services: list[Row] = []

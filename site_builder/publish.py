@@ -77,7 +77,8 @@ def data_group(
     of the codes they hold (translated by `gettext`, the data's catalogue), and kept in the cache."""
     base_url = content.settings.base_url
     shown = labels.translated(gettext)  # the words of the codes (kind_fa, status_fa) the rows hold
-    counties = keyed_counties(read, graph, base_url.encode(), repr(shown).encode())
+    # The build date too: the rows hold each license's state on it.
+    counties = keyed_counties(read, graph, base_url.encode(), repr(shown).encode(), str(graph.today).encode())
 
     def files() -> Iterator[tuple[str, bytes]]:
         serialised = []
@@ -85,7 +86,7 @@ def data_group(
             found = cache.get(Kind.DATA, keyed.key)
             if not isinstance(found, CountyData):
                 offices = offices_of(keyed.read, read, cache)
-                found = county_data(keyed.province, keyed.county, offices, base_url, shown)
+                found = county_data(keyed.province, keyed.county, offices, base_url, shown, graph.site_wide)
                 cache.put(Kind.DATA, keyed.key, found)
             serialised.append(found)
         return data_files(graph, serialised, gettext)
@@ -105,7 +106,8 @@ def search_group(
 ) -> NationalGroup:
     """Return the search index's group: each county's documents are rendered once per change to the county, the
     templates or the catalogues."""
-    counties = keyed_counties(read, graph, str(env.globals["root"]).encode(), interface)
+    # The build date too: an office's document says whether its license is in force on it.
+    counties = keyed_counties(read, graph, str(env.globals["root"]).encode(), interface, str(graph.today).encode())
 
     def files() -> list[tuple[str, bytes]]:
         documents = [searchable(render(route, env)) for route in plan_search(graph)]

@@ -28,6 +28,7 @@ from .validate import (
     OfficesFile,
     ProvinceFacts,
     duplicate_codes,
+    license_expiries,
     missing_offices,
     read_offices,
     resolve_offices,
@@ -49,6 +50,9 @@ class CountyRead:
     codes: tuple[tuple[str, int, int], ...]  # each code with its line and column
     problems: tuple[Problem, ...]
     counts: OfficeCounts
+    expiries: tuple[
+        tuple[str, JalaliDate, int, int], ...
+    ]  # active offices' license expiries, checked on the build date
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +84,7 @@ def read_content(
             *catalogue.problems,
             *(p for county in counties for p in county.problems),
             *duplicate_codes([(display_path(county.path), county.codes) for county in counties]),
+            *license_expiries([(display_path(county.path), county.expiries) for county in counties], today),
             *missing_offices(
                 catalogue.provinces, {(county.province, county.county): len(county.codes) for county in counties}
             ),
@@ -164,6 +169,7 @@ def _read_county(
         county.codes,
         county.problems,
         count_offices(county.offices),
+        county.expiries,
     )
     if key:
         cache.put(Kind.COUNTY, key, read)

@@ -334,7 +334,13 @@ def environment(
         absolute=pass_context(lambda context, target: Latin(settings.base_url + prefix + url_of(target))),
         page_url=pass_context(lambda context, path: Latin(settings.base_url + path)),  # a path routes.py made
         office_data=lambda office, name, province, hours: structured.office_data(
-            office, province, hours, name, settings.base_url + prefix + url_of(office)
+            office,
+            province,
+            hours,
+            name,
+            settings.base_url + prefix + url_of(office),
+            site_wide.license_state(office),
+            site_wide.may_serve(office),
         ),
         service_data=lambda service: structured.service_data(
             service, site_wide.agencies[service.agency_id], settings.base_url + prefix + url_of(service)

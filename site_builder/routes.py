@@ -209,8 +209,8 @@ def _sitemap(graph: SiteGraph, routes: list[Route]) -> Iterator[str]:
 
 
 def plan_county(graph: SiteGraph, county: County, offices: tuple[Office, ...]) -> list[Route]:
-    """Return the pages of one county: its own, its offices' and, for each service its active offices offer, those
-    offices."""
+    """Return the pages of one county: its own, its offices' and, for each service its active offices list, those
+    offices (those that may serve it first)."""
     province = graph.province_by_id[county.province_id]
     summary = graph.counties[(province.id, county.id)]
     pages = graph.county_pages(offices)
@@ -222,10 +222,16 @@ def plan_county(graph: SiteGraph, county: County, offices: tuple[Office, ...]) -
         )
     ]
     for office in offices:
-        shown = {"office": office, "province": province, "county": county, "hours": hours_of(office, province)}
+        shown = {
+            "office": office,
+            "province": province,
+            "county": county,
+            "hours": hours_of(office, province),
+            "nearby": graph.serving_near(office, pages["offices"]),  # for an office that may not serve
+        }
         routes.append(Route(url_of(office), "office.html", shown))
         routes.append(Route(board_of(office), "board.html", shown))
-    for service, offering in graph.offices_by_service(pages["offices"]):
+    for service, offering, not_serving in graph.offices_by_service(pages["offices"]):
         routes.append(
             Route(
                 url_of(county, service),
@@ -236,6 +242,7 @@ def plan_county(graph: SiteGraph, county: County, offices: tuple[Office, ...]) -
                     "service": service,
                     "agency": graph.site_wide.agencies[service.agency_id],
                     "offices": offering,
+                    "not_serving": not_serving,  # active offices listing it whose license has expired
                 },
             )
         )

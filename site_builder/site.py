@@ -27,6 +27,8 @@ from .persian import sort_key
 from .pickling import pickle_by_fields
 
 EXPIRY_WARNING_DAYS = 90
+NEARBY = 5  # offices that may serve, named on the page of one of their county's that may not
+MAY_SERVE_STATE = frozenset({"valid", "expiring"})  # the license states under which an active office may serve
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +38,7 @@ class OfficeCounts:
     offices: int
     by_kind: dict[str, int]
     by_status: dict[str, int]
-    active_by_service: dict[str, int]
+    licensed_by_service: dict[str, dict[int, int]]  # active licensed offices by service, then by license expiry
     active_by_kind: dict[str, int]
     active_by_city: dict[str, int]  # active offices by the name of their city
     license_expiries: dict[int, int]  # licenses in force (the office not revoked) by expiry date, a Gregorian ordinal
@@ -47,9 +49,12 @@ class OfficeCounts:
 def count_offices(offices: tuple[Office, ...]) -> OfficeCounts:
     """Count one county's offices; the site graph is built from these counts, not from every office."""
     active = [office for office in offices if office.status == "active"]
-    active_by_service: Counter[str] = Counter()
+    # By expiry date, not as "may serve": the build date decides which may serve, and may change while this is cached.
+    licensed_by_service: dict[str, Counter[int]] = defaultdict(Counter)
     for office in active:
-        active_by_service.update(office.services)
+        if office.license:
+            for service_id in office.services:
+                licensed_by_service[service_id][office.license.expires.to_gregorian().toordinal()] += 1
     # Counted by date rather than as expired/expiring: the build date may change while this stays cached.
     expiries = Counter(
         office.license.expires.to_gregorian().toordinal()
@@ -60,13 +65,35 @@ def count_offices(offices: tuple[Office, ...]) -> OfficeCounts:
         offices=len(offices),
         by_kind=counted((o.kind for o in offices), KINDS),
         by_status=counted((o.status for o in offices), STATUSES),
-        active_by_service=dict(sorted(active_by_service.items())),
+        licensed_by_service={
+            service_id: dict(sorted(expiries.items())) for service_id, expiries in sorted(licensed_by_service.items())
+        },
         active_by_kind=counted((o.kind for o in active), KINDS),
         active_by_city=dict(sorted(Counter(o.city for o in active if o.city).items())),
         license_expiries=dict(sorted(expiries.items())),
         services_offered=sum(len(o.services) for o in active),
         codes=tuple(sorted(office.code for office in offices)),
     )
+
+
+def expired_on(counts: OfficeCounts, day: int) -> dict[str, int]:
+    """Return how many of a county's active offices list each service with a license expired on a day (a Gregorian
+    ordinal): offices that may not serve it."""
+    expired = {
+        service_id: sum(offices for expires, offices in expiries.items() if expires < day)
+        for service_id, expiries in counts.licensed_by_service.items()
+    }
+    return {service_id: offices for service_id, offices in expired.items() if offices}
+
+
+def offering_on(counts: OfficeCounts, day: int) -> dict[str, int]:
+    """Return how many of a county's offices may serve each service on a day (a Gregorian ordinal): active, with a
+    license that has not expired."""
+    offering = {
+        service_id: sum(offices for expires, offices in expiries.items() if expires >= day)
+        for service_id, expiries in counts.licensed_by_service.items()
+    }
+    return {service_id: offices for service_id, offices in offering.items() if offices}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,14 +108,15 @@ class CountySummary:
 
 @dataclass(frozen=True, slots=True)
 class ProvinceReach:
-    """Where in a province a service is offered: each county with its active offices that offer it."""
+    """Where in a province a service is offered: each county with its offices that may offer it, and its active offices
+    that list it but whose license has expired."""
 
     province: Province
-    counties: tuple[tuple[County, int], ...]  # plain pairs: a national site has about 70,000 of them
+    counties: tuple[tuple[County, int, int], ...]  # plain tuples: a national site has about 70,000 of them
 
     @property
     def offices(self) -> int:
-        return sum(offices for _, offices in self.counties)
+        return sum(offices for _, offices, _ in self.counties)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +192,11 @@ class SiteWide:
             return "expired"
         return "expiring" if days_left <= EXPIRY_WARNING_DAYS else "valid"
 
+    def may_serve(self, office: Office) -> bool:
+        """Return whether an office may offer services on the build date: active, with a license that has not
+        expired. Only these count as offering a service."""
+        return office.status == "active" and self.license_state(office) in MAY_SERVE_STATE
+
 
 @dataclass(frozen=True, slots=True)
 class SiteGraph:
@@ -195,25 +228,43 @@ class SiteGraph:
         """Return the services the county's active offices offer, with how many offer each, by agency in catalogue
         order."""
         counts = self.counts.get((county.province_id, county.id))
-        offering = counts.active_by_service if counts else {}
+        offering = offering_on(counts, self.today.to_gregorian().toordinal()) if counts else {}
         listed = [
             (agency, [(service, offering[service.id]) for service in services if service.id in offering])
             for agency, services in self.site_wide.catalogue
         ]
         return [(agency, services) for agency, services in listed if services]
 
-    def offices_by_service(self, offices: tuple[Office, ...]) -> Iterator[tuple[Service, tuple[Office, ...]]]:
-        """Yield each service some of these offices offer while active, in catalogue order, with those offices in the
-        order given."""
-        offering: dict[str, list[Office]] = defaultdict(list)
+    def offices_by_service(
+        self, offices: tuple[Office, ...]
+    ) -> Iterator[tuple[Service, tuple[Office, ...], tuple[Office, ...]]]:
+        """Yield each service some of these offices list while active, in catalogue order, with those that may serve
+        it and those that may not (their license has expired), each in the order given."""
+        listing: dict[str, list[Office]] = defaultdict(list)
         for office in offices:
             if office.status == "active":
                 for service_id in office.services:
-                    offering[service_id].append(office)
+                    listing[service_id].append(office)
+        may_serve = self.site_wide.may_serve
         for _, services in self.site_wide.catalogue:
             for service in services:
-                if service.id in offering:
-                    yield service, tuple(offering[service.id])
+                if service.id in listing:
+                    listed = listing[service.id]
+                    yield (
+                        service,
+                        tuple(office for office in listed if may_serve(office)),
+                        tuple(office for office in listed if not may_serve(office)),
+                    )
+
+    def serving_near(self, office: Office, offices: tuple[Office, ...]) -> tuple[Office, ...]:
+        """Return, for an office that may not serve, up to NEARBY offices of its county that may: those in its city or
+        village first, then in code order; none for an office that may serve."""
+        if self.site_wide.may_serve(office):
+            return ()
+        place = office.city or office.village
+        serving = [other for other in offices if other.code != office.code and self.site_wide.may_serve(other)]
+        serving.sort(key=lambda other: (not place or (other.city or other.village) != place, other.code))
+        return tuple(serving[:NEARBY])
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,15 +460,19 @@ def hours_of(office: Office, province: Province) -> tuple[OpeningHours, ...]:
 
 
 def reach(graph: SiteGraph) -> dict[str, tuple[ProvinceReach, ...]]:
-    """Gather, for each service, the active offices offering it in each county: provinces and counties in Persian
-    order."""
+    """Gather, for each service, the offices that may serve it in each county, and those listing it with an expired
+    license: provinces and counties in Persian order."""
     places: dict[str, list[ProvinceReach]] = defaultdict(list)
+    today = graph.today.to_gregorian().toordinal()
     for province in graph.provinces:
-        in_province: dict[str, list[tuple[County, int]]] = defaultdict(list)
+        in_province: dict[str, list[tuple[County, int, int]]] = defaultdict(list)
         for county in sorted(province.counties, key=lambda county: sort_key(county.name)):
             found = graph.counts.get((province.id, county.id))
-            for service_id, offices in found.active_by_service.items() if found else ():
-                in_province[service_id].append((county, offices))
+            if found is None:
+                continue
+            offering, expired = offering_on(found, today), expired_on(found, today)
+            for service_id in sorted(offering.keys() | expired.keys()):
+                in_province[service_id].append((county, offering.get(service_id, 0), expired.get(service_id, 0)))
         for service_id, counties in in_province.items():
             places[service_id].append(ProvinceReach(province, tuple(counties)))
     return {service.id: tuple(places.get(service.id, ())) for service in graph.content.services}

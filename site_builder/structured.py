@@ -33,8 +33,17 @@ def opening_hours(hours: tuple[OpeningHours, ...]) -> list[dict]:
     ]
 
 
-def office_data(office: Office, province: Province, hours: tuple[OpeningHours, ...], name: str, url: str) -> dict:
-    """Return a GovernmentOffice description of an office."""
+def office_data(
+    office: Office,
+    province: Province,
+    hours: tuple[OpeningHours, ...],
+    name: str,
+    url: str,
+    license_state: str | None,
+    may_serve: bool,
+) -> dict:
+    """Return a GovernmentOffice description of an office, with its status and license state on the build date (as
+    open data codes: site.SiteWide.license_state); its hours only where it may serve."""
     address = _without_empty(
         {
             "@type": "PostalAddress",
@@ -61,9 +70,18 @@ def office_data(office: Office, province: Province, hours: tuple[OpeningHours, .
             "address": address,
             "telephone": office.phone,
             "geo": geo,
-            "openingHoursSpecification": opening_hours(hours),
+            "openingHoursSpecification": opening_hours(hours) if may_serve else None,
+            "additionalProperty": [
+                _property("status", office.status),
+                *([_property("licenseState", license_state)] if license_state else []),
+                _property("mayServe", may_serve),
+            ],
         }
     )
+
+
+def _property(name: str, value: str | bool) -> dict:
+    return {"@type": "PropertyValue", "propertyID": name, "value": value}
 
 
 def service_data(service: Service, agency: Agency, url: str) -> dict:

@@ -205,6 +205,8 @@ class CountyOffices:
     offices: tuple[Office, ...]  # in file order; only offices without errors
     codes: tuple[tuple[str, int, int], ...]  # every code the file gives, with its line and column: codes must be unique
     problems: tuple[Problem, ...]
+    # Each active office's code and license expiry, with the line and column of the expiry: checked on the build date.
+    expiries: tuple[tuple[str, JalaliDate, int, int], ...] = ()
 
 
 def validate_catalogue(raw: RawContent, today: JalaliDate) -> Catalogue:
@@ -476,6 +478,7 @@ class OfficeDraft:
     city_mark: Mark | None
     added: tuple[Item, ...]
     removed: tuple[Item, ...]
+    expires_mark: Mark | None = None  # where an active office's license expiry is written
 
 
 @dataclass(frozen=True, slots=True)
@@ -536,6 +539,15 @@ def _draft(record: Rec, check: Validation) -> OfficeDraft:
             ),
         )
         record.valid = False
+    if status == "pending" and isinstance(license, Rec) and record.valid:
+        check.warn(
+            record.marks["status"],
+            N_(
+                "office {code}: status pending means awaiting its license, but the office has one; "
+                "write the status it has now (active once it opens)",
+                code=record.get("code", ""),
+            ),
+        )
     for hours in record.get("hours") or ():
         _check_hours(hours, check)
     changes = record.get("services")
@@ -549,6 +561,7 @@ def _draft(record: Rec, check: Validation) -> OfficeDraft:
         city_mark=record.marks.get("city"),
         added=tuple(changes.get("add", ())) if changes else (),
         removed=tuple(changes.get("remove", ())) if changes else (),
+        expires_mark=license.marks.get("expires") if isinstance(license, Rec) and status == "active" else None,
     )
 
 
@@ -591,7 +604,52 @@ def resolve_offices(file: OfficesFile, province: ProvinceFacts | None, services:
         for draft in file.drafts or ()
         if draft.code is not None and draft.code_mark is not None  # a code has its place
     )
-    return CountyOffices(tuple(offices), codes, tuple(check.problems))
+    expiries = tuple(
+        (draft.office.code, draft.office.license.expires, draft.expires_mark.line, draft.expires_mark.col)
+        for draft in file.drafts or ()
+        if draft.office is not None and draft.office.license is not None and draft.expires_mark is not None
+    )
+    return CountyOffices(tuple(offices), codes, tuple(check.problems), expiries)
+
+
+LICENSE_RENEWAL_DAYS = 30  # an active office's license that expires this close to the build date is warned of
+
+
+def license_expiries(
+    files: list[tuple[str, tuple[tuple[str, JalaliDate, int, int], ...]]], today: JalaliDate
+) -> list[Problem]:
+    """Warn of each active office whose license has expired on the build date `today`, or expires within
+    LICENSE_RENEWAL_DAYS of it; files (path, expiries) in path order.
+
+    Made on every run rather than kept with the file's checks: the build date changes what they say.
+    """
+    check = Validation()
+    for path, expiries in files:
+        for code, expires, line, col in expiries:
+            days_left = (expires.to_gregorian() - today.to_gregorian()).days
+            if days_left < 0:
+                check.warn(
+                    Mark(path, line, col),
+                    N_(
+                        "office {code} is active but its license expired on {expires}: the site says it may not "
+                        "offer services; renew the license or change the office's status",
+                        code=code,
+                        expires=expires,
+                    ),
+                )
+            elif days_left <= LICENSE_RENEWAL_DAYS:
+                check.warn(
+                    Mark(path, line, col),
+                    N_(
+                        "office {code}: its license expires on {expires}, {days} days after the build date {today}; "
+                        "once it expires the site says the office may not offer services",
+                        code=code,
+                        expires=expires,
+                        days=days_left,
+                        today=today,
+                    ),
+                )
+    return check.problems
 
 
 def missing_offices(provinces: dict[str, ProvinceFacts], listed: dict[tuple[str, str], int]) -> list[Problem]:

@@ -103,6 +103,15 @@ function restoreState() {
   }
 }
 
+// An office's status or license state as every page shows it (templates/_trust.html): its words, and its colour by
+// its code, where the index gives one.
+function badge(kind, code, text) {
+  const span = document.createElement("span");
+  span.className = code ? `trust ${kind}-${code}` : "trust";
+  span.append(word(text));
+  return span;
+}
+
 function resultItem(data) {
   const item = document.createElement("li");
   const link = document.createElement("a");
@@ -118,7 +127,9 @@ function resultItem(data) {
     heading.append(" ", tag);
   }
   item.append(heading);
-  const facts = [data.meta.kind, data.meta.status].filter(Boolean).map((fact) => [word(fact)]);
+  const facts = [data.meta.kind].filter(Boolean).map((fact) => [word(fact)]);
+  if (data.meta.status) facts.push([badge("status", data.meta.status_code, data.meta.status)]);
+  if (data.meta.license) facts.push([badge("license", data.meta.license_state, data.meta.license)]);
   facts.push(...[data.meta.place, data.meta.agency].filter(Boolean).map((fact) => [persian(fact)]));
   if (data.meta.fee) facts.push(message(MESSAGES.fee, { fee: persian(data.meta.fee) }));
   if (data.meta.date) facts.push([data.meta.date]);

@@ -160,7 +160,7 @@ TINY = {
             number: "1234"
             holder: {name: مریم احمدی, type: person}
             issued: 1398/04/12
-            expires: 1403/04/11
+            expires: 1409/04/11
           private:
             national_id: "0012345678"
             mobile: "09121234567"

@@ -79,4 +79,5 @@ def test_revoked_office_does_not_show_its_license_as_valid(site):
     )
     assert site.run("build", "--today", "1405/09/01").code == 0
     html = (site.root / "output/offices/13100123/index.html").read_text(encoding="utf-8")
-    assert "(ابطال‌شده)" in html and "(معتبر)" not in html
+    # The license state is the badge every page shows (templates/_trust.html).
+    assert '<span class="trust license-revoked">ابطال‌شده</span>' in html and "معتبر" not in html

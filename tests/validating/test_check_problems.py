@@ -11,7 +11,7 @@ LICENSE = (
     '    number: "1234"\n'
     "    holder: {name: مریم احمدی, type: person}\n"
     "    issued: 1398/04/12\n"
-    "    expires: 1403/04/11\n"
+    "    expires: 1409/04/11\n"
 )
 
 
@@ -53,7 +53,7 @@ CASES = {
     ),
     "impossible date: Mehr has 30 days": (
         RASHT,
-        office(license=LICENSE.replace("1403/04/11", "1403/07/31")),
+        office(license=LICENSE.replace("1409/04/11", "1403/07/31")),
         "content/provinces/gilan/offices/rasht.yaml:8:14: error: license.expires: 1403/07/31: Mehr 1403 has 30 days",
     ),
     "Esfand 30 in a common year": (
@@ -64,13 +64,13 @@ CASES = {
     ),
     "Gregorian date where a Solar Hijri one belongs": (
         RASHT,
-        office(license=LICENSE.replace("1403/04/11", "2024-07-01")),
+        office(license=LICENSE.replace("1409/04/11", "2024-07-01")),
         "content/provinces/gilan/offices/rasht.yaml:8:14: error: license.expires: 2024-07-01: year 2024 is not a Solar "
         "Hijri year (expected 1300–1499)",
     ),
     "expiry before issue": (
         RASHT,
-        office(license=LICENSE.replace("1403/04/11", "1397/01/01")),
+        office(license=LICENSE.replace("1409/04/11", "1397/01/01")),
         "content/provinces/gilan/offices/rasht.yaml:8:14: error: license.expires: 1397/01/01 is not after issued "
         "1398/04/12",
     ),
@@ -545,7 +545,7 @@ def test_every_problem_is_reported_in_one_run(site):
         RASHT,
         office(
             head=OFFICE_HEAD.replace("status: active", "status: activ"),
-            license=LICENSE.replace("1403/04/11", "1403/07/31"),
+            license=LICENSE.replace("1409/04/11", "1403/07/31"),
         ),
     )
     site.write("agencies.yaml", "- id: post\n  name: پست\n  webiste: https://post.ir\n- id: telecom\n  name: مخابرات\n")
