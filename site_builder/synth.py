@@ -212,7 +212,9 @@ def office(code: str, kind: str, county: dict, province: dict, services: list[st
         "lon": round(county["lon"] + rng.uniform(-0.05, 0.05), 4),
     }
     if status != "pending":
-        issued = rng.randrange(1395, 1405)
+        # An active office's license is in force (a directorate revokes or suspends the rest): issued 1401-1404, it
+        # runs to 1406-1409. Inactive and revoked offices keep licenses of any age.
+        issued = rng.randrange(1401, 1405) if status == "active" else rng.randrange(1395, 1405)
         person = rng.random() < 0.7
         name = (
             f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from conftest import SAMPLE_TODAY
+
 from site_builder.cli import main
 from site_builder.synth import DATA
 
@@ -14,7 +16,9 @@ def files_of(folder):
 
 def test_synth_content_passes_check_with_no_problem(tmp_path, capsys):
     assert main(["synth", str(tmp_path / "content"), "--offices", "1500", "--seed", "7"]) == 0
-    assert main(["check", "--content", str(tmp_path / "content"), "--strict", "--jobs", "2"]) == 0
+    assert (
+        main(["check", "--content", str(tmp_path / "content"), "--strict", "--jobs", "2", "--today", SAMPLE_TODAY]) == 0
+    )
     assert capsys.readouterr().err.splitlines()[-1].startswith("check passed: 0 errors, 0 warnings")
 
 

@@ -187,7 +187,9 @@ def test_a_template_error_shows_on_the_problems_page_at_its_line(site):
     preview = Preview(options, BuildCache(site.root / "cache"))
     preview.rebuild()
     page = b"".join(preview.app({"PATH_INFO": "/"}, lambda status, headers: None)).decode("utf-8")
+    text = (templates / "county.html").read_text(encoding="utf-8")
+    line = text[: text.index("summary.county.nmae")].count("\n") + 1  # the line the test put the error on
     assert (
-        "templates/county.html:4:1: error: 'site_builder.models.County object' has no attribute 'nmae'"
+        f"templates/county.html:{line}:1: error: 'site_builder.models.County object' has no attribute 'nmae'"
         in html.unescape(page)
     )
