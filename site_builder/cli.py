@@ -277,7 +277,13 @@ def site_voice(args: argparse.Namespace) -> Speaker:
 
 def failure(speaking: Speaker, exc: Exception) -> str:
     """Return `build.py: error: …` for an exception whose argument is a Message (or a system's own text)."""
-    reason = exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], Message | str) else str(exc)
+    return error_line(
+        speaking, exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], Message | str) else str(exc)
+    )
+
+
+def error_line(speaking: Speaker, reason: Message | str) -> str:
+    """Return `build.py: error: …` in the operator's language."""
     return f"build.py: {speaking.gettext('error')}: {speaking.say(reason)}"
 
 
@@ -366,7 +372,7 @@ def run_build(args: argparse.Namespace) -> int:
             held=exc.held,
             wanted=exc.wanted,
         )
-        print(refused_another_url(speaking, message), file=sys.stderr)
+        print(error_line(speaking, message), file=sys.stderr)
         return EXIT_USAGE
     except TemplateFailed as exc:
         place = escape_controls(f"{exc.path}:{exc.line}")  # Jinja's own words follow, in English
@@ -399,11 +405,6 @@ def run_build(args: argparse.Namespace) -> int:
     for line in vanished_offices(report.vanished, speaking):
         print(line, file=sys.stderr)
     return EXIT_OK
-
-
-def refused_another_url(speaking: Speaker, message: Message) -> str:
-    """Return the refusal to update an output folder built for another base URL, in the operator's language."""
-    return f"build.py: {speaking.gettext('error')}: {speaking.say(message)}"
 
 
 def print_cache_notes(cache: BuildCache, speaking: Speaker) -> None:
@@ -459,7 +460,7 @@ def run_serve(args: argparse.Namespace) -> int:
             held=exc.held,
             wanted=exc.wanted,
         )
-        print(refused_another_url(speaking, message), file=sys.stderr)
+        print(error_line(speaking, message), file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
 
