@@ -78,13 +78,14 @@ class BuiltForAnotherUrl(UsageError):
         self.output_dir, self.held, self.wanted = output_dir, held, wanted
 
 
-def refuse_another_base_url(output_dir: Path, base_url: str) -> None:
-    """Refuse to update an output folder that the marker says was built for another base URL.
+def refuse_another_base_url(output_dir: Path, base_url: str, facts: OutputFacts | None = None) -> None:
+    """Refuse to update an output folder that the marker (or its facts, when read already) says was built for another
+    base URL.
 
     A marker written before the base URL was recorded names none: such a folder is updated, as it
     was before, since nothing says which address its links lead to.
     """
-    held = output_facts(output_dir).base_url
+    held = (facts or output_facts(output_dir)).base_url
     if held is not None and held.rstrip("/") != base_url.rstrip("/"):
         raise BuiltForAnotherUrl(output_dir, held, base_url)
 
@@ -137,8 +138,7 @@ def _build_locked(
     assets, render the pages and publish the open data and the search index; last, remember what
     was built for the next build.
     """
-    check_output_folder(options.output_dir, _sources(options))
-    if not options.content_dir.is_dir():
+    if not options.content_dir.is_dir():  # the output folder was checked by claim_output
         raise UsageError(N_("the content folder {folder} does not exist", folder=repr(str(options.content_dir))))
     previous = last_build(options.output_dir, cache)
     inputs = read_inputs(options)
@@ -147,7 +147,7 @@ def _build_locked(
     read, content = validated(options, inputs.found, progress, cache)
     before = output_facts(options.output_dir)
     if not options.force:
-        refuse_another_base_url(options.output_dir, content.settings.base_url)
+        refuse_another_base_url(options.output_dir, content.settings.base_url, before)
     facts = OutputFacts(
         content.settings.base_url,
         {f"{county.province}/{county.county}": county.counts.offices for county in read.counties},
